@@ -1,0 +1,73 @@
+// Counter-based random streams (Philox4x32-10): common random numbers and thread independence.
+//
+// Every draw is a pure function of (seed, agent, replication, month, purpose, index), never of
+// the order in which work runs. The same agent in the same month of the same replication sees
+// the same numbers under every roadmap, so roadmap differences are not noise (MODEL.md s.6).
+#pragma once
+
+#include <Random123/philox.h>
+
+#include <cstdint>
+#include <string_view>
+
+namespace cxsim {
+
+// Named purposes keep streams apart: adding a draw for one purpose never shifts another.
+enum class Purpose : std::uint32_t {
+  segment = 1,        // which agents belong to which segment
+  initial_status,     // which agents start as customers
+  initial_state,      // initial S and E
+  fit,                // persistent fit a_i (drawn at creation and at each acquisition)
+  heterogeneity,      // per-agent baseline churn
+  contacts,           // touchpoint contact counts
+  failures,           // failures among contacts
+  recovery,           // recovered failures
+  experience_noise,   // month-to-month noise e in perceived performance
+  purchases,          // transactional purchase counts
+  churn,              // churn decision
+  talk,               // whether a promoter or detractor talks this month
+  broadcast,          // broadcast negative messages received
+  adoption,           // acquisition and win-back decisions
+  network,            // social network construction
+  parameters,         // per-replication parameter draws
+};
+
+// 64-bit FNV-1a folded to 32 bits: the "agent" word of a parameter's stream, from its path.
+std::uint32_t path_hash(std::string_view path);
+
+// A stream of 32-bit words for one decision; a UniformRandomBitGenerator for Boost.Random.
+class Stream {
+ public:
+  using result_type = std::uint32_t;
+  using Philox = r123::Philox4x32;
+
+  Stream(std::uint64_t seed, std::uint32_t agent, std::uint32_t replication, std::uint32_t month,
+         Purpose purpose)
+      : key_{{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)}},
+        ctr_{{agent, replication, month * 256u + static_cast<std::uint32_t>(purpose), 0u}} {}
+
+  static constexpr result_type min() { return 0; }
+  static constexpr result_type max() { return 0xffffffffu; }
+
+  result_type operator()() {
+    if (pos_ == 4) refill();
+    return block_.v[pos_++];
+  }
+
+  // Uniform on the open interval (0, 1) with 32-bit resolution: never 0, never 1.
+  double uniform() { return (static_cast<double>((*this)()) + 0.5) * 0x1p-32; }
+
+ private:
+  void refill() {
+    block_ = Philox()(ctr_, key_);
+    ++ctr_.v[3];
+    pos_ = 0;
+  }
+
+  Philox::key_type key_;
+  Philox::ctr_type ctr_;
+  Philox::ctr_type block_{};
+  int pos_ = 4;
+};
+
+}  // namespace cxsim

@@ -1,0 +1,139 @@
+// The metrics a run reports (RESULTS.md), with units and descriptions, and the in-memory result
+// of one replication that the runner hands to the results writer.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <vector>
+
+namespace cxsim {
+
+struct MetricInfo {
+  std::string_view name;
+  std::string_view units;
+  std::string_view description;
+};
+
+// /timeseries/<metric> [roadmap, replication, month]
+enum class Metric : int {
+  customers,
+  prospects,
+  lapsed,
+  acquisitions,
+  churned,
+  winbacks,
+  satisfaction_mean,
+  nps,
+  promoters,
+  detractors,
+  revenue,
+  variable_cost,
+  cost_to_serve,
+  failure_cost,
+  acquisition_cost,
+  initiative_opex,
+  initiative_capex,
+  net_cash_flow,
+  discounted_cash_flow,
+  customer_equity,
+  return_on_customer,
+  wom_positive,
+  wom_negative,
+  parameter_clamps,
+  count
+};
+
+// /timeseries_by_segment/<metric> [roadmap, replication, month, segment]
+enum class SegmentMetric : int {
+  customers,
+  churned,
+  acquisitions,
+  satisfaction_mean,
+  nps,
+  revenue,
+  count
+};
+
+// /timeseries_by_touchpoint/<metric> [roadmap, replication, month, touchpoint]
+enum class TouchpointMetric : int { contacts, failures, recovered, failure_cost, count };
+
+// /summary/<metric> [roadmap, replication]
+enum class SummaryMetric : int {
+  npv,
+  delta_npv,
+  investment_pv,
+  roi,
+  payback_month,
+  customer_equity_end,
+  customers_end,
+  nps_end,
+  failure_cost_total,
+  avoidable_cost_total,
+  churned_total,
+  beats_baseline,
+  count
+};
+
+std::span<const MetricInfo> metric_infos();
+std::span<const MetricInfo> segment_metric_infos();
+std::span<const MetricInfo> touchpoint_metric_infos();
+std::span<const MetricInfo> summary_metric_infos();
+
+inline constexpr int kMetrics = static_cast<int>(Metric::count);
+inline constexpr int kSegmentMetrics = static_cast<int>(SegmentMetric::count);
+inline constexpr int kTouchpointMetrics = static_cast<int>(TouchpointMetric::count);
+inline constexpr int kSummaryMetrics = static_cast<int>(SummaryMetric::count);
+
+// One roadmap (or its zero-defect counterfactual) in one replication.
+struct RoadmapRun {
+  int months = 0;
+  int segments = 0;
+  int touchpoints = 0;
+  std::vector<double> timeseries;     // [metric][month]
+  std::vector<double> by_segment;     // [metric][month][segment]
+  std::vector<double> by_touchpoint;  // [metric][month][touchpoint]
+  std::array<double, kSummaryMetrics> summary{};
+
+  RoadmapRun() = default;
+  RoadmapRun(int months_, int segments_, int touchpoints_)
+      : months(months_),
+        segments(segments_),
+        touchpoints(touchpoints_),
+        timeseries(static_cast<std::size_t>(kMetrics) * months_, 0.0),
+        by_segment(static_cast<std::size_t>(kSegmentMetrics) * months_ * segments_, 0.0),
+        by_touchpoint(static_cast<std::size_t>(kTouchpointMetrics) * months_ * touchpoints_, 0.0) {}
+
+  // month is 1-based, as in the model.
+  double& at(Metric m, int month) {
+    return timeseries[static_cast<std::size_t>(m) * months + (month - 1)];
+  }
+  double at(Metric m, int month) const {
+    return timeseries[static_cast<std::size_t>(m) * months + (month - 1)];
+  }
+  double& at(SegmentMetric m, int month, int s) {
+    return by_segment[(static_cast<std::size_t>(m) * months + (month - 1)) * segments + s];
+  }
+  double at(SegmentMetric m, int month, int s) const {
+    return by_segment[(static_cast<std::size_t>(m) * months + (month - 1)) * segments + s];
+  }
+  double& at(TouchpointMetric m, int month, int k) {
+    return by_touchpoint[(static_cast<std::size_t>(m) * months + (month - 1)) * touchpoints + k];
+  }
+  double at(TouchpointMetric m, int month, int k) const {
+    return by_touchpoint[(static_cast<std::size_t>(m) * months + (month - 1)) * touchpoints + k];
+  }
+  double& at(SummaryMetric m) { return summary[static_cast<std::size_t>(m)]; }
+  double at(SummaryMetric m) const { return summary[static_cast<std::size_t>(m)]; }
+};
+
+// Everything one replication produced, for every roadmap.
+struct ReplicationResult {
+  std::int64_t replication = 0;
+  std::vector<RoadmapRun> roadmaps;     // by roadmap index
+  std::vector<RoadmapRun> zero_defect;  // by roadmap index; empty unless the counterfactual runs
+  std::vector<double> parameters;       // drawn value of each uncertain slot (uncertain_slots order)
+};
+
+}  // namespace cxsim
