@@ -14,31 +14,44 @@ namespace cxsim {
 
 const char* to_string(DistributionKind kind) {
   switch (kind) {
-    case DistributionKind::constant: return "constant";
-    case DistributionKind::normal: return "normal";
-    case DistributionKind::lognormal: return "lognormal";
-    case DistributionKind::uniform: return "uniform";
-    case DistributionKind::triangular: return "triangular";
-    case DistributionKind::beta: return "beta";
+    case DistributionKind::constant:
+      return "constant";
+    case DistributionKind::normal:
+      return "normal";
+    case DistributionKind::lognormal:
+      return "lognormal";
+    case DistributionKind::uniform:
+      return "uniform";
+    case DistributionKind::triangular:
+      return "triangular";
+    case DistributionKind::beta:
+      return "beta";
   }
   return "?";
 }
 
 double Distribution::mean() const {
   switch (kind) {
-    case DistributionKind::constant: return a;
-    case DistributionKind::normal: return a;
-    case DistributionKind::lognormal: return std::exp(a + 0.5 * b * b);
-    case DistributionKind::uniform: return 0.5 * (a + b);
-    case DistributionKind::triangular: return (a + b + c) / 3.0;
-    case DistributionKind::beta: return a / (a + b);
+    case DistributionKind::constant:
+      return a;
+    case DistributionKind::normal:
+      return a;
+    case DistributionKind::lognormal:
+      return std::exp(a + 0.5 * b * b);
+    case DistributionKind::uniform:
+      return 0.5 * (a + b);
+    case DistributionKind::triangular:
+      return (a + b + c) / 3.0;
+    case DistributionKind::beta:
+      return a / (a + b);
   }
   return a;
 }
 
 double Distribution::sample(Stream& stream) const {
   switch (kind) {
-    case DistributionKind::constant: return a;
+    case DistributionKind::constant:
+      return a;
     case DistributionKind::normal:
       if (b == 0.0) return a;
       return boost::random::normal_distribution<double>(a, b)(stream);
@@ -52,7 +65,8 @@ double Distribution::sample(Stream& stream) const {
     case DistributionKind::triangular:
       if (a == c) return a;
       return boost::random::triangle_distribution<double>(a, b, c)(stream);
-    case DistributionKind::beta: return boost::random::beta_distribution<double>(a, b)(stream);
+    case DistributionKind::beta:
+      return boost::random::beta_distribution<double>(a, b)(stream);
   }
   return a;
 }
@@ -61,7 +75,8 @@ std::string Distribution::check() const {
   auto finite = [](double x) { return std::isfinite(x); };
   if (!finite(a) || !finite(b) || !finite(c)) return "parameters must be finite numbers";
   switch (kind) {
-    case DistributionKind::constant: return {};
+    case DistributionKind::constant:
+      return {};
     case DistributionKind::normal:
       return b < 0 ? fmt::format("normal sd must be >= 0 (got {})", b) : std::string{};
     case DistributionKind::lognormal:
@@ -82,10 +97,12 @@ std::string Distribution::check() const {
 
 std::string Distribution::to_yaml() const {
   switch (kind) {
-    case DistributionKind::constant: return fmt::format("{}", a);
+    case DistributionKind::constant:
+      return fmt::format("{}", a);
     case DistributionKind::triangular:
       return fmt::format("{{triangular: [{}, {}, {}]}}", a, b, c);
-    default: return fmt::format("{{{}: [{}, {}]}}", to_string(kind), a, b);
+    default:
+      return fmt::format("{{{}: [{}, {}]}}", to_string(kind), a, b);
   }
 }
 

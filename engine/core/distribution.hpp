@@ -11,7 +11,8 @@ enum class DistributionKind { constant, normal, lognormal, uniform, triangular, 
 
 struct Distribution {
   DistributionKind kind = DistributionKind::constant;
-  double a = 0.0;  // constant value | normal mean | lognormal mu | uniform lo | triangular lo | beta a
+  double a =
+      0.0;  // constant value | normal mean | lognormal mu | uniform lo | triangular lo | beta a
   double b = 0.0;  // normal sd | lognormal sigma | uniform hi | triangular mode | beta b
   double c = 0.0;  // triangular hi
 

@@ -1,18 +1,16 @@
 // Formatting of scenario diagnostics.
 #include "engine/core/errors.hpp"
 
+#include <fmt/format.h>
+
 namespace cxsim {
 
 std::string Diagnostic::format() const {
-  std::string out = file.empty() ? std::string("<input>") : file;
-  if (line > 0) {
-    out += ":" + std::to_string(line);
-    if (column > 0) out += ":" + std::to_string(column);
-  }
-  out += ": ";
-  if (!path.empty()) out += path + ": ";
-  out += message;
-  return out;
+  std::string where = file.empty() ? std::string("<input>") : file;
+  if (line > 0) where += fmt::format(":{}", line);
+  if (line > 0 && column > 0) where += fmt::format(":{}", column);
+  if (path.empty()) return fmt::format("{}: {}", where, message);
+  return fmt::format("{}: {}: {}", where, path, message);
 }
 
 namespace {

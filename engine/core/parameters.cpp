@@ -135,9 +135,17 @@ constexpr ParamInfo kContacts{"contacts_per_month", R, 0, kInf, false, "contacts
 
 }  // namespace
 
-std::span<const ParamInfo> global_params() { return kGlobal; }
-std::span<const ParamInfo> segment_params() { return kSegment; }
-std::span<const ParamInfo> touchpoint_params() { return kTouchpoint; }
-const ParamInfo& contacts_param() { return kContacts; }
+std::span<const ParamInfo> global_params() {
+  return kGlobal;
+}
+std::span<const ParamInfo> segment_params() {
+  return kSegment;
+}
+std::span<const ParamInfo> touchpoint_params() {
+  return kTouchpoint;
+}
+const ParamInfo& contacts_param() {
+  return kContacts;
+}
 
 }  // namespace cxsim

@@ -92,9 +92,15 @@ std::span<const ParamInfo> segment_params();
 std::span<const ParamInfo> touchpoint_params();
 const ParamInfo& contacts_param();  // touchpoints.<k>.contacts_per_month.<segment>
 
-inline const ParamInfo& info(GlobalParam p) { return global_params()[static_cast<int>(p)]; }
-inline const ParamInfo& info(SegmentParam p) { return segment_params()[static_cast<int>(p)]; }
-inline const ParamInfo& info(TouchpointParam p) { return touchpoint_params()[static_cast<int>(p)]; }
+inline const ParamInfo& info(GlobalParam p) {
+  return global_params()[static_cast<int>(p)];
+}
+inline const ParamInfo& info(SegmentParam p) {
+  return segment_params()[static_cast<int>(p)];
+}
+inline const ParamInfo& info(TouchpointParam p) {
+  return touchpoint_params()[static_cast<int>(p)];
+}
 
 // Index of every model number in the flat parameter vector:
 // [globals | segment 0 | segment 1 | ... | touchpoint 0 (params, contacts by segment) | ...].

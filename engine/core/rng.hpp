@@ -14,22 +14,22 @@ namespace cxsim {
 
 // Named purposes keep streams apart: adding a draw for one purpose never shifts another.
 enum class Purpose : std::uint32_t {
-  segment = 1,        // which agents belong to which segment
-  initial_status,     // which agents start as customers
-  initial_state,      // initial S and E
-  fit,                // persistent fit a_i (drawn at creation and at each acquisition)
-  heterogeneity,      // per-agent baseline churn
-  contacts,           // touchpoint contact counts
-  failures,           // failures among contacts
-  recovery,           // recovered failures
-  experience_noise,   // month-to-month noise e in perceived performance
-  purchases,          // transactional purchase counts
-  churn,              // churn decision
-  talk,               // whether a promoter or detractor talks this month
-  broadcast,          // broadcast negative messages received
-  adoption,           // acquisition and win-back decisions
-  network,            // social network construction
-  parameters,         // per-replication parameter draws
+  segment = 1,       // which agents belong to which segment
+  initial_status,    // which agents start as customers
+  initial_state,     // initial S and E
+  fit,               // persistent fit a_i (drawn at creation and at each acquisition)
+  heterogeneity,     // per-agent baseline churn
+  contacts,          // touchpoint contact counts
+  failures,          // failures among contacts
+  recovery,          // recovered failures
+  experience_noise,  // month-to-month noise e in perceived performance
+  purchases,         // transactional purchase counts
+  churn,             // churn decision
+  talk,              // whether a promoter or detractor talks this month
+  broadcast,         // broadcast negative messages received
+  adoption,          // acquisition and win-back decisions
+  network,           // social network construction
+  parameters,        // per-replication parameter draws
 };
 
 // 64-bit FNV-1a folded to 32 bits: the "agent" word of a parameter's stream, from its path.

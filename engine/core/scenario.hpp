@@ -52,7 +52,7 @@ struct Effect {
   std::string target;      // as written, e.g. segments.*.adoption.innovation
   std::vector<int> slots;  // the parameter slots it changes (never empty after validation)
   EffectOp op = EffectOp::multiply;
-  int value_slot = -1;     // slot holding the effect's value (may be a distribution)
+  int value_slot = -1;  // slot holding the effect's value (may be a distribution)
 };
 
 // An initiative as used in a roadmap (library entry with the roadmap's overrides applied).
@@ -102,5 +102,10 @@ struct Scenario {
   const Slot& slot(int s, SegmentParam p) const { return slots[layout.segment(s, p)]; }
   const Slot& slot(int k, TouchpointParam p) const { return slots[layout.touchpoint(k, p)]; }
 };
+
+// The model slots of a scenario with these segments and touchpoints, laid out by
+// ParamLayout: paths, bounds and declared defaults (NaN where a value is required).
+std::vector<Slot> model_slots(const std::vector<Segment>& segments,
+                              const std::vector<Touchpoint>& touchpoints);
 
 }  // namespace cxsim

@@ -1,0 +1,85 @@
+// The behaviour rules of one customer (MODEL.md s.2), as pure functions the month kernel calls
+// and the tests pin down one by one.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+
+namespace cxsim::rules {
+
+inline double clamp10(double x) {
+  return std::clamp(x, 0.0, 10.0);
+}
+
+// Step 4: relative price gap against the reference price (0 when there is no reference).
+inline double price_gap(double price, double reference) {
+  return reference > 0.0 ? (price - reference) / reference : 0.0;
+}
+
+// Step 4: the reference price moves toward the current price.
+inline double updated_reference(double reference, double price, double theta) {
+  return (1.0 - theta) * reference + theta * price;
+}
+
+struct SatisfactionWeights {
+  double memory;      // alpha
+  double gain;        // delta_gain
+  double loss;        // delta_loss
+  double price_gain;  // eta_gain
+  double price_loss;  // eta_loss
+};
+
+// Step 5: asymmetric disconfirmation (Oliver 1980; Anderson & Sullivan 1993) and
+// loss-averse reference price (Kalyanaram & Winer 1995); returns the new S.
+inline double updated_satisfaction(double s, double perceived, double expectation, double gap,
+                                   const SatisfactionWeights& w) {
+  const double d = perceived - expectation;
+  const double z = perceived + w.gain * std::max(d, 0.0) + w.loss * std::min(d, 0.0) -
+                   w.price_loss * std::max(gap, 0.0) + w.price_gain * std::max(-gap, 0.0);
+  return clamp10((1.0 - w.memory) * s + w.memory * z);
+}
+
+// Step 6: expectations adapt toward experience and drift up with the market.
+inline double updated_expectation(double e, double perceived, double beta, double drift_per_year) {
+  return clamp10((1.0 - beta) * e + beta * perceived + drift_per_year / 12.0);
+}
+
+// Step 7: NPS classes on the 0-10 answer (S rounded half up).
+inline bool is_promoter(double s) {
+  return s >= 8.5;
+}
+inline bool is_detractor(double s) {
+  return s < 6.5;
+}
+
+inline double logit(double p) {
+  return std::log(p / (1.0 - p));
+}
+inline double logistic(double x) {
+  return 1.0 / (1.0 + std::exp(-x));
+}
+
+// Step 8: monthly churn hazard from the log-odds of the baseline plus the drivers.
+// A baseline of 0 means the customer never churns, whatever the drivers.
+inline double churn_hazard(double h0, double log_odds_drivers) {
+  if (h0 <= 0.0) return 0.0;
+  return logistic(logit(h0) + log_odds_drivers);
+}
+
+// Step 10: network Bass adoption, deterred by negative messages; in double precision because
+// (1 - q/k)^m with k ~ 1e6 is lost in float.
+inline double adoption_probability(double p, double q, double degree, std::uint32_t positive,
+                                   double nu, std::uint32_t negative) {
+  const double k = std::max(degree, 1.0);
+  const double no_adopt = (1.0 - p) * std::pow(1.0 - q / k, static_cast<double>(positive));
+  return (1.0 - no_adopt) * std::pow(1.0 - nu, static_cast<double>(negative));
+}
+
+// MODEL.md s.3: value of a customer active at the end of a month (payment of the next month
+// certain, each later one needs one more month of survival). Infinite when d + h = 0.
+inline double lifetime_value(double margin, double monthly_discount, double hazard) {
+  return margin / (monthly_discount + hazard);
+}
+
+}  // namespace cxsim::rules

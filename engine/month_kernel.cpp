@@ -1,0 +1,334 @@
+// The month kernel: every agent-level step of MODEL.md s.2, in order, without locks or atomics.
+#include "engine/month_kernel.hpp"
+
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <boost/random/binomial_distribution.hpp>
+#include <boost/random/normal_distribution.hpp>
+#include <cmath>
+
+#include "agents/behaviour.hpp"
+#include "engine/core/rng.hpp"
+
+namespace cxsim {
+
+void MonthTotals::add(const MonthTotals& o) {
+  for (std::size_t s = 0; s < segments.size(); ++s) {
+    PerSegment& a = segments[s];
+    const PerSegment& b = o.segments[s];
+    a.active_during += b.active_during;
+    a.satisfaction_sum += b.satisfaction_sum;
+    a.promoters += b.promoters;
+    a.detractors += b.detractors;
+    a.revenue += b.revenue;
+    a.variable_cost += b.variable_cost;
+    a.churned += b.churned;
+    a.acquisitions += b.acquisitions;
+    a.winbacks += b.winbacks;
+    a.acquisition_cost += b.acquisition_cost;
+    a.customers_end += b.customers_end;
+    a.prospects_end += b.prospects_end;
+    a.lapsed_end += b.lapsed_end;
+    a.customer_equity += b.customer_equity;
+  }
+  for (std::size_t k = 0; k < touchpoints.size(); ++k) {
+    PerTouchpoint& a = touchpoints[k];
+    const PerTouchpoint& b = o.touchpoints[k];
+    a.contacts += b.contacts;
+    a.failures += b.failures;
+    a.recovered += b.recovered;
+    a.failure_cost += b.failure_cost;
+    a.cost_to_serve += b.cost_to_serve;
+  }
+  wom_positive += o.wom_positive;
+  wom_negative += o.wom_negative;
+  positive_talkers += o.positive_talkers;
+  negative_talkers += o.negative_talkers;
+  broadcast_lambda += o.broadcast_lambda;
+}
+
+namespace {
+
+// Binomial(n, p): n Bernoulli trials for the small counts touchpoints produce, Boost beyond.
+std::uint32_t binomial(std::uint32_t n, double p, Stream& stream) {
+  if (n == 0 || p <= 0.0) return 0;
+  if (p >= 1.0) return n;
+  if (n > 32) {
+    return static_cast<std::uint32_t>(
+        boost::random::binomial_distribution<int, double>(static_cast<int>(n), p)(stream));
+  }
+  std::uint32_t k = 0;
+  for (std::uint32_t j = 0; j < n; ++j) k += stream.uniform() < p ? 1u : 0u;
+  return k;
+}
+
+double normal(double sd, Stream& stream) {
+  return sd > 0.0 ? boost::random::normal_distribution<double>(0.0, sd)(stream) : 0.0;
+}
+
+double agent_baseline_churn(const SegmentMonth& sp, const Population& pop, std::uint32_t i) {
+  return sp.heterogeneous ? static_cast<double>(pop.base_churn[i]) : sp.baseline_churn;
+}
+
+template <class Body>
+void for_each_block(std::uint32_t n, std::vector<MonthTotals>& blocks, Body body) {
+  const std::uint32_t n_blocks = (n + kAgentBlock - 1) / kAgentBlock;
+  tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, n_blocks, 1),
+                    [&](const tbb::blocked_range<std::uint32_t>& r) {
+                      for (std::uint32_t b = r.begin(); b != r.end(); ++b) {
+                        const std::uint32_t lo = b * kAgentBlock;
+                        body(lo, std::min(n, lo + kAgentBlock), blocks[b]);
+                      }
+                    });
+}
+
+// Fixed-order reduction: bit-identical at any thread count.
+MonthTotals sum_blocks(const std::vector<MonthTotals>& blocks, int n_seg, int n_tp) {
+  MonthTotals total(n_seg, n_tp);
+  for (const MonthTotals& b : blocks) total.add(b);
+  return total;
+}
+
+// Steps 2-9 for one customer active at the start of the month.
+void experience_and_speak(const MonthParameters& P, const StreamKey& key, int month,
+                          std::uint32_t i, Population& pop, MonthTotals& tally) {
+  const int s = pop.segment[i];
+  const SegmentMonth& sp = P.segments[s];
+  MonthTotals::PerSegment& ts = tally.segments[s];
+
+  // Step 2: touchpoints.
+  Stream contacts(key.seed, i, key.replication, month, Purpose::contacts);
+  Stream failures(key.seed, i, key.replication, month, Purpose::failures);
+  Stream recovery(key.seed, i, key.replication, month, Purpose::recovery);
+  double service_loss = 0.0;
+  std::uint32_t unrecovered_total = 0;
+  for (std::size_t k = 0; k < P.touchpoints.size(); ++k) {
+    const TouchpointMonth& tp = P.touchpoints[k];
+    const std::uint32_t n = tp.contacts[s](contacts);
+    if (n == 0) continue;
+    const std::uint32_t f = binomial(n, tp.failure_rate, failures);
+    const std::uint32_t r = binomial(f, tp.recovery_rate, recovery);
+    MonthTotals::PerTouchpoint& tt = tally.touchpoints[k];
+    tt.contacts += n;
+    tt.failures += f;
+    tt.recovered += r;
+    tt.cost_to_serve += n * tp.cost_per_contact;
+    tt.failure_cost += f * tp.failure_cost;
+    service_loss += tp.severity * (f - r) + tp.recovered_severity * r;
+    unrecovered_total += f - r;
+  }
+
+  // Step 3: perceived performance (not clamped).
+  Stream noise(key.seed, i, key.replication, month, Purpose::experience_noise);
+  const double perceived = sp.performance + pop.fit[i] + normal(sp.experience_noise, noise) -
+                           service_loss + P.wom_positive_effect * pop.inbox_positive[i] -
+                           P.wom_negative_effect * pop.inbox_negative[i];
+
+  // Step 4: price gap against the reference price, then the reference adapts.
+  const double reference = pop.reference_price[i];
+  const double gap = rules::price_gap(sp.price, reference);
+  pop.reference_price[i] =
+      static_cast<float>(rules::updated_reference(reference, sp.price, P.reference_adaptation));
+
+  // Steps 5-6: satisfaction and expectations.
+  const double expectation = pop.expectation[i];
+  const double s_new =
+      rules::updated_satisfaction(pop.satisfaction[i], perceived, expectation, gap, P.weights);
+  pop.satisfaction[i] = static_cast<float>(s_new);
+  pop.expectation[i] = static_cast<float>(rules::updated_expectation(
+      expectation, perceived, P.expectation_adaptation, P.expectation_drift));
+
+  // Step 7: NPS class.
+  const bool promoter = rules::is_promoter(s_new);
+  const bool detractor = rules::is_detractor(s_new);
+  ts.active_during += 1;
+  ts.satisfaction_sum += s_new;
+  ts.promoters += promoter ? 1 : 0;
+  ts.detractors += detractor ? 1 : 0;
+
+  // Step 8: churn (takes effect at the end of the month).
+  const double drivers = P.churn_satisfaction * (sp.satisfaction_ref - s_new) +
+                         P.churn_price * std::max(gap, 0.0) + P.churn_failure * unrecovered_total +
+                         P.churn_wom * pop.inbox_negative[i] +
+                         P.churn_competitor * P.competitor_pressure;
+  const double hazard = rules::churn_hazard(agent_baseline_churn(sp, pop, i), drivers);
+  Stream churn(key.seed, i, key.replication, month, Purpose::churn);
+  const bool churns = churn.uniform() < hazard;
+  pop.will_churn[i] = churns ? 1 : 0;
+  if (!churns) {
+    ts.customer_equity += rules::lifetime_value(sp.margin, P.monthly_discount, hazard);
+  }
+
+  // Step 9: speak.
+  std::uint8_t talk = 0;
+  if (promoter || detractor) {
+    Stream talk_stream(key.seed, i, key.replication, month, Purpose::talk);
+    const double u = talk_stream.uniform();
+    if (promoter && u < sp.promoter_talk) {
+      talk = kTalksPositive;
+      tally.positive_talkers += 1;
+    } else if (detractor && u < sp.detractor_talk) {
+      talk = kTalksNegative;
+      tally.negative_talkers += 1;
+      tally.broadcast_lambda += sp.broadcast_reach;
+    }
+  }
+  pop.talk[i] = talk;
+
+  // Step 11 (money of customers): they pay for the month even if they churn at its end.
+  if (sp.transactional) {
+    Stream purchases(key.seed, i, key.replication, month, Purpose::purchases);
+    const double bought = sp.purchases(purchases);
+    ts.revenue += bought * sp.price;
+    ts.variable_cost += bought * sp.variable_cost;
+  } else {
+    ts.revenue += sp.price;
+    ts.variable_cost += sp.variable_cost;
+  }
+  if (pop.tenure[i] < 0xffff) ++pop.tenure[i];
+}
+
+// A new or won-back customer starts afresh (MODEL.md s.2 step 10).
+void start_afresh(const SegmentMonth& sp, const StreamKey& key, int month, std::uint32_t i,
+                  Population& pop) {
+  Stream fit(key.seed, i, key.replication, month, Purpose::fit);
+  pop.status[i] = Status::active;
+  pop.satisfaction[i] = static_cast<float>(sp.satisfaction_ref);
+  pop.expectation[i] = static_cast<float>(sp.expectation_mean);
+  pop.fit[i] = static_cast<float>(normal(sp.performance_sd, fit));
+  pop.reference_price[i] = static_cast<float>(sp.price);
+  pop.tenure[i] = 0;
+  pop.inbox_positive[i] = 0;
+  pop.inbox_negative[i] = 0;
+}
+
+}  // namespace
+
+MonthTotals simulate_month(const MonthParameters& P, const Network& network, const StreamKey& key,
+                           int month, Population& pop, KernelScratch& scratch) {
+  const std::uint32_t n = pop.size();
+  const int n_seg = static_cast<int>(P.segments.size());
+  const int n_tp = static_cast<int>(P.touchpoints.size());
+  const std::uint32_t n_blocks = (n + kAgentBlock - 1) / kAgentBlock;
+  scratch.blocks.assign(n_blocks, MonthTotals(n_seg, n_tp));
+
+  // Pass 1: steps 2-9 for customers; everyone else is silent this month.
+  for_each_block(n, scratch.blocks, [&](std::uint32_t lo, std::uint32_t hi, MonthTotals& tally) {
+    for (std::uint32_t i = lo; i < hi; ++i) {
+      if (pop.status[i] == Status::active) {
+        experience_and_speak(P, key, month, i, pop, tally);
+      } else {
+        pop.talk[i] = 0;
+        pop.will_churn[i] = 0;
+      }
+    }
+  });
+  const MonthTotals spoken = sum_blocks(scratch.blocks, n_seg, n_tp);
+
+  // Broadcast: every agent pulls Poisson(Lambda / N) negative messages.
+  const PoissonDraw broadcast(n > 0 ? spoken.broadcast_lambda / n : 0.0);
+  const bool mean_field = network.mean_field();
+  const std::uint32_t all_positive = static_cast<std::uint32_t>(spoken.positive_talkers);
+  const std::uint32_t all_negative = static_cast<std::uint32_t>(spoken.negative_talkers);
+
+  // Pass 2: steps 9 (listen) and 10, then the month's status changes and stocks.
+  std::vector<MonthTotals>& blocks = scratch.blocks;
+  for (MonthTotals& b : blocks) b = MonthTotals(n_seg, n_tp);
+  for_each_block(n, blocks, [&](std::uint32_t lo, std::uint32_t hi, MonthTotals& tally) {
+    for (std::uint32_t i = lo; i < hi; ++i) {
+      std::uint32_t positive = 0;
+      std::uint32_t negative = 0;
+      double degree = 0.0;
+      if (mean_field) {
+        positive = all_positive - ((pop.talk[i] & kTalksPositive) ? 1u : 0u);
+        negative = all_negative - ((pop.talk[i] & kTalksNegative) ? 1u : 0u);
+        degree = static_cast<double>(n) - 1.0;
+      } else {
+        for (std::uint32_t j : network.neighbours(i)) {
+          const std::uint8_t t = pop.talk[j];
+          positive += t & kTalksPositive;
+          negative += (t & kTalksNegative) >> 1;
+        }
+        degree = network.degree(i);
+      }
+      if (broadcast.mean() > 0.0) {
+        Stream bstream(key.seed, i, key.replication, month, Purpose::broadcast);
+        negative += broadcast(bstream);
+      }
+      tally.wom_positive += positive;
+      tally.wom_negative += negative;
+
+      const int s = pop.segment[i];
+      const SegmentMonth& sp = P.segments[s];
+      MonthTotals::PerSegment& ts = tally.segments[s];
+      if (pop.status[i] == Status::active) {
+        if (pop.will_churn[i]) {
+          pop.status[i] = Status::lapsed;
+          ts.churned += 1;
+          ts.lapsed_end += 1;
+        } else {
+          pop.inbox_positive[i] = positive;  // felt in step 3 of next month
+          pop.inbox_negative[i] = negative;
+          ts.customers_end += 1;
+        }
+        continue;
+      }
+      const bool lapsed = pop.status[i] == Status::lapsed;
+      const double p = lapsed ? sp.winback : sp.innovation;
+      const double adopt =
+          rules::adoption_probability(p, sp.imitation, degree, positive, sp.deterrence, negative);
+      Stream adoption(key.seed, i, key.replication, month, Purpose::adoption);
+      if (adopt > 0.0 && adoption.uniform() < adopt) {
+        start_afresh(sp, key, month, i, pop);
+        ts.acquisitions += 1;
+        ts.winbacks += lapsed ? 1 : 0;
+        ts.acquisition_cost += sp.acquisition_cost;
+        ts.customers_end += 1;
+        ts.customer_equity +=
+            rules::lifetime_value(sp.margin, P.monthly_discount, agent_baseline_churn(sp, pop, i));
+      } else if (lapsed) {
+        ts.lapsed_end += 1;
+      } else {
+        ts.prospects_end += 1;
+      }
+    }
+  });
+  MonthTotals settled = sum_blocks(blocks, n_seg, n_tp);
+
+  // Merge the two passes: pass 1 owns experience, money and talk; pass 2 owns stocks and WOM.
+  for (int s = 0; s < n_seg; ++s) {
+    MonthTotals::PerSegment& a = settled.segments[s];
+    const MonthTotals::PerSegment& b = spoken.segments[s];
+    a.active_during = b.active_during;
+    a.satisfaction_sum = b.satisfaction_sum;
+    a.promoters = b.promoters;
+    a.detractors = b.detractors;
+    a.revenue = b.revenue;
+    a.variable_cost = b.variable_cost;
+    a.customer_equity += b.customer_equity;
+  }
+  settled.touchpoints = spoken.touchpoints;
+  settled.positive_talkers = spoken.positive_talkers;
+  settled.negative_talkers = spoken.negative_talkers;
+  settled.broadcast_lambda = spoken.broadcast_lambda;
+  return settled;
+}
+
+double initial_customer_equity(const MonthParameters& P, const Population& pop) {
+  double total = 0.0;
+  for (std::uint32_t i = 0; i < pop.size(); ++i) {
+    if (pop.status[i] != Status::active) continue;
+    const SegmentMonth& sp = P.segments[pop.segment[i]];
+    const double gap = rules::price_gap(sp.price, pop.reference_price[i]);
+    const double drivers = P.churn_satisfaction * (sp.satisfaction_ref - pop.satisfaction[i]) +
+                           P.churn_price * std::max(gap, 0.0) +
+                           P.churn_competitor * P.competitor_pressure;
+    const double hazard = rules::churn_hazard(agent_baseline_churn(sp, pop, i), drivers);
+    total += rules::lifetime_value(sp.margin, P.monthly_discount, hazard);
+  }
+  return total;
+}
+
+}  // namespace cxsim

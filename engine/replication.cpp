@@ -1,0 +1,145 @@
+// Running the roadmaps of one replication, in parallel, on shared draws and shared agents.
+#include "engine/replication.hpp"
+
+#include <tbb/parallel_for.h>
+
+#include <cmath>
+#include <limits>
+
+#include "engine/finance.hpp"
+#include "engine/initial_population.hpp"
+#include "engine/month_kernel.hpp"
+#include "engine/month_parameters.hpp"
+#include "engine/parameter_draws.hpp"
+#include "engine/roadmap_schedule.hpp"
+
+namespace cxsim {
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// Copies one month's totals into the run, in real-world units (times the agent weight).
+void record_month(const MonthTotals& m, double w, int t, RoadmapRun& run) {
+  double active = 0, sat = 0, promoters = 0, detractors = 0, equity = 0;
+  auto add = [&](Metric metric, double v) { run.at(metric, t) += w * v; };
+  for (int s = 0; s < static_cast<int>(m.segments.size()); ++s) {
+    const MonthTotals::PerSegment& ps = m.segments[s];
+    add(Metric::customers, ps.customers_end);
+    add(Metric::prospects, ps.prospects_end);
+    add(Metric::lapsed, ps.lapsed_end);
+    add(Metric::acquisitions, ps.acquisitions);
+    add(Metric::churned, ps.churned);
+    add(Metric::winbacks, ps.winbacks);
+    add(Metric::revenue, ps.revenue);
+    add(Metric::variable_cost, ps.variable_cost);
+    add(Metric::acquisition_cost, ps.acquisition_cost);
+    active += ps.active_during;
+    sat += ps.satisfaction_sum;
+    promoters += ps.promoters;
+    detractors += ps.detractors;
+    equity += ps.customer_equity;
+
+    run.at(SegmentMetric::customers, t, s) = w * ps.customers_end;
+    run.at(SegmentMetric::churned, t, s) = w * ps.churned;
+    run.at(SegmentMetric::acquisitions, t, s) = w * ps.acquisitions;
+    run.at(SegmentMetric::revenue, t, s) = w * ps.revenue;
+    run.at(SegmentMetric::satisfaction_mean, t, s) =
+        ps.active_during > 0 ? ps.satisfaction_sum / ps.active_during : kNaN;
+    run.at(SegmentMetric::nps, t, s) =
+        ps.active_during > 0 ? 100.0 * (ps.promoters - ps.detractors) / ps.active_during : kNaN;
+  }
+  for (int k = 0; k < static_cast<int>(m.touchpoints.size()); ++k) {
+    const MonthTotals::PerTouchpoint& pt = m.touchpoints[k];
+    add(Metric::cost_to_serve, pt.cost_to_serve);
+    add(Metric::failure_cost, pt.failure_cost);
+    run.at(TouchpointMetric::contacts, t, k) = w * pt.contacts;
+    run.at(TouchpointMetric::failures, t, k) = w * pt.failures;
+    run.at(TouchpointMetric::recovered, t, k) = w * pt.recovered;
+    run.at(TouchpointMetric::failure_cost, t, k) = w * pt.failure_cost;
+  }
+  run.at(Metric::satisfaction_mean, t) = active > 0 ? sat / active : kNaN;
+  run.at(Metric::nps, t) = active > 0 ? 100.0 * (promoters - detractors) / active : kNaN;
+  run.at(Metric::promoters, t) = w * promoters;
+  run.at(Metric::detractors, t) = w * detractors;
+  run.at(Metric::customer_equity, t) = w * equity;
+  run.at(Metric::wom_positive, t) = w * m.wom_positive;
+  run.at(Metric::wom_negative, t) = w * m.wom_negative;
+}
+
+RoadmapRun run_roadmap(const Scenario& sc, int roadmap_index, bool zero_defect,
+                       const ParameterDraw& draw, const Population& initial, const Network& network,
+                       const StreamKey& key, double& initial_equity) {
+  const Roadmap& roadmap = sc.roadmaps[roadmap_index];
+  const int T = sc.horizon_months;
+  const double w = sc.agent_weight();
+  RoadmapRun run(T, sc.layout.segments(), sc.layout.touchpoints());
+  RoadmapSchedule schedule(roadmap, T, sc.change_capacity);
+  Population pop = initial;
+  KernelScratch scratch;
+  std::vector<double> v;
+  for (int t = 1; t <= T; ++t) {
+    const int clamps = roadmap_month_vector(sc, roadmap, schedule, draw.values, t, zero_defect, v);
+    const MonthParameters params = shape_month_parameters(sc, v);
+    if (t == 1) initial_equity = w * initial_customer_equity(params, pop);
+    const MonthTotals totals = simulate_month(params, network, key, t, pop, scratch);
+    record_month(totals, w, t, run);
+    const MonthSpend spend = roadmap_spend(roadmap, schedule, draw.values, t);
+    run.at(Metric::initiative_capex, t) = spend.capex;
+    run.at(Metric::initiative_opex, t) = spend.opex;
+    run.at(Metric::parameter_clamps, t) = clamps + draw.clamps;
+  }
+  return run;
+}
+
+}  // namespace
+
+ReplicationResult run_replication(const Scenario& sc, std::int64_t replication,
+                                  const Network* shared_network,
+                                  const ReplicationOptions& options) {
+  ReplicationResult result;
+  result.replication = replication;
+  const ParameterDraw draw = draw_parameters(sc, replication);
+  result.parameters = draw.uncertain;
+
+  const auto rep_word = static_cast<std::uint32_t>(replication);
+  Network own_network;
+  if (shared_network == nullptr) {
+    own_network =
+        build_network(sc.network, static_cast<std::uint32_t>(sc.agents), sc.seed, rep_word);
+  }
+  const Network& network = shared_network ? *shared_network : own_network;
+  const StreamKey base_key{sc.seed, rep_word};
+  const Population initial = make_initial_population(sc, draw.values, base_key);
+
+  const int n_roadmaps = static_cast<int>(sc.roadmaps.size());
+  const int variants = sc.zero_defect_counterfactual ? 2 : 1;
+  std::vector<RoadmapRun> runs(static_cast<std::size_t>(n_roadmaps) * variants);
+  std::vector<double> equity0(runs.size(), 0.0);
+  tbb::parallel_for(0, static_cast<int>(runs.size()), [&](int job) {
+    const int roadmap = job % n_roadmaps;
+    const bool zero_defect = job >= n_roadmaps;
+    StreamKey key = base_key;
+    if (options.independent_streams) {
+      // A distinct counter word per roadmap: no number is shared between roadmaps.
+      key.replication = rep_word ^ (0x9e3779b9u * static_cast<std::uint32_t>(roadmap + 1));
+    }
+    runs[job] = run_roadmap(sc, roadmap, zero_defect, draw, initial, network, key, equity0[job]);
+  });
+
+  const double d =
+      monthly_discount_rate(draw.values[sc.layout.global(GlobalParam::discount_rate_annual)]);
+  for (std::size_t job = 0; job < runs.size(); ++job) {
+    settle_finances(runs[job], d, equity0[job], sc.terminal_value);
+  }
+  result.roadmaps.assign(runs.begin(), runs.begin() + n_roadmaps);
+  if (variants == 2) result.zero_defect.assign(runs.begin() + n_roadmaps, runs.end());
+  compare_with_baseline(result.roadmaps, sc.baseline, d);
+  if (variants == 2) {
+    compare_with_baseline(result.zero_defect, sc.baseline, d);
+    set_avoidable_costs(result.roadmaps, result.zero_defect);
+  }
+  return result;
+}
+
+}  // namespace cxsim

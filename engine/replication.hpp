@@ -1,0 +1,24 @@
+// One replication: draw its parameters, build its network and initial population, run every
+// roadmap (and its zero-defect counterfactual) on common random numbers, then value them.
+#pragma once
+
+#include <cstdint>
+
+#include "agents/network.hpp"
+#include "engine/core/scenario.hpp"
+#include "engine/metrics.hpp"
+
+namespace cxsim {
+
+struct ReplicationOptions {
+  // Give each roadmap its own streams instead of common random numbers (for measuring what
+  // common random numbers buy; never the default).
+  bool independent_streams = false;
+};
+
+// `shared_network`: the run's one network when network.per_replication is false, else null.
+ReplicationResult run_replication(const Scenario& scenario, std::int64_t replication,
+                                  const Network* shared_network,
+                                  const ReplicationOptions& options = {});
+
+}  // namespace cxsim

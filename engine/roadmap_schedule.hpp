@@ -1,0 +1,49 @@
+// The roadmap compiler: when each initiative's effects act and how strongly (ramps slowed by
+// the organisation's change capacity), what it spends each month, and this month's parameter
+// vector with every effect applied in order (MODEL.md s.4).
+#pragma once
+
+#include <span>
+#include <vector>
+
+#include "engine/core/scenario.hpp"
+
+namespace cxsim {
+
+class RoadmapSchedule {
+ public:
+  RoadmapSchedule(const Roadmap& roadmap, int horizon_months, int change_capacity);
+
+  // frac of initiative j in month t (0 outside its active months).
+  double strength(int j, int month) const { return strength_[index(j, month)]; }
+  bool effects_active(int j, int month) const;
+  // Share of the initiative's total capex spent in month t.
+  double capex_share(int j, int month) const;
+  bool opex_active(int j, int month) const { return effects_active(j, month); }
+  int initiatives() const { return static_cast<int>(initiatives_.size()); }
+
+ private:
+  std::size_t index(int j, int month) const {
+    return static_cast<std::size_t>(j) * horizon_ + (month - 1);
+  }
+  std::vector<Initiative> initiatives_;
+  int horizon_;
+  std::vector<double> strength_;  // [initiative][month]
+};
+
+struct MonthSpend {
+  double capex = 0.0;
+  double opex = 0.0;
+};
+
+// Builds month t's parameter vector into `out` from the replication's draw `base`; with
+// `zero_defect` every failure rate is then set to 0. Returns how many values were clamped.
+int roadmap_month_vector(const Scenario& scenario, const Roadmap& roadmap,
+                         const RoadmapSchedule& schedule, std::span<const double> base, int month,
+                         bool zero_defect, std::vector<double>& out);
+
+// The roadmap's initiative spend in month t (absolute money, not agent-weighted).
+MonthSpend roadmap_spend(const Roadmap& roadmap, const RoadmapSchedule& schedule,
+                         std::span<const double> base, int month);
+
+}  // namespace cxsim
