@@ -67,13 +67,20 @@ inline double churn_hazard(double h0, double log_odds_drivers) {
   return logistic(logit(h0) + log_odds_drivers);
 }
 
+// (1 - x)^m, accurate when x is tiny and m large (log1p keeps the digits pow(1 - x) loses).
+inline double survive_each(double x, std::uint32_t m) {
+  if (m == 0) return 1.0;
+  if (x >= 1.0) return 0.0;
+  return std::exp(static_cast<double>(m) * std::log1p(-x));
+}
+
 // Step 10: network Bass adoption, deterred by negative messages; in double precision because
 // (1 - q/k)^m with k ~ 1e6 is lost in float.
 inline double adoption_probability(double p, double q, double degree, std::uint32_t positive,
                                    double nu, std::uint32_t negative) {
   const double k = std::max(degree, 1.0);
-  const double no_adopt = (1.0 - p) * std::pow(1.0 - q / k, static_cast<double>(positive));
-  return (1.0 - no_adopt) * std::pow(1.0 - nu, static_cast<double>(negative));
+  const double no_adopt = (1.0 - p) * survive_each(q / k, positive);
+  return (1.0 - no_adopt) * survive_each(nu, negative);
 }
 
 // MODEL.md s.3: value of a customer active at the end of a month (payment of the next month
