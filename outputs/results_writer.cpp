@@ -289,7 +289,8 @@ std::unique_ptr<ResultsWriter> ResultsWriter::create(const Path& out, const Scen
   }
 
   std::unique_ptr<ResultsWriter> w(new ResultsWriter(out, s));
-  w->file_ = open_file(partial, H5F_ACC_TRUNC, true);
+  // Exclusive unless forced, so two runs never write the same partial file.
+  w->file_ = open_file(partial, force ? H5F_ACC_TRUNC : H5F_ACC_EXCL, true);
   const hid_t f = w->file_.get();
 
   // Root attributes.
