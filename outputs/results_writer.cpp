@@ -1,0 +1,692 @@
+// The HDF5 layout of RESULTS.md: coordinates as dimension scales hard-linked into every group,
+// NaN-filled chunked datasets written one replication at a time, statistics at the end.
+#include "outputs/results_writer.hpp"
+
+#include <fmt/format.h>
+#include <hdf5_hl.h>
+#include <openssl/evp.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <ctime>
+#include <limits>
+#include <span>
+#include <system_error>
+
+#include "engine/core/errors.hpp"
+#include "engine/core/version.hpp"
+#include "engine/statistics.hpp"
+
+namespace cxsim {
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+// Replications per chunk of the small per-replication datasets (/summary, /parameters, /done):
+// one chunk per replication would make the chunk index larger than the data.
+constexpr hsize_t kReplicationChunk = 64;
+
+using Path = std::filesystem::path;
+
+std::string utc_now() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  std::array<char, 32> buf{};
+  std::strftime(buf.data(), buf.size(), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf.data();
+}
+
+std::string host_name() {
+  std::array<char, 256> buf{};
+  if (gethostname(buf.data(), buf.size() - 1) != 0) return "unknown";
+  return buf.data();
+}
+
+// Units and meaning of a model parameter slot, from the declaration tables; nullptr for the
+// numbers that belong to initiatives (their units are those of the scenario's money or effect).
+const ParamInfo* model_param_info(const Scenario& s, int slot) {
+  const ParamLayout& layout = s.layout;
+  if (slot < ParamLayout::kGlobals) return &global_params()[slot];
+  const int segment_end = ParamLayout::kGlobals + layout.segments() * ParamLayout::kPerSegment;
+  if (slot < segment_end) {
+    return &segment_params()[(slot - ParamLayout::kGlobals) % ParamLayout::kPerSegment];
+  }
+  if (slot < layout.model_count()) {
+    const int per_touchpoint = ParamLayout::kPerTouchpointFixed + layout.segments();
+    const int offset = (slot - segment_end) % per_touchpoint;
+    if (offset < ParamLayout::kPerTouchpointFixed) return &touchpoint_params()[offset];
+    return &contacts_param();
+  }
+  return nullptr;
+}
+
+// The dimension-scale datasets of /coords, open while the layout is built.
+struct Coords {
+  h5::Dataset roadmap, replication, month, segment, touchpoint, statistic;
+};
+
+h5::Group create_group(hid_t loc, const std::string& name, const Path& file) {
+  return h5::Group(h5::check(H5Gcreate2(loc, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                             file, "cannot create group " + name));
+}
+
+h5::Group open_group(hid_t loc, const std::string& name, const Path& file) {
+  if (!h5::exists(loc, name)) throw IoError(fmt::format("{}: {} is missing", file.string(), name));
+  return h5::Group(
+      h5::check(H5Gopen2(loc, name.c_str(), H5P_DEFAULT), file, "cannot open group " + name));
+}
+
+h5::Dataset open_dataset(hid_t loc, const std::string& name, const Path& file) {
+  if (!h5::exists(loc, name)) throw IoError(fmt::format("{}: {} is missing", file.string(), name));
+  return h5::Dataset(
+      h5::check(H5Dopen2(loc, name.c_str(), H5P_DEFAULT), file, "cannot open dataset " + name));
+}
+
+void describe(hid_t obj, std::string_view units, std::string_view description, const Path& file) {
+  h5::write_attribute(obj, "units", units, file);
+  h5::write_attribute(obj, "description", description, file);
+}
+
+h5::Dataset string_coord(hid_t group, const std::string& name,
+                         const std::vector<std::string>& values, std::string_view description,
+                         const Path& file) {
+  const hsize_t n = values.size();
+  const h5::Dataspace space(H5Screate_simple(1, &n, nullptr));
+  const h5::Datatype type = h5::string_type();
+  h5::Dataset ds(h5::check(H5Dcreate2(group, name.c_str(), type.get(), space.get(), H5P_DEFAULT,
+                                      H5P_DEFAULT, H5P_DEFAULT),
+                           file, "cannot create /coords/" + name));
+  std::vector<const char*> data;
+  data.reserve(values.size());
+  for (const auto& v : values) data.push_back(v.c_str());
+  if (n > 0) {
+    h5::check_status(H5Dwrite(ds.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()),
+                     file, "cannot write /coords/" + name);
+  }
+  h5::check_status(H5DSset_scale(ds.get(), name.c_str()), file,
+                   "cannot make /coords/" + name + " a dimension scale");
+  describe(ds.get(), "1", description, file);
+  return ds;
+}
+
+template <typename T>
+h5::Dataset number_coord(hid_t group, const std::string& name, hid_t type,
+                         const std::vector<T>& values, std::string_view units,
+                         std::string_view description, const Path& file) {
+  const hsize_t n = values.size();
+  const h5::Dataspace space(H5Screate_simple(1, &n, nullptr));
+  h5::Dataset ds(h5::check(
+      H5Dcreate2(group, name.c_str(), type, space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+      file, "cannot create /coords/" + name));
+  if (n > 0) {
+    h5::check_status(H5Dwrite(ds.get(), type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), file,
+                     "cannot write /coords/" + name);
+  }
+  h5::check_status(H5DSset_scale(ds.get(), name.c_str()), file,
+                   "cannot make /coords/" + name + " a dimension scale");
+  describe(ds.get(), units, description, file);
+  return ds;
+}
+
+// Makes /coords/<name> visible in group as <name>, so xarray finds it when opening that group.
+void link_coord(hid_t file_id, hid_t group, const std::string& name, const Path& file) {
+  h5::check_status(H5Lcreate_hard(file_id, ("/coords/" + name).c_str(), group, name.c_str(),
+                                  H5P_DEFAULT, H5P_DEFAULT),
+                   file, "cannot link /coords/" + name);
+}
+
+struct Dimension {
+  hsize_t size;
+  hsize_t chunk;
+  hid_t scale;
+};
+
+// A NaN-filled float64 dataset with its dimension scales attached and its units described.
+h5::Dataset create_metric(hid_t group, const std::string& group_path, const std::string& name,
+                          const std::vector<Dimension>& dims, std::string_view units,
+                          std::string_view description, bool compress, const Path& file) {
+  const std::string where = group_path + "/" + name;
+  std::vector<hsize_t> size, chunk;
+  bool empty = false;
+  for (const auto& d : dims) {
+    size.push_back(d.size);
+    chunk.push_back(std::max<hsize_t>(1, std::min(d.chunk, d.size)));
+    empty = empty || d.size == 0;
+  }
+  const h5::Dataspace space(H5Screate_simple(static_cast<int>(size.size()), size.data(), nullptr));
+  const h5::PropertyList dcpl(H5Pcreate(H5P_DATASET_CREATE));
+  const double fill = kNaN;
+  H5Pset_fill_value(dcpl.get(), H5T_NATIVE_DOUBLE, &fill);
+  H5Pset_fill_time(dcpl.get(), H5D_FILL_TIME_ALLOC);
+  if (!empty) {
+    h5::check_status(H5Pset_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data()), file,
+                     "cannot set the chunks of " + where);
+    if (compress) {
+      H5Pset_shuffle(dcpl.get());
+      H5Pset_deflate(dcpl.get(), 4);
+    }
+  }
+  h5::Dataset ds(h5::check(H5Dcreate2(group, name.c_str(), H5T_IEEE_F64LE, space.get(), H5P_DEFAULT,
+                                      dcpl.get(), H5P_DEFAULT),
+                           file, "cannot create " + where));
+  for (std::size_t i = 0; i < dims.size(); ++i) {
+    h5::check_status(H5DSattach_scale(ds.get(), dims[i].scale, static_cast<unsigned>(i)), file,
+                     "cannot attach a dimension scale to " + where);
+  }
+  describe(ds.get(), units, description, file);
+  return ds;
+}
+
+// Writes a block of doubles at start (count elements per dimension).
+void write_block(hid_t ds, const std::vector<hsize_t>& start, const std::vector<hsize_t>& count,
+                 const double* data, const Path& file, std::string_view what) {
+  const h5::Dataspace file_space(h5::check(H5Dget_space(ds), file, "cannot get a dataspace"));
+  h5::check_status(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr,
+                                       count.data(), nullptr),
+                   file, fmt::format("cannot select replication in {}", what));
+  const h5::Dataspace mem_space(
+      H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr));
+  h5::check_status(
+      H5Dwrite(ds, H5T_NATIVE_DOUBLE, mem_space.get(), file_space.get(), H5P_DEFAULT, data), file,
+      fmt::format("cannot write {}", what));
+}
+
+std::vector<double> read_all(hid_t ds, std::size_t n, const Path& file, std::string_view what) {
+  std::vector<double> values(n, kNaN);
+  if (n > 0) {
+    h5::check_status(H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
+                     file, fmt::format("cannot read {}", what));
+  }
+  return values;
+}
+
+h5::File open_file(const Path& path, unsigned flags, bool create) {
+  h5::silence_errors();
+  // Strong close: closing the file closes every object in it, so the rename that follows never
+  // races a lingering handle.
+  const h5::PropertyList fapl(H5Pcreate(H5P_FILE_ACCESS));
+  H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG);
+  const hid_t id = create ? H5Fcreate(path.c_str(), flags, H5P_DEFAULT, fapl.get())
+                          : H5Fopen(path.c_str(), flags, fapl.get());
+  return h5::File(h5::check(
+      id, path, create ? "cannot create the results file" : "cannot open the results file"));
+}
+
+std::vector<std::string> roadmap_names(const Scenario& s) {
+  std::vector<std::string> names;
+  for (const auto& r : s.roadmaps) names.push_back(r.name);
+  return names;
+}
+
+}  // namespace
+
+std::string sha256_hex(std::string_view text) {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+  unsigned int length = 0;
+  if (EVP_Digest(text.data(), text.size(), digest.data(), &length, EVP_sha256(), nullptr) != 1) {
+    throw IoError("cannot compute SHA-256 of the scenario (OpenSSL EVP_Digest failed)");
+  }
+  std::string hex;
+  hex.reserve(2 * length);
+  for (unsigned int i = 0; i < length; ++i) hex += fmt::format("{:02x}", digest[i]);
+  return hex;
+}
+
+Path partial_path(const Path& out) {
+  Path p = out;
+  p += ".partial";
+  return p;
+}
+
+ResultsWriter::ResultsWriter(Path out, const Scenario& s)
+    : out_(std::move(out)),
+      partial_(partial_path(out_)),
+      roadmaps_(static_cast<int>(s.roadmaps.size())),
+      months_(s.horizon_months),
+      segments_(static_cast<int>(s.segments.size())),
+      touchpoints_(static_cast<int>(s.touchpoints.size())),
+      replications_(s.replications),
+      zero_defect_(s.zero_defect_counterfactual),
+      done_(static_cast<std::size_t>(s.replications), false) {
+  for (const auto& slot : s.slots) {
+    if (!slot.value.is_constant()) parameter_paths_.push_back(slot.path);
+  }
+}
+
+ResultsWriter::~ResultsWriter() {
+  close();
+}
+
+void ResultsWriter::close() {
+  // Datasets first, then the file (strong close would also do it, but explicitly is clearer).
+  for (auto* group : {&timeseries_, &by_segment_, &by_touchpoint_, &summary_,
+                      &zero_defect_timeseries_, &zero_defect_summary_, &parameters_}) {
+    group->clear();
+  }
+  done_dataset_.reset();
+  if (file_.valid()) H5Fflush(file_.get(), H5F_SCOPE_GLOBAL);
+  file_.reset();
+}
+
+std::unique_ptr<ResultsWriter> ResultsWriter::create(const Path& out, const Scenario& s,
+                                                     const RunProvenance& p, bool force) {
+  const Path partial = partial_path(out);
+  if (!force && std::filesystem::exists(out)) {
+    throw IoError(fmt::format("{}: already exists; use --force to overwrite it", out.string()));
+  }
+  if (!force && std::filesystem::exists(partial)) {
+    throw IoError(fmt::format(
+        "{}: an interrupted run left this file; use --resume to finish it or --force to start over",
+        partial.string()));
+  }
+  if (s.replications < 0 || s.horizon_months < 0) {
+    throw IoError(
+        fmt::format("{}: the scenario has a negative horizon or replication count", out.string()));
+  }
+
+  std::unique_ptr<ResultsWriter> w(new ResultsWriter(out, s));
+  // Exclusive unless forced, so two runs never write the same partial file.
+  w->file_ = open_file(partial, force ? H5F_ACC_TRUNC : H5F_ACC_EXCL, true);
+  const hid_t f = w->file_.get();
+
+  // Root attributes.
+  h5::write_attribute(f, "format", kResultsFormat, partial);
+  h5::write_attribute(f, "format_version", kResultsFormatVersion, partial);
+  h5::write_attribute(f, "engine_version", kVersion, partial);
+  h5::write_attribute(f, "git_commit", kGitCommit, partial);
+  h5::write_attribute(f, "created_utc", utc_now(), partial);
+  h5::write_attribute(f, "command_line", p.command_line, partial);
+  h5::write_attribute(f, "hostname", host_name(), partial);
+  h5::write_attribute(f, "seed", static_cast<std::uint64_t>(s.seed), partial);
+  h5::write_attribute(f, "replications", static_cast<std::int64_t>(s.replications), partial);
+  h5::write_attribute(f, "horizon_months", static_cast<std::int64_t>(s.horizon_months), partial);
+  h5::write_attribute(f, "agents", static_cast<std::int64_t>(s.agents), partial);
+  h5::write_attribute(f, "population", s.population, partial);
+  h5::write_attribute(f, "agent_weight", s.agent_weight(), partial);
+  h5::write_attribute(f, "scenario_name", s.name, partial);
+  h5::write_attribute(f, "scenario_sha256", sha256_hex(s.resolved_yaml), partial);
+  h5::write_attribute(f, "baseline_roadmap",
+                      s.roadmaps.empty() ? std::string() : s.roadmaps[s.baseline].name, partial);
+  h5::write_attribute(f, "zero_defect_counterfactual",
+                      static_cast<std::int64_t>(s.zero_defect_counterfactual ? 1 : 0), partial);
+  h5::write_attribute(f, "complete", std::int64_t{0}, partial);
+
+  // /scenario: the resolved text, as one string.
+  {
+    const h5::Dataspace space(H5Screate(H5S_SCALAR));
+    const h5::Datatype type = h5::string_type();
+    const h5::Dataset ds(h5::check(
+        H5Dcreate2(f, "scenario", type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+        partial, "cannot create /scenario"));
+    const char* text = s.resolved_yaml.c_str();
+    h5::check_status(H5Dwrite(ds.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, &text), partial,
+                     "cannot write /scenario");
+    describe(ds.get(), "1", "the fully resolved scenario (YAML, after extends and --set)", partial);
+  }
+
+  // /coords.
+  Coords c;
+  {
+    const h5::Group g = create_group(f, "coords", partial);
+    std::vector<std::int64_t> replication(static_cast<std::size_t>(s.replications));
+    for (std::size_t i = 0; i < replication.size(); ++i)
+      replication[i] = static_cast<std::int64_t>(i);
+    std::vector<std::int32_t> month(static_cast<std::size_t>(s.horizon_months));
+    for (std::size_t i = 0; i < month.size(); ++i) month[i] = static_cast<std::int32_t>(i + 1);
+    std::vector<std::string> segments, touchpoints, statistics;
+    for (const auto& x : s.segments) segments.push_back(x.name);
+    for (const auto& x : s.touchpoints) touchpoints.push_back(x.name);
+    for (const auto& x : kStatisticNames) statistics.emplace_back(x);
+    c.roadmap = string_coord(g.get(), "roadmap", roadmap_names(s), "roadmap name", partial);
+    c.replication = number_coord(g.get(), "replication", H5T_STD_I64LE, replication, "1",
+                                 "replication index (0-based)", partial);
+    c.month = number_coord(g.get(), "month", H5T_STD_I32LE, month, "month",
+                           "month of the horizon (1-based)", partial);
+    c.segment = string_coord(g.get(), "segment", segments, "customer segment name", partial);
+    c.touchpoint = string_coord(g.get(), "touchpoint", touchpoints, "touchpoint name", partial);
+    c.statistic = string_coord(g.get(), "statistic", statistics,
+                               "summary statistic over replications (sd with ddof 1, "
+                               "percentiles by linear interpolation, NaN excluded, n = count used)",
+                               partial);
+  }
+
+  const auto R = static_cast<hsize_t>(s.replications);
+  const auto M = static_cast<hsize_t>(w->roadmaps_);
+  const auto T = static_cast<hsize_t>(w->months_);
+  const auto S = static_cast<hsize_t>(w->segments_);
+  const auto K = static_cast<hsize_t>(w->touchpoints_);
+  const Dimension d_roadmap{M, M, c.roadmap.get()};
+  const Dimension d_rep{R, 1, c.replication.get()};
+  const Dimension d_rep_small{R, kReplicationChunk, c.replication.get()};
+  const Dimension d_month{T, T, c.month.get()};
+  const Dimension d_segment{S, S, c.segment.get()};
+  const Dimension d_touchpoint{K, K, c.touchpoint.get()};
+  const Dimension d_statistic{kStatistics, kStatistics, c.statistic.get()};
+
+  auto group_with = [&](hid_t parent, const std::string& name,
+                        std::initializer_list<const char*> coords) {
+    h5::Group g = create_group(parent, name, partial);
+    for (const char* coord : coords) link_coord(f, g.get(), coord, partial);
+    return g;
+  };
+  auto timeseries_group = [&](hid_t parent, const std::string& name, const std::string& path) {
+    const h5::Group g = group_with(parent, name, {"roadmap", "replication", "month"});
+    for (const auto& m : metric_infos()) {
+      create_metric(g.get(), path, std::string(m.name), {d_roadmap, d_rep, d_month}, m.units,
+                    m.description, true, partial);
+    }
+  };
+  auto summary_group = [&](hid_t parent, const std::string& name, const std::string& path) {
+    const h5::Group g = group_with(parent, name, {"roadmap", "replication"});
+    for (const auto& m : summary_metric_infos()) {
+      create_metric(g.get(), path, std::string(m.name), {d_roadmap, d_rep_small}, m.units,
+                    m.description, false, partial);
+    }
+  };
+  auto statistics_group = [&](hid_t parent, const std::string& name, const std::string& path) {
+    const h5::Group g = group_with(parent, name, {"roadmap", "statistic"});
+    for (const auto& m : summary_metric_infos()) {
+      create_metric(g.get(), path, std::string(m.name), {d_roadmap, d_statistic}, m.units,
+                    fmt::format("statistics over replications of: {}", m.description), false,
+                    partial);
+    }
+  };
+
+  timeseries_group(f, "timeseries", "/timeseries");
+  {
+    const h5::Group g =
+        group_with(f, "timeseries_by_segment", {"roadmap", "replication", "month", "segment"});
+    for (const auto& m : segment_metric_infos()) {
+      create_metric(g.get(), "/timeseries_by_segment", std::string(m.name),
+                    {d_roadmap, d_rep, d_month, d_segment}, m.units, m.description, true, partial);
+    }
+  }
+  {
+    const h5::Group g = group_with(f, "timeseries_by_touchpoint",
+                                   {"roadmap", "replication", "month", "touchpoint"});
+    for (const auto& m : touchpoint_metric_infos()) {
+      create_metric(g.get(), "/timeseries_by_touchpoint", std::string(m.name),
+                    {d_roadmap, d_rep, d_month, d_touchpoint}, m.units, m.description, true,
+                    partial);
+    }
+  }
+  summary_group(f, "summary", "/summary");
+  statistics_group(f, "statistics", "/statistics");
+  if (w->zero_defect_) {
+    const h5::Group zd = create_group(f, "zero_defect", partial);
+    timeseries_group(zd.get(), "timeseries", "/zero_defect/timeseries");
+    summary_group(zd.get(), "summary", "/zero_defect/summary");
+    statistics_group(zd.get(), "statistics", "/zero_defect/statistics");
+  }
+  {
+    const h5::Group g = group_with(f, "parameters", {"replication"});
+    for (std::size_t i = 0; i < s.slots.size(); ++i) {
+      const Slot& slot = s.slots[i];
+      if (slot.value.is_constant()) continue;
+      if (slot.path.find('/') != std::string::npos || slot.path.empty() || slot.path == ".") {
+        throw IoError(fmt::format("{}: parameter path '{}' cannot name an HDF5 dataset",
+                                  partial.string(), slot.path));
+      }
+      const ParamInfo* info = model_param_info(s, static_cast<int>(i));
+      const std::string description =
+          fmt::format("value drawn per replication from {}{}{}", slot.value.to_yaml(),
+                      info ? ": " : "", info ? info->meaning : std::string_view());
+      create_metric(g.get(), "/parameters", slot.path, {d_rep_small},
+                    info ? info->unit : std::string_view("as in the scenario"), description, false,
+                    partial);
+    }
+  }
+  {
+    // Which replications are written: what --resume reads. uint8, 0 = not yet.
+    const hsize_t n = R;
+    const hsize_t chunk = std::max<hsize_t>(1, std::min(kReplicationChunk, R));
+    const h5::Dataspace space(H5Screate_simple(1, &n, nullptr));
+    const h5::PropertyList dcpl(H5Pcreate(H5P_DATASET_CREATE));
+    const std::uint8_t zero = 0;
+    H5Pset_fill_value(dcpl.get(), H5T_NATIVE_UINT8, &zero);
+    if (R > 0) H5Pset_chunk(dcpl.get(), 1, &chunk);
+    const h5::Dataset ds(h5::check(
+        H5Dcreate2(f, "done", H5T_STD_U8LE, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
+        partial, "cannot create /done"));
+    describe(ds.get(), "1", "1 once the replication is written (what --resume reads)", partial);
+  }
+  c = Coords{};
+  w->open_datasets();
+  h5::check_status(H5Fflush(f, H5F_SCOPE_GLOBAL), partial, "cannot flush");
+  return w;
+}
+
+std::unique_ptr<ResultsWriter> ResultsWriter::resume(const Path& out, const Scenario& s,
+                                                     const RunProvenance& p) {
+  const Path partial = partial_path(out);
+  if (!std::filesystem::exists(partial)) {
+    throw IoError(fmt::format("{}: no interrupted run to resume (the file does not exist)",
+                              partial.string()));
+  }
+  std::unique_ptr<ResultsWriter> w(new ResultsWriter(out, s));
+  w->file_ = open_file(partial, H5F_ACC_RDWR, false);
+  const hid_t f = w->file_.get();
+  if (h5::read_string_attribute(f, "format", partial) != kResultsFormat) {
+    throw IoError(fmt::format("{}: not a cxsim results file", partial.string()));
+  }
+  const std::string version = h5::read_string_attribute(f, "format_version", partial);
+  if (version.substr(0, version.find('.')) != "1") {
+    throw IoError(fmt::format("{}: format_version {} cannot be resumed by this cxsim (1.x)",
+                              partial.string(), version));
+  }
+  const std::string sha = h5::read_string_attribute(f, "scenario_sha256", partial);
+  if (sha != sha256_hex(s.resolved_yaml)) {
+    throw IoError(
+        fmt::format("{}: was written for a different scenario (scenario_sha256 differs); "
+                    "resume with the same scenario and --set options, or start over with --force",
+                    partial.string()));
+  }
+  const std::uint64_t seed = h5::read_uint_attribute(f, "seed", partial);
+  if (seed != s.seed) {
+    throw IoError(fmt::format("{}: was written with seed {}, not {}; use the same seed to resume",
+                              partial.string(), seed, s.seed));
+  }
+  const std::int64_t replications = h5::read_int_attribute(f, "replications", partial);
+  if (replications != s.replications) {
+    throw IoError(
+        fmt::format("{}: was written for {} replications, not {}; use the same count to resume",
+                    partial.string(), replications, s.replications));
+  }
+  h5::write_attribute(f, "resumed_utc", utc_now(), partial);
+  h5::write_attribute(f, "resumed_command_line", p.command_line, partial);
+  h5::write_attribute(f, "complete", std::int64_t{0}, partial);
+  w->open_datasets();
+
+  const auto dims = h5::shape(w->done_dataset_.get(), partial);
+  if (dims.size() != 1 || dims[0] != static_cast<hsize_t>(s.replications)) {
+    throw IoError(
+        fmt::format("{}: /done does not have one entry per replication", partial.string()));
+  }
+  std::vector<std::uint8_t> done(static_cast<std::size_t>(s.replications), 0);
+  if (!done.empty()) {
+    h5::check_status(H5Dread(w->done_dataset_.get(), H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL,
+                             H5P_DEFAULT, done.data()),
+                     partial, "cannot read /done");
+  }
+  for (std::size_t i = 0; i < done.size(); ++i) w->done_[i] = done[i] != 0;
+  return w;
+}
+
+void ResultsWriter::open_datasets() {
+  const hid_t f = file_.get();
+  auto open_all = [&](const std::string& group, std::span<const MetricInfo> infos,
+                      std::vector<h5::Dataset>& into) {
+    const h5::Group g = open_group(f, group, partial_);
+    into.clear();
+    for (const auto& m : infos)
+      into.push_back(open_dataset(g.get(), std::string(m.name), partial_));
+  };
+  open_all("timeseries", metric_infos(), timeseries_);
+  open_all("timeseries_by_segment", segment_metric_infos(), by_segment_);
+  open_all("timeseries_by_touchpoint", touchpoint_metric_infos(), by_touchpoint_);
+  open_all("summary", summary_metric_infos(), summary_);
+  if (zero_defect_) {
+    open_all("zero_defect/timeseries", metric_infos(), zero_defect_timeseries_);
+    open_all("zero_defect/summary", summary_metric_infos(), zero_defect_summary_);
+  }
+  const h5::Group g = open_group(f, "parameters", partial_);
+  parameters_.clear();
+  for (const auto& path : parameter_paths_)
+    parameters_.push_back(open_dataset(g.get(), path, partial_));
+  done_dataset_ = open_dataset(f, "done", partial_);
+}
+
+void ResultsWriter::write(const ReplicationResult& r) {
+  if (!file_.valid())
+    throw IoError(fmt::format("{}: the results file is closed", partial_.string()));
+  if (r.replication < 0 || r.replication >= replications_) {
+    throw IoError(fmt::format("{}: replication {} is outside 0..{}", partial_.string(),
+                              r.replication, replications_ - 1));
+  }
+  auto check_runs = [&](const std::vector<RoadmapRun>& runs, std::string_view what) {
+    if (runs.size() != static_cast<std::size_t>(roadmaps_)) {
+      throw IoError(fmt::format("{}: replication {} has {} {} results, expected {}",
+                                partial_.string(), r.replication, runs.size(), what, roadmaps_));
+    }
+    for (const auto& run : runs) {
+      if (run.months != months_ || run.segments != segments_ || run.touchpoints != touchpoints_ ||
+          run.timeseries.size() != static_cast<std::size_t>(kMetrics) * months_ ||
+          run.by_segment.size() !=
+              static_cast<std::size_t>(kSegmentMetrics) * months_ * segments_ ||
+          run.by_touchpoint.size() !=
+              static_cast<std::size_t>(kTouchpointMetrics) * months_ * touchpoints_) {
+        throw IoError(fmt::format("{}: replication {} has {} results of the wrong shape",
+                                  partial_.string(), r.replication, what));
+      }
+    }
+  };
+  check_runs(r.roadmaps, "roadmap");
+  if (zero_defect_) check_runs(r.zero_defect, "zero-defect");
+  if (r.parameters.size() != parameter_paths_.size()) {
+    throw IoError(fmt::format("{}: replication {} has {} parameter values, expected {}",
+                              partial_.string(), r.replication, r.parameters.size(),
+                              parameter_paths_.size()));
+  }
+
+  const auto rep = static_cast<hsize_t>(r.replication);
+  const auto M = static_cast<hsize_t>(roadmaps_);
+  const auto T = static_cast<std::size_t>(months_);
+  const auto S = static_cast<std::size_t>(segments_);
+  const auto K = static_cast<std::size_t>(touchpoints_);
+  std::vector<double> buf;
+
+  // Each metric's values for every roadmap in this replication: [roadmap][inner] into one
+  // hyperslab [0:M, rep, ...].
+  auto write_series = [&](const std::vector<RoadmapRun>& runs, std::vector<h5::Dataset>& datasets,
+                          const std::vector<double> RoadmapRun::*field, std::size_t inner,
+                          std::vector<hsize_t> tail, const char* group) {
+    std::vector<hsize_t> start{0, rep}, count{M, 1};
+    for (hsize_t t : tail) {
+      start.push_back(0);
+      count.push_back(t);
+    }
+    if (inner == 0) return;
+    for (std::size_t m = 0; m < datasets.size(); ++m) {
+      buf.resize(runs.size() * inner);
+      for (std::size_t i = 0; i < runs.size(); ++i) {
+        const auto& src = runs[i].*field;
+        std::copy_n(src.begin() + static_cast<std::ptrdiff_t>(m * inner), inner,
+                    buf.begin() + static_cast<std::ptrdiff_t>(i * inner));
+      }
+      write_block(datasets[m].get(), start, count, buf.data(), partial_,
+                  fmt::format("{} metric {} of replication {}", group, m, r.replication));
+    }
+  };
+  auto write_summary = [&](const std::vector<RoadmapRun>& runs, std::vector<h5::Dataset>& datasets,
+                           const char* group) {
+    for (std::size_t m = 0; m < datasets.size(); ++m) {
+      buf.resize(runs.size());
+      for (std::size_t i = 0; i < runs.size(); ++i) buf[i] = runs[i].summary[m];
+      write_block(datasets[m].get(), {0, rep}, {M, 1}, buf.data(), partial_,
+                  fmt::format("{} metric {} of replication {}", group, m, r.replication));
+    }
+  };
+
+  if (M > 0) {
+    write_series(r.roadmaps, timeseries_, &RoadmapRun::timeseries, T, {T}, "/timeseries");
+    write_series(r.roadmaps, by_segment_, &RoadmapRun::by_segment, T * S, {T, S},
+                 "/timeseries_by_segment");
+    write_series(r.roadmaps, by_touchpoint_, &RoadmapRun::by_touchpoint, T * K, {T, K},
+                 "/timeseries_by_touchpoint");
+    write_summary(r.roadmaps, summary_, "/summary");
+    if (zero_defect_) {
+      write_series(r.zero_defect, zero_defect_timeseries_, &RoadmapRun::timeseries, T, {T},
+                   "/zero_defect/timeseries");
+      write_summary(r.zero_defect, zero_defect_summary_, "/zero_defect/summary");
+    }
+  }
+  for (std::size_t i = 0; i < parameters_.size(); ++i) {
+    write_block(parameters_[i].get(), {rep}, {1}, &r.parameters[i], partial_,
+                "/parameters/" + parameter_paths_[i]);
+  }
+  // /done last: a replication counts as written only once everything else is.
+  {
+    const std::uint8_t one = 1;
+    const h5::Dataspace file_space(H5Dget_space(done_dataset_.get()));
+    const hsize_t count = 1;
+    H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, &rep, nullptr, &count, nullptr);
+    const h5::Dataspace mem_space(H5Screate_simple(1, &count, nullptr));
+    h5::check_status(H5Dwrite(done_dataset_.get(), H5T_NATIVE_UINT8, mem_space.get(),
+                              file_space.get(), H5P_DEFAULT, &one),
+                     partial_, "cannot write /done");
+  }
+  h5::check_status(H5Fflush(file_.get(), H5F_SCOPE_GLOBAL), partial_, "cannot flush");
+  done_[static_cast<std::size_t>(r.replication)] = true;
+}
+
+void ResultsWriter::write_statistics(const std::vector<h5::Dataset>& summary,
+                                     const std::string& group) {
+  const h5::Group g = open_group(file_.get(), group, partial_);
+  const auto R = static_cast<std::size_t>(replications_);
+  const auto M = static_cast<std::size_t>(roadmaps_);
+  const auto infos = summary_metric_infos();
+  for (std::size_t m = 0; m < summary.size(); ++m) {
+    const std::string name(infos[m].name);
+    const auto values = read_all(summary[m].get(), M * R, partial_, "/summary/" + name);
+    std::vector<double> stats(M * kStatistics);
+    for (std::size_t i = 0; i < M; ++i) {
+      const auto row = as_array(summarize(std::span<const double>(values).subspan(i * R, R)));
+      std::copy(row.begin(), row.end(),
+                stats.begin() + static_cast<std::ptrdiff_t>(i * kStatistics));
+    }
+    if (M == 0) continue;
+    const h5::Dataset ds = open_dataset(g.get(), name, partial_);
+    h5::check_status(
+        H5Dwrite(ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, stats.data()),
+        partial_, fmt::format("cannot write {}/{}", group, name));
+  }
+}
+
+void ResultsWriter::finish() {
+  if (finished_ || !file_.valid()) {
+    throw IoError(fmt::format("{}: the results file is already closed", partial_.string()));
+  }
+  std::int64_t missing = 0;
+  for (bool d : done_) missing += d ? 0 : 1;
+  if (missing > 0) {
+    throw IoError(fmt::format("{}: {} of {} replications are not written yet", partial_.string(),
+                              missing, replications_));
+  }
+  write_statistics(summary_, "statistics");
+  if (zero_defect_) write_statistics(zero_defect_summary_, "zero_defect/statistics");
+  h5::write_attribute(file_.get(), "complete", std::int64_t{1}, partial_);
+  close();
+  std::error_code ec;
+  std::filesystem::rename(partial_, out_, ec);
+  if (ec) {
+    throw IoError(
+        fmt::format("{}: cannot rename to {}: {}", partial_.string(), out_.string(), ec.message()));
+  }
+  finished_ = true;
+}
+
+}  // namespace cxsim
