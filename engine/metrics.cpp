@@ -67,9 +67,17 @@ constexpr std::array<MetricInfo, kSummaryMetrics> kSummary{{
 
 }  // namespace
 
-std::span<const MetricInfo> metric_infos() { return kTimeseries; }
-std::span<const MetricInfo> segment_metric_infos() { return kBySegment; }
-std::span<const MetricInfo> touchpoint_metric_infos() { return kByTouchpoint; }
-std::span<const MetricInfo> summary_metric_infos() { return kSummary; }
+std::span<const MetricInfo> metric_infos() {
+  return kTimeseries;
+}
+std::span<const MetricInfo> segment_metric_infos() {
+  return kBySegment;
+}
+std::span<const MetricInfo> touchpoint_metric_infos() {
+  return kByTouchpoint;
+}
+std::span<const MetricInfo> summary_metric_infos() {
+  return kSummary;
+}
 
 }  // namespace cxsim

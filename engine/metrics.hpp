@@ -133,7 +133,7 @@ struct ReplicationResult {
   std::int64_t replication = 0;
   std::vector<RoadmapRun> roadmaps;     // by roadmap index
   std::vector<RoadmapRun> zero_defect;  // by roadmap index; empty unless the counterfactual runs
-  std::vector<double> parameters;       // drawn value of each uncertain slot (uncertain_slots order)
+  std::vector<double> parameters;  // drawn value of each uncertain slot (uncertain_slots order)
 };
 
 }  // namespace cxsim
