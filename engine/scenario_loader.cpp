@@ -587,7 +587,7 @@ void Builder::read_segments(const YamlTree& root) {
     segment_display_.push_back(display);
   }
   if (shares_ok && ok && std::fabs(share_sum - 1.0) > kShareTolerance) {
-    error(segs->loc, "segments",
+    error(root.key_node("segments")->loc, "segments",
           "segment shares do not sum to 1 (got " + format_number(share_sum) +
               "; expected 1 within 1e-6)");
   }

@@ -137,9 +137,8 @@ TEST(ScenarioLoader, ExampleInitiativesShareLibrarySlots) {
   // A per-segment map path covers every segment.
   EXPECT_EQ(r.effects[1].slots,
             (std::vector<int>{sc.layout.contacts(1, 0), sc.layout.contacts(1, 1)}));
-  EXPECT_EQ(r.effects[2].slots,
-            (std::vector<int>{sc.layout.segment(0, SegmentParam::innovation),
-                              sc.layout.segment(1, SegmentParam::innovation)}));
+  EXPECT_EQ(r.effects[2].slots, (std::vector<int>{sc.layout.segment(0, SegmentParam::innovation),
+                                                  sc.layout.segment(1, SegmentParam::innovation)}));
   EXPECT_EQ(r.effects[2].op, EffectOp::set);
   EXPECT_EQ(r.effects[2].target, "segments.*.adoption.innovation");
   // Model slots, then initiative slots; all initiative slots unbounded above.
@@ -187,10 +186,11 @@ TEST(ScenarioLoader, HeterogeneityAndFloatAgents) {
 }
 
 TEST(ScenarioLoader, SetOverrides) {
-  const Scenario sc = load(kExample, {"segments.consumer.revenue.price=50", "replications=20",
-                                      "market.network.type=ring", "seed=7",
-                                      "touchpoints.billing.failure_rate={normal: [0.05, 0.01]}",
-                                      "roadmaps.app_then_billing.initiatives.app_revamp.ramp_months=4"});
+  const Scenario sc =
+      load(kExample,
+           {"segments.consumer.revenue.price=50", "replications=20", "market.network.type=ring",
+            "seed=7", "touchpoints.billing.failure_rate={normal: [0.05, 0.01]}",
+            "roadmaps.app_then_billing.initiatives.app_revamp.ramp_months=4"});
   EXPECT_DOUBLE_EQ(sc.slot(0, SegmentParam::price).value.a, 50);
   EXPECT_EQ(sc.replications, 20);
   EXPECT_EQ(sc.network.type, NetworkType::ring);
