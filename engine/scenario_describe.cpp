@@ -170,13 +170,16 @@ std::string summary(const Scenario& sc) {
     out += fmt::format(", mean degree {}", sc.network.mean_degree);
   }
   out += "\n# segments:";
-  for (const auto& s : sc.segments) {
-    out += fmt::format(" {} {:g}%{}", s.name, s.share * 100.0,
+  for (std::size_t i = 0; i < sc.segments.size(); ++i) {
+    const Segment& s = sc.segments[i];
+    out += fmt::format("{} {} {:g}%{}", i == 0 ? "" : ",", s.name, s.share * 100.0,
                        s.transactional ? " (transactional)" : "");
   }
   out += "\n# touchpoints:";
   if (sc.touchpoints.empty()) out += " none";
-  for (const auto& t : sc.touchpoints) out += " " + t.name;
+  for (std::size_t i = 0; i < sc.touchpoints.size(); ++i) {
+    out += (i == 0 ? " " : ", ") + sc.touchpoints[i].name;
+  }
   out += "\n# roadmaps";
   if (!sc.roadmaps.empty()) {
     out += " (compared against " + sc.roadmaps[static_cast<std::size_t>(sc.baseline)].name + ")";
