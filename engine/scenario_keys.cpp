@@ -20,7 +20,7 @@ const KeyInfo kStructural[] = {
   {O::root, "extends", T::path, "-", -kInf, kInf, false, "", "", "Base scenario file (relative to this file) that this file is deep-merged over", "scenario file"},
   {O::root, "horizon_months", T::integer, "", 1, 600, false, "", "months", "Months simulated (t = 1..T)", "scenario file"},
   {O::root, "replications", T::integer, "100", 1, kInf, false, "", "runs", "Monte Carlo replications (parameter draws and agent randomness)", "scenario file; the CLI may override"},
-  {O::root, "seed", T::seed, "1", 0, 18446744073709551615.0, false, "", "", "Random seed (uint64): key of every Philox stream", "scenario file; the CLI may override"},
+  {O::root, "seed", T::seed, "1", 0, kInf, false, "", "", "Random seed (uint64): key of every Philox stream", "scenario file; the CLI may override"},
   {O::root, "agents", T::integer, "", 1, kInf, false, "", "agents", "Simulated agents; each stands for population/agents people", "scenario file"},
   {O::root, "terminal_value", T::choice, "customer_equity", -kInf, kInf, false, "customer_equity|none", "", "Add customer equity at the horizon to NPV (customer_equity) or not (none)", "MODEL.md s.3"},
   {O::root, "market.population", T::number, "", 1, kInf, false, "", "people", "Addressable market size (>= agents)", "scenario data"},
