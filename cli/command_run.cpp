@@ -1,0 +1,115 @@
+// `cxsim run`: load, simulate replications in parallel, stream them to HDF5, print the table.
+// SIGINT/SIGTERM stop new replications; finished ones stay in <output>.partial for --resume.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include <atomic>
+#include <csignal>
+#include <filesystem>
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "cli/progress.hpp"
+#include "engine/core/errors.hpp"
+#include "engine/runner.hpp"
+#include "engine/scenario_loader.hpp"
+#include "outputs/results_writer.hpp"
+
+namespace cxsim::cli {
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+std::atomic<int> g_signal{0};
+
+extern "C" void on_stop_signal(int sig) {
+  g_signal.store(sig);
+  g_stop.store(true);
+  // A second signal ends the process at once.
+  std::signal(sig, SIG_DFL);
+}
+
+// Restores the previous handlers when the run ends.
+class StopSignals {
+ public:
+  StopSignals() {
+    g_stop.store(false);
+    g_signal.store(0);
+    previous_int_ = std::signal(SIGINT, on_stop_signal);
+    previous_term_ = std::signal(SIGTERM, on_stop_signal);
+  }
+  ~StopSignals() {
+    std::signal(SIGINT, previous_int_);
+    std::signal(SIGTERM, previous_term_);
+  }
+
+ private:
+  void (*previous_int_)(int);
+  void (*previous_term_)(int);
+};
+
+}  // namespace
+
+int run_command(const RunArguments& args) {
+  LoadOptions load;
+  load.overrides = args.overrides;
+  if (args.replications) load.overrides.push_back(fmt::format("replications={}", *args.replications));
+  if (args.seed) load.overrides.push_back(fmt::format("seed={}", *args.seed));
+  if (args.avoidable_cost) load.overrides.push_back("analysis.zero_defect_counterfactual=true");
+  const Scenario scenario = load_scenario(args.scenario, load);
+
+  const std::filesystem::path output =
+      args.output.empty() ? std::filesystem::path(scenario.name + ".h5")
+                          : std::filesystem::path(args.output);
+  const RunProvenance provenance{args.command_line};
+  std::unique_ptr<ResultsWriter> writer =
+      args.resume ? ResultsWriter::resume(output, scenario, provenance)
+                  : ResultsWriter::create(output, scenario, provenance, args.force);
+
+  std::vector<std::int64_t> todo;
+  const std::vector<bool>& done = writer->done();
+  for (std::int64_t r = 0; r < scenario.replications; ++r) {
+    if (!done[static_cast<std::size_t>(r)]) todo.push_back(r);
+  }
+  const std::int64_t already = scenario.replications - static_cast<std::int64_t>(todo.size());
+  if (!args.quiet) {
+    fmt::print(stderr, "{}: {} agents for {} people, {} months, {} roadmap{}, {} replication{}{}\n",
+               scenario.name, scenario.agents, scenario.population, scenario.horizon_months,
+               scenario.roadmaps.size(), scenario.roadmaps.size() == 1 ? "" : "s",
+               scenario.replications, scenario.replications == 1 ? "" : "s",
+               already > 0 ? fmt::format(" ({} already done)", already) : "");
+  }
+
+  StopSignals signals;
+  Progress progress(scenario.replications, already, Progress::style_for(args.quiet));
+  RunnerOptions options;
+  options.threads = args.threads;
+  options.stop = &g_stop;
+  options.replication.independent_streams = args.independent_streams;
+  run_replications(scenario, todo, options, [&](ReplicationResult&& result) {
+    writer->write(result);
+    progress.advance();
+  });
+  progress.finish();
+
+  if (g_stop.load()) {
+    const std::int64_t kept = static_cast<std::int64_t>(
+        std::count(writer->done().begin(), writer->done().end(), true));
+    writer.reset();  // closes <output>.partial with complete = 0
+    fmt::print(stderr,
+               "interrupted: {} of {} replications kept in {}.partial; finish with: cxsim run {} "
+               "-o {} --resume\n",
+               kept, scenario.replications, output.string(), args.scenario, output.string());
+    return 128 + g_signal.load();
+  }
+  writer->finish();
+  writer.reset();
+  if (!args.quiet) {
+    fmt::print(stderr, "wrote {}\n", output.string());
+    summary_command(output.string());
+  }
+  return 0;
+}
+
+}  // namespace cxsim::cli

@@ -1,0 +1,33 @@
+// The subcommands of the cxsim executable; each returns the process exit code.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cxsim::cli {
+
+struct RunArguments {
+  std::string scenario;
+  std::string output;  // empty: <scenario name>.h5
+  std::optional<std::int64_t> replications;
+  std::optional<std::uint64_t> seed;
+  int threads = 0;
+  std::vector<std::string> overrides;
+  bool force = false;
+  bool resume = false;
+  bool quiet = false;
+  bool avoidable_cost = false;
+  bool independent_streams = false;
+  std::string command_line;
+};
+
+int run_command(const RunArguments& args);
+int validate_command(const std::vector<std::string>& files, const std::vector<std::string>& overrides);
+int describe_command(const std::string& file, const std::vector<std::string>& overrides);
+int schema_command();
+int parameters_command();
+int summary_command(const std::string& file);
+
+}  // namespace cxsim::cli

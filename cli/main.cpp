@@ -1,0 +1,99 @@
+// Entry point of the cxsim executable: parses the command line and maps errors to exit codes
+// (2 for bad input, 1 for everything else).
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <exception>
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "engine/core/errors.hpp"
+#include "engine/core/version.hpp"
+
+namespace {
+
+std::string joined_command_line(int argc, char** argv) {
+  std::string out;
+  for (int i = 0; i < argc; ++i) {
+    if (i > 0) out += ' ';
+    out += argv[i];
+  }
+  return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace cxsim;
+  CLI::App app{"cxsim: agent-based Monte Carlo simulation of customer-experience roadmaps"};
+  app.set_version_flag("--version", fmt::format("cxsim {} (commit {})", kVersion, kGitCommit));
+  app.require_subcommand(1);
+
+  cli::RunArguments run;
+  run.command_line = joined_command_line(argc, argv);
+  auto* run_cmd = app.add_subcommand("run", "Run a scenario and write results to HDF5");
+  run_cmd->add_option("scenario", run.scenario, "Scenario YAML file")->required();
+  run_cmd->add_option("-o,--output", run.output, "Results file (default: <scenario name>.h5)");
+  run_cmd->add_option("--replications", run.replications, "Number of replications")
+      ->check(CLI::PositiveNumber);
+  run_cmd->add_option("--seed", run.seed, "Random seed (64-bit)");
+  run_cmd->add_option("--threads", run.threads, "Worker threads (default: every core)")
+      ->check(CLI::NonNegativeNumber);
+  run_cmd->add_option("--set", run.overrides, "Override a scenario value: path=value (repeatable)");
+  run_cmd->add_flag("--force", run.force, "Overwrite an existing results file");
+  run_cmd->add_flag("--resume", run.resume, "Finish an interrupted run from <output>.partial");
+  run_cmd->add_flag("-q,--quiet", run.quiet, "Print nothing but errors");
+  run_cmd->add_flag("--avoidable-cost", run.avoidable_cost,
+                    "Also run the zero-defect counterfactual (total avoidable cost)");
+  run_cmd->add_flag("--independent-streams", run.independent_streams,
+                    "Give each roadmap its own random numbers (for measuring what common random "
+                    "numbers buy; not for decisions)");
+
+  std::vector<std::string> validate_files;
+  std::vector<std::string> overrides;
+  auto* validate_cmd = app.add_subcommand("validate", "Check scenario files; report every error");
+  validate_cmd->add_option("files", validate_files, "Scenario YAML files")->required();
+  validate_cmd->add_option("--set", overrides, "Override a scenario value: path=value");
+
+  std::string describe_file;
+  auto* describe_cmd =
+      app.add_subcommand("describe", "Print the resolved scenario as YAML, with a summary");
+  describe_cmd->add_option("file", describe_file, "Scenario YAML file")->required();
+  describe_cmd->add_option("--set", overrides, "Override a scenario value: path=value");
+
+  auto* schema_cmd = app.add_subcommand("schema", "Print the JSON Schema of scenario files");
+  auto* parameters_cmd =
+      app.add_subcommand("parameters", "Print the parameter reference (docs/parameters.md)");
+
+  std::string summary_file;
+  auto* summary_cmd = app.add_subcommand("summary", "Print the roadmap table of a results file");
+  summary_cmd->add_option("file", summary_file, "Results file (.h5)")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+
+  try {
+    if (*run_cmd) return cli::run_command(run);
+    if (*validate_cmd) return cli::validate_command(validate_files, overrides);
+    if (*describe_cmd) return cli::describe_command(describe_file, overrides);
+    if (*schema_cmd) return cli::schema_command();
+    if (*parameters_cmd) return cli::parameters_command();
+    if (*summary_cmd) return cli::summary_command(summary_file);
+  } catch (const ScenarioError& e) {
+    std::cerr << e.what() << '\n';
+    const auto n = e.diagnostics().size();
+    std::cerr << fmt::format("{} error{} found\n", n, n == 1 ? "" : "s");
+    return 2;
+  } catch (const UsageError& e) {
+    std::cerr << "cxsim: " << e.what() << '\n';
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "cxsim: " << e.what() << '\n';
+    return 1;
+  }
+  return 0;
+}

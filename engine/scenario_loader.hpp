@@ -1,0 +1,22 @@
+// Loading a scenario file: YAML -> extends/--set layering -> validation -> an immutable Scenario.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "engine/core/scenario.hpp"
+
+namespace cxsim {
+
+struct LoadOptions {
+  std::vector<std::string> overrides;  // "--set path=value" strings, applied in order
+};
+
+// Throws ScenarioError (every problem of the file at once) or IoError (file unreadable).
+Scenario load_scenario(const std::string& path, const LoadOptions& options = {});
+
+// The same from text; `extends` is resolved relative to the current directory.
+Scenario load_scenario_text(const std::string& yaml_text, const std::string& display_name,
+                            const LoadOptions& options = {});
+
+}  // namespace cxsim

@@ -1,0 +1,262 @@
+// extends, merge and --set.
+#include "engine/yaml_merge.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace cxsim {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+bool all_named(const YamlTree& list) {
+  if (!list.is_sequence() || list.items.empty()) return false;
+  for (const auto& item : list.items) {
+    if (!item.is_map() || item.item_name().empty()) return false;
+  }
+  return true;
+}
+
+std::string chain_text(const std::vector<std::string>& chain) {
+  std::string out;
+  for (const auto& f : chain) out += (out.empty() ? "" : " -> ") + f;
+  return out;
+}
+
+std::string canonical_or_self(const fs::path& p) {
+  std::error_code ec;
+  fs::path c = fs::weakly_canonical(p, ec);
+  return ec ? p.lexically_normal().string() : c.string();
+}
+
+std::optional<YamlTree> resolve(YamlTree doc, const std::string& file, const fs::path& base_dir,
+                                std::vector<std::string>& chain,
+                                std::vector<std::string>& canonical_chain,
+                                std::vector<Diagnostic>& diagnostics) {
+  const YamlTree* ext = doc.find("extends");
+  if (ext == nullptr) return doc;
+  const SourceLoc loc = ext->loc;
+  if (!ext->is_scalar() || ext->text.empty()) {
+    diagnostics.push_back({loc.file, loc.line, loc.column, "extends",
+                           "wrong type (got " + describe_value(*ext) +
+                               "; expected the path of a base scenario file)"});
+    return std::nullopt;
+  }
+  const fs::path base_path = base_dir / ext->text;
+  const std::string canonical = canonical_or_self(base_path);
+  chain.push_back(base_path.string());
+  for (const auto& c : canonical_chain) {
+    if (c == canonical) {
+      diagnostics.push_back(
+          {loc.file, loc.line, loc.column, "extends",
+           "extends cycle (got " + chain_text(chain) + "; expected a chain of bases that ends)"});
+      return std::nullopt;
+    }
+  }
+  std::ifstream in(base_path, std::ios::binary);
+  std::ostringstream text;
+  if (in) text << in.rdbuf();
+  if (!in || fs::is_directory(base_path)) {
+    diagnostics.push_back({loc.file, loc.line, loc.column, "extends",
+                           "cannot read base scenario '" + base_path.string() +
+                               "' (extends chain: " + chain_text(chain) +
+                               "; expected an existing, readable file)"});
+    return std::nullopt;
+  }
+  std::optional<YamlTree> base = parse_yaml(text.str(), base_path.string(), diagnostics);
+  if (!base) return std::nullopt;
+  if (!base->is_map()) {
+    diagnostics.push_back({base_path.string(), base->loc.line, base->loc.column, "",
+                           "the base scenario is not a mapping of keys (got " +
+                               describe_value(*base) + "; expected key: value lines)"});
+    return std::nullopt;
+  }
+  canonical_chain.push_back(canonical);
+  std::optional<YamlTree> resolved =
+      resolve(std::move(*base), base_path.string(), base_path.parent_path(), chain, canonical_chain,
+              diagnostics);
+  if (!resolved) return std::nullopt;
+  doc.erase("extends");
+  merge_yaml(*resolved, doc);
+  (void)file;
+  return resolved;
+}
+
+// One step of an override path: a key, or [index].
+struct Step {
+  std::string key;
+  int index = -1;
+};
+
+std::optional<std::vector<Step>> parse_steps(const std::string& path) {
+  std::vector<Step> steps;
+  std::size_t i = 0;
+  while (i < path.size()) {
+    if (path[i] == '[') {
+      const std::size_t close = path.find(']', i);
+      if (close == std::string::npos || close == i + 1) return std::nullopt;
+      const std::string digits = path.substr(i + 1, close - i - 1);
+      if (digits.find_first_not_of("0123456789") != std::string::npos || digits.size() > 6) {
+        return std::nullopt;
+      }
+      steps.push_back({"", std::stoi(digits)});
+      i = close + 1;
+      if (i < path.size() && path[i] == '.') ++i;
+      continue;
+    }
+    std::size_t end = path.find_first_of(".[", i);
+    if (end == std::string::npos) end = path.size();
+    if (end == i) return std::nullopt;
+    steps.push_back({path.substr(i, end - i), -1});
+    i = end;
+    if (i < path.size() && path[i] == '.') {
+      ++i;
+      if (i == path.size()) return std::nullopt;
+    }
+  }
+  if (steps.empty()) return std::nullopt;
+  return steps;
+}
+
+}  // namespace
+
+void merge_yaml(YamlTree& base, const YamlTree& over) {
+  if (base.is_map() && over.is_map()) {
+    for (std::size_t i = 0; i < over.keys.size(); ++i) {
+      YamlTree* existing = base.find(over.keys[i].text);
+      if (existing != nullptr) {
+        merge_yaml(*existing, over.items[i]);
+      } else {
+        base.keys.push_back(over.keys[i]);
+        base.items.push_back(over.items[i]);
+      }
+    }
+    return;
+  }
+  if (all_named(base) && all_named(over)) {
+    for (const auto& item : over.items) {
+      bool merged = false;
+      for (auto& b : base.items) {
+        if (b.item_name() == item.item_name()) {
+          merge_yaml(b, item);
+          merged = true;
+          break;
+        }
+      }
+      if (!merged) base.items.push_back(item);
+    }
+    return;
+  }
+  base = over;
+}
+
+std::optional<YamlTree> resolve_extends(YamlTree doc, const std::string& file,
+                                        const std::string& base_dir,
+                                        std::vector<Diagnostic>& diagnostics) {
+  std::vector<std::string> chain{file};
+  std::vector<std::string> canonical_chain{canonical_or_self(fs::path(file))};
+  return resolve(std::move(doc), file, fs::path(base_dir), chain, canonical_chain, diagnostics);
+}
+
+void apply_override(YamlTree& doc, const std::string& assignment,
+                    std::vector<Diagnostic>& diagnostics) {
+  const std::string where = "--set " + assignment;
+  const std::size_t eq = assignment.find('=');
+  const std::string path = assignment.substr(0, eq);
+  auto fail = [&](const std::string& message) {
+    diagnostics.push_back({where, 0, 0, path, message});
+  };
+  if (eq == std::string::npos || eq == 0) {
+    fail("malformed override (got '" + assignment + "'; expected path=value, e.g. seed=7)");
+    return;
+  }
+  const std::optional<std::vector<Step>> steps = parse_steps(path);
+  if (!steps) {
+    fail("malformed path (got '" + path +
+         "'; expected dotted keys such as segments.consumer.revenue.price)");
+    return;
+  }
+  std::vector<Diagnostic> value_diagnostics;
+  std::optional<YamlTree> value = parse_yaml(assignment.substr(eq + 1), where, value_diagnostics);
+  if (!value) {
+    // An empty value means null; anything else unparsable is reported as it is.
+    if (eq + 1 == assignment.size()) {
+      value = YamlTree{};
+    } else {
+      for (auto& d : value_diagnostics) {
+        d.path = path;
+        diagnostics.push_back(d);
+      }
+      return;
+    }
+  }
+  const SourceLoc loc{where, 0, 0};
+  auto relocate = [&](auto& self, YamlTree& t) -> void {
+    t.loc = loc;
+    for (auto& k : t.keys) k.loc = loc;
+    for (auto& i : t.items) self(self, i);
+  };
+  relocate(relocate, *value);
+
+  YamlTree* node = &doc;
+  std::string walked;
+  for (std::size_t i = 0; i < steps->size(); ++i) {
+    const Step& step = (*steps)[i];
+    const bool last = i + 1 == steps->size();
+    if (step.index >= 0) {
+      walked += "[" + std::to_string(step.index) + "]";
+      if (!node->is_sequence() || step.index >= static_cast<int>(node->items.size())) {
+        fail("no list item " + walked + " to set (got " +
+             std::to_string(node->is_sequence() ? node->items.size() : 0) + " items)");
+        return;
+      }
+      node = &node->items[static_cast<std::size_t>(step.index)];
+    } else if (node->is_sequence()) {
+      // A list item named by its name (segments, touchpoints, ...) or by `use` (roadmaps).
+      YamlTree* found = nullptr;
+      for (auto& item : node->items) {
+        if ((item.is_map() &&
+             (item.item_name() == step.key || item.item_name("use") == step.key)) ||
+            (item.is_scalar() && item.text == step.key)) {
+          found = &item;
+          break;
+        }
+      }
+      walked += (walked.empty() ? "" : ".") + step.key;
+      if (found == nullptr) {
+        fail("no list item named '" + step.key + "' in " +
+             (walked.size() > step.key.size()
+                  ? walked.substr(0, walked.size() - step.key.size() - 1)
+                  : std::string("the document")) +
+             " (got a path that names nothing; expected an existing item)");
+        return;
+      }
+      if (found->is_scalar()) {
+        // `initiatives: [billing_fix]` entry: becomes {use: billing_fix} so it can take overrides.
+        YamlTree entry = YamlTree::map(found->loc);
+        entry.set("use", *found, found->loc);
+        *found = std::move(entry);
+      }
+      node = found;
+    } else {
+      walked += (walked.empty() ? "" : ".") + step.key;
+      if (node->is_null()) *node = YamlTree::map(loc);
+      if (!node->is_map()) {
+        fail("cannot set a key inside " + describe_value(*node) +
+             " (got a path through a value; expected a path through mappings)");
+        return;
+      }
+      YamlTree* child = node->find(step.key);
+      if (child == nullptr) {
+        node->set(step.key, last ? YamlTree{} : YamlTree::map(loc), loc);
+        child = node->find(step.key);
+      }
+      node = child;
+    }
+    if (last) *node = *value;
+  }
+}
+
+}  // namespace cxsim

@@ -1,0 +1,430 @@
+// Bad scenario files: each problem reported with its line, key path and a clear message, all
+// problems at once, and never a crash.
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "engine/core/errors.hpp"
+#include "engine/scenario_loader.hpp"
+#include "scenario_fixtures.hpp"
+
+namespace cxsim {
+namespace {
+
+using testing::kExample;
+using testing::kMinimal;
+
+std::string replace(std::string text, const std::string& from, const std::string& to) {
+  const std::size_t at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  if (at != std::string::npos) text.replace(at, from.size(), to);
+  return text;
+}
+
+// kMinimal has 14 lines; text appended starts on line 15.
+const std::string kLibrary =
+    "touchpoints:\n"                                                                   // 15
+    "  - name: billing\n"                                                              // 16
+    "    contacts_per_month: 0.2\n"                                                    // 17
+    "    failure_rate: 0.05\n"                                                         // 18
+    "initiatives:\n"                                                                   // 19
+    "  - name: billing_fix\n"                                                          // 20
+    "    start_month: 2\n"                                                             // 21
+    "    effects:\n"                                                                   // 22
+    "      - {target: touchpoints.billing.failure_rate, op: multiply, value: 0.5}\n";  // 23
+
+struct BadCase {
+  const char* label;
+  std::string text;
+  int line;  // -1: not checked
+  std::string path;
+  std::vector<std::string> words;
+  std::vector<std::string> sets = {};
+};
+
+std::vector<BadCase> bad_cases() {
+  const std::string m = kMinimal;
+  return {
+      {"syntax_error", "name: x\nsegments: [unclosed\n", 3, "", {"YAML syntax error"}},
+      {"empty_file", "", 0, "", {"empty"}},
+      {"comments_only", "# nothing here\n", 0, "", {"empty"}},
+      {"top_level_list", "- a\n- b\n", 1, "", {"top level must be a mapping", "a list"}},
+      {"top_level_scalar", "hello\n", 1, "", {"top level must be a mapping"}},
+      {"unknown_top_key",
+       replace(m, "horizon_months:", "horizon_month:"),
+       2,
+       "horizon_month",
+       {"unknown key 'horizon_month'", "did you mean 'horizon_months'"}},
+      {"unknown_segment_key",
+       replace(m, "share: 1", "sahre: 1"),
+       8,
+       "segments.consumer.sahre",
+       {"unknown key 'sahre'", "did you mean 'share'"}},
+      {"missing_segment_share",
+       replace(m, "    share: 1\n", ""),
+       7,
+       "segments.consumer.share",
+       {"missing required key"}},
+      {"missing_horizon",
+       replace(m, "horizon_months: 12\n", ""),
+       1,
+       "horizon_months",
+       {"missing required key", "1, 600"}},
+      {"wrong_type_horizon",
+       replace(m, "horizon_months: 12", "horizon_months: twelve"),
+       2,
+       "horizon_months",
+       {"wrong type", "'twelve'", "expected a number"}},
+      {"fractional_horizon",
+       replace(m, "horizon_months: 12", "horizon_months: 12.5"),
+       2,
+       "horizon_months",
+       {"not a whole number", "12.5"}},
+      {"horizon_out_of_range",
+       replace(m, "horizon_months: 12", "horizon_months: 601"),
+       2,
+       "horizon_months",
+       {"out of range", "601", "in [1, 600]"}},
+      {"nan_agents",
+       replace(m, "agents: 1000", "agents: .nan"),
+       3,
+       "agents",
+       {"not a finite number", ".nan"}},
+      {"inf_population",
+       replace(m, "population: 10000", "population: .inf"),
+       5,
+       "market.population",
+       {"not a finite number"}},
+      {"distribution_on_structural",
+       replace(m, "horizon_months: 12", "horizon_months: {normal: [12, 1]}"),
+       2,
+       "horizon_months",
+       {"distributions are not allowed", "structural"}},
+      {"distribution_on_share",
+       replace(m, "share: 1", "share: {uniform: [0.9, 1]}"),
+       8,
+       "segments.consumer.share",
+       {"distributions are not allowed"}},
+      {"probability_out_of_range",
+       m + "satisfaction:\n  memory: 1.5\n",
+       16,
+       "satisfaction.memory",
+       {"out of range", "1.5", "in [0, 1]"}},
+      {"negative_price",
+       replace(m, "price: 40", "price: -5"),
+       14,
+       "segments.consumer.revenue.price",
+       {"out of range", "-5", ">= 0"}},
+      {"shares_do_not_sum",
+       replace(m, "share: 1", "share: 0.9"),
+       6,
+       "segments",
+       {"do not sum to 1", "0.9", "1e-6"}},
+      {"agents_above_population",
+       replace(m, "agents: 1000", "agents: 20000"),
+       3,
+       "agents",
+       {"more agents than people", "20000", "10000"}},
+      {"unknown_distribution",
+       replace(m, "performance: 7", "performance: {norml: [7, 1]}"),
+       11,
+       "segments.consumer.performance",
+       {"unknown distribution 'norml'", "did you mean 'normal'"}},
+      {"negative_sd",
+       replace(m, "performance: 7", "performance: {normal: [7, -1]}"),
+       11,
+       "segments.consumer.performance",
+       {"sd must be >= 0", "-1"}},
+      {"triangular_arity",
+       replace(m, "performance: 7", "performance: {triangular: [6, 7]}"),
+       11,
+       "segments.consumer.performance",
+       {"triangular takes 3 numbers", "got 2"}},
+      {"triangular_order",
+       replace(m, "performance: 7", "performance: {triangular: [8, 7, 9]}"),
+       11,
+       "segments.consumer.performance",
+       {"lo <= mode <= hi"}},
+      {"distribution_mean_out_of_range",
+       replace(m, "baseline_churn_monthly: 0.01", "baseline_churn_monthly: {uniform: [2, 3]}"),
+       10,
+       "segments.consumer.baseline_churn_monthly",
+       {"mean out of range", "2.5"}},
+      {"duplicate_segment",
+       replace(m, "share: 1", "share: 0.5") +
+           "  - {name: consumer, share: 0.5, initial_penetration: 0, baseline_churn_monthly: 0.01, "
+           "performance: 7, satisfaction: {mean: 7}, expectation: {mean: 7}, revenue: {price: "
+           "1}}\n",
+       15,
+       "segments.consumer.name",
+       {"duplicate segment name", "'consumer'"}},
+      {"per_segment_unknown_segment",
+       m + "touchpoints:\n  - name: billing\n    contacts_per_month: {consumr: 1}\n"
+           "    failure_rate: 0.1\n",
+       17,
+       "touchpoints.billing.contacts_per_month.consumr",
+       {"unknown segment 'consumr'", "did you mean 'consumer'"}},
+      {"per_segment_missing_segment",
+       m + "touchpoints:\n  - name: billing\n    contacts_per_month: {consumr: 1}\n"
+           "    failure_rate: 0.1\n",
+       17,
+       "touchpoints.billing.contacts_per_month",
+       {"missing segment 'consumer'", "must name every segment"}},
+      {"target_names_nothing",
+       replace(m + kLibrary, "touchpoints.billing.failure_rate,",
+               "touchpoints.billing.failure_rat,"),
+       23,
+       "initiatives.billing_fix.effects[0].target",
+       {"names no parameter", "touchpoints.billing.failure_rat",
+        "did you mean 'touchpoints.billing.failure_rate'"}},
+      {"target_not_targetable",
+       replace(m + kLibrary, "touchpoints.billing.failure_rate,",
+               "segments.consumer.satisfaction.mean,"),
+       23,
+       "initiatives.billing_fix.effects[0].target",
+       {"not a target"}},
+      {"unknown_initiative_in_roadmap",
+       m + kLibrary + "roadmaps:\n  - name: r\n    initiatives: [bilingfix]\n",
+       26,
+       "roadmaps.r.initiatives[0]",
+       {"unknown initiative 'bilingfix'", "did you mean 'billing_fix'"}},
+      {"start_month_past_horizon",
+       replace(m + kLibrary, "start_month: 2", "start_month: 13"),
+       21,
+       "initiatives.billing_fix.start_month",
+       {"past the horizon", "13", "1..12"}},
+      {"end_before_start",
+       replace(m + kLibrary, "start_month: 2", "start_month: 5\n    end_month: 3"),
+       22,
+       "initiatives.billing_fix.end_month",
+       {"end_month outside", "got 3", "5..12"}},
+      {"capex_past_horizon",
+       replace(m + kLibrary, "start_month: 2", "start_month: 10\n    capex: {total: 5, months: 6}"),
+       22,
+       "initiatives.billing_fix.capex",
+       {"past the horizon", "10..15"}},
+      {"roadmap_override_past_horizon",
+       m + kLibrary +
+           "roadmaps:\n  - name: r\n    initiatives:\n      - {use: billing_fix, start_month: "
+           "20}\n",
+       27,
+       "roadmaps.r.initiatives.billing_fix.start_month",
+       {"past the horizon", "20"}},
+      {"duplicate_roadmap",
+       m + "roadmaps:\n  - name: a\n  - name: a\n",
+       17,
+       "roadmaps.a.name",
+       {"duplicate roadmap name"}},
+      {"duplicate_initiative",
+       m + kLibrary + "  - name: billing_fix\n",
+       24,
+       "initiatives.billing_fix.name",
+       {"duplicate initiative name"}},
+      {"complete_network_with_wom",
+       replace(m, "  population: 10000", "  population: 10000\n  network: {type: complete}"),
+       6,
+       "market.network.type",
+       {"complete network", "satisfaction.wom_positive_effect", "churn.negative_wom"}},
+      {"odd_ring_degree",
+       replace(m, "  population: 10000",
+               "  population: 10000\n  network: {type: ring, mean_degree: 3}"),
+       6,
+       "market.network.mean_degree",
+       {"must be even", "3"}},
+      {"degree_not_below_agents",
+       replace(replace(m, "agents: 1000", "agents: 10"), "  population: 10000",
+               "  population: 10000\n  network: {type: random, mean_degree: 10}"),
+       6,
+       "market.network.mean_degree",
+       {"below the number of agents", "10"}},
+      {"unknown_network_type",
+       replace(m, "  population: 10000", "  population: 10000\n  network: {type: smallworld}"),
+       6,
+       "market.network.type",
+       {"unknown value 'smallworld'", "did you mean 'small_world'"}},
+      {"infinite_clv",
+       replace(m, "baseline_churn_monthly: 0.01", "baseline_churn_monthly: 0") +
+           "discount_rate_annual: 0\n",
+       1,
+       "terminal_value",
+       {"infinite customer lifetime value", "consumer"}},
+      {"absurd_size",
+       replace(replace(m, "agents: 1000", "agents: 1e15"), "population: 10000", "population: 1e16"),
+       3,
+       "agents",
+       {"GiB", "1000000000000000"}},
+      {"fractional_agents",
+       replace(m, "agents: 1000", "agents: 1000.5"),
+       3,
+       "agents",
+       {"not a whole number"}},
+      {"invalid_name",
+       replace(m, "name: minimal", "name: my scenario"),
+       1,
+       "name",
+       {"invalid name", "'my scenario'"}},
+      {"bad_op",
+       replace(m + kLibrary, "op: multiply", "op: multiplyy"),
+       23,
+       "initiatives.billing_fix.effects[0].op",
+       {"unknown value 'multiplyy'", "did you mean 'multiply'"}},
+      {"heterogeneity_not_beta",
+       m + "    heterogeneity: {baseline_churn_monthly: {normal: [0.01, 0.001]}}\n",
+       15,
+       "segments.consumer.heterogeneity.baseline_churn_monthly",
+       {"only a beta"}},
+      {"heterogeneity_bad_beta",
+       m + "    heterogeneity: {baseline_churn_monthly: {beta: [0, 1]}}\n",
+       15,
+       "segments.consumer.heterogeneity.baseline_churn_monthly",
+       {"beta parameters must be > 0"}},
+      {"duplicate_key", "name: a\nname: b\n", 2, "name", {"duplicate key 'name'"}},
+      {"bad_terminal_value",
+       m + "terminal_value: forever\n",
+       15,
+       "terminal_value",
+       {"unknown value 'forever'", "customer_equity | none"}},
+      {"zero_change_capacity",
+       m + "organization: {change_capacity: 0}\n",
+       15,
+       "organization.change_capacity",
+       {"out of range", ">= 1"}},
+      {"negative_seed", m + "seed: -1\n", 15, "seed", {"out of range", "-1"}},
+      {"zero_replications", m + "replications: 0\n", 15, "replications", {"out of range", ">= 1"}},
+      {"quoted_number",
+       replace(m, "price: 40", "price: \"40\""),
+       14,
+       "segments.consumer.revenue.price",
+       {"wrong type", "\"40\""}},
+      {"list_for_mapping",
+       replace(m, "market:\n  population: 10000", "market: [1, 2]"),
+       4,
+       "market",
+       {"wrong type", "a list", "expected a mapping"}},
+      {"segments_not_a_list",
+       replace(m, "segments:", "segments: 3\nold_segments:"),
+       6,
+       "segments",
+       {"wrong type", "expected a list of segments"}},
+      {"no_segments",
+       replace(m, "segments:", "segments: []\nold_segments:"),
+       6,
+       "segments",
+       {"no segments"}},
+      {"initiative_used_twice",
+       m + kLibrary + "roadmaps:\n  - name: r\n    initiatives: [billing_fix, billing_fix]\n",
+       26,
+       "roadmaps.r.initiatives.billing_fix",
+       {"used twice"}},
+      {"negative_capex",
+       replace(m + kLibrary, "start_month: 2", "start_month: 2\n    capex: -3"),
+       22,
+       "initiatives.billing_fix.capex",
+       {"out of range", ">= 0"}},
+      {"set_unknown_path",
+       m,
+       0,
+       "market.populaton",
+       {"did you mean 'population'"},
+       {"market.populaton=5"}},
+      {"set_wrong_type", m, 0, "horizon_months", {"wrong type", "'abc'"}, {"horizon_months=abc"}},
+  };
+}
+
+void PrintTo(const BadCase& c, std::ostream* os) {
+  *os << c.label;
+}
+
+class BadScenario : public ::testing::TestWithParam<BadCase> {};
+
+TEST_P(BadScenario, ReportsLinePathAndMessage) {
+  const BadCase& c = GetParam();
+  try {
+    load_scenario_text(c.text, "bad.yaml", LoadOptions{c.sets});
+    FAIL() << c.label << ": loaded without error";
+  } catch (const ScenarioError& e) {
+    bool found = false;
+    for (const auto& d : e.diagnostics()) {
+      if (d.path != c.path) continue;
+      bool words = true;
+      for (const auto& w : c.words) words = words && d.message.find(w) != std::string::npos;
+      if (!words) continue;
+      found = true;
+      if (c.line >= 0) {
+        EXPECT_EQ(d.line, c.line) << c.label << ": " << d.format();
+      }
+      if (c.line > 0) {
+        EXPECT_GT(d.column, 0) << d.format();
+      }
+      EXPECT_EQ(d.file, c.sets.empty() ? "bad.yaml" : "--set " + c.sets[0]) << d.format();
+    }
+    EXPECT_TRUE(found) << c.label << ": no diagnostic at '" << c.path
+                       << "' with the expected words; got:\n"
+                       << e.what();
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Cases, BadScenario, ::testing::ValuesIn(bad_cases()),
+                         [](const auto& info) { return std::string(info.param.label); });
+
+TEST(ScenarioErrors, EveryProblemIsReportedAtOnce) {
+  std::string text = replace(kMinimal, "horizon_months: 12", "horizon_months: 0");
+  text = replace(text, "share: 1", "sahre: 1");
+  text = replace(text, "price: 40", "price: cheap");
+  text += "churn: {satisfaction: -1}\n";
+  try {
+    load_scenario_text(text, "bad.yaml");
+    FAIL();
+  } catch (const ScenarioError& e) {
+    EXPECT_GE(e.diagnostics().size(), 5u) << e.what();
+    const std::string what = e.what();
+    EXPECT_NE(what.find("bad.yaml:2:17: horizon_months: out of range"), std::string::npos) << what;
+    EXPECT_NE(what.find("segments.consumer.revenue.price"), std::string::npos);
+    EXPECT_NE(what.find("churn.satisfaction"), std::string::npos);
+  }
+}
+
+TEST(ScenarioErrors, DeepNestingAndAliasBombsDoNotCrash) {
+  std::string deep(5000, '[');
+  EXPECT_THROW(load_scenario_text(deep, "deep.yaml"), ScenarioError);
+  std::string bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
+  char prev = 'a';
+  for (char c = 'b'; c <= 'h'; ++c) {
+    bomb += std::string(1, c) + ": &" + c + " [";
+    for (int i = 0; i < 10; ++i) bomb += std::string(i ? ", *" : "*") + prev;
+    bomb += "]\n";
+    prev = c;
+  }
+  EXPECT_THROW(load_scenario_text(bomb, "bomb.yaml"), ScenarioError);
+}
+
+// Random damage to a valid file must give a Scenario or a ScenarioError, nothing else.
+TEST(ScenarioErrors, MutatedFilesNeverCrash) {
+  std::mt19937 rng(12345);
+  const std::string alphabet = " :-[]{}.,0123456789ae\n#*&!\"'|>";
+  for (int trial = 0; trial < 400; ++trial) {
+    std::string text = kExample;
+    const int edits = 1 + static_cast<int>(rng() % 4);
+    for (int e = 0; e < edits; ++e) {
+      const std::size_t at = rng() % text.size();
+      switch (rng() % 3) {
+        case 0:
+          text.erase(at, 1 + rng() % 8);
+          break;
+        case 1:
+          text.insert(at, 1, alphabet[rng() % alphabet.size()]);
+          break;
+        default:
+          text[at] = alphabet[rng() % alphabet.size()];
+      }
+    }
+    try {
+      (void)load_scenario_text(text, "fuzz.yaml");
+    } catch (const ScenarioError& e) {
+      EXPECT_FALSE(e.diagnostics().empty());
+    }
+  }
+}
+
+}  // namespace
+}  // namespace cxsim
