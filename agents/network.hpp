@@ -4,8 +4,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
-#include <vector>
 
+#include "agents/big_array.hpp"
 #include "engine/core/scenario.hpp"
 
 namespace cxsim {
@@ -59,8 +59,8 @@ class Network {
 
   std::uint32_t nodes_ = 0;
   bool mean_field_ = false;
-  std::vector<std::uint64_t> offsets_;     // [nodes + 1], or empty for none and complete
-  std::vector<std::uint32_t> neighbours_;  // [offsets_[nodes]]
+  BigArray<std::uint64_t> offsets_;     // [nodes + 1], or empty for none and complete
+  BigArray<std::uint32_t> neighbours_;  // [offsets_[nodes]]
 };
 
 // Builds the network of one replication. Every random number comes from

@@ -3,21 +3,24 @@
 
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
+#include <tbb/parallel_reduce.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <vector>
 
+#include "agents/big_array.hpp"
 #include "engine/core/rng.hpp"
 
 namespace cxsim::network_detail {
 
 // The two arrays of a CSR graph, as the generators hand them to Network.
 struct Csr {
-  std::vector<std::uint64_t> offsets;
-  std::vector<std::uint32_t> neighbours;
+  BigArray<std::uint64_t> offsets;
+  BigArray<std::uint32_t> neighbours;
 };
 
 // The stream of every draw made while linking one node (MODEL.md s.6: month 0, purpose network).
@@ -54,12 +57,65 @@ inline std::uint64_t uniform_below64(Stream& stream, std::uint64_t n) {
   }
 }
 
+// Edges are handled in batches so that the cache misses on the far ends' counters overlap: a
+// locked read-modify-write waits for its line, so one at a time they would run at memory latency.
+// Prefetching a batch first lets the lines arrive together.
+class EdgeBatch {
+ public:
+  static constexpr int kSize = 64;
+
+  bool push(std::uint32_t u, std::uint32_t v) {
+    u_[size_] = u;
+    v_[size_] = v;
+    return ++size_ == kSize;
+  }
+
+  // Pass 1: one more link for each end.
+  void count(std::uint64_t* counts) {
+    for (int e = 0; e < size_; ++e) {
+      __builtin_prefetch(counts + u_[e], 1);
+      __builtin_prefetch(counts + v_[e], 1);
+    }
+    for (int e = 0; e < size_; ++e) {
+      std::atomic_ref<std::uint64_t>(counts[u_[e]]).fetch_add(1, std::memory_order_relaxed);
+      std::atomic_ref<std::uint64_t>(counts[v_[e]]).fetch_add(1, std::memory_order_relaxed);
+    }
+    size_ = 0;
+  }
+
+  // Pass 2: each end claims a place in its list and writes the other end there.
+  void place(std::uint64_t* cursors, std::uint32_t* out) {
+    for (int e = 0; e < size_; ++e) {
+      __builtin_prefetch(cursors + u_[e], 1);
+      __builtin_prefetch(cursors + v_[e], 1);
+    }
+    for (int e = 0; e < size_; ++e) {
+      at_u_[e] =
+          std::atomic_ref<std::uint64_t>(cursors[u_[e]]).fetch_add(1, std::memory_order_relaxed);
+      at_v_[e] =
+          std::atomic_ref<std::uint64_t>(cursors[v_[e]]).fetch_add(1, std::memory_order_relaxed);
+    }
+    for (int e = 0; e < size_; ++e) {
+      out[at_u_[e]] = v_[e];
+      out[at_v_[e]] = u_[e];
+    }
+    size_ = 0;
+  }
+
+ private:
+  int size_ = 0;
+  std::uint32_t u_[kSize];
+  std::uint32_t v_[kSize];
+  std::uint64_t at_u_[kSize];
+  std::uint64_t at_v_[kSize];
+};
+
 // Builds the symmetric CSR from undirected edge proposals: visit(item, emit) calls emit(u, v) for
 // each edge proposed by work item `item`, and must emit the same edges every time it is called
 // (it is called twice: once to count degrees, once to fill lists). Each list is then sorted and
 // duplicates (two proposals of one edge) removed, so the result depends only on the set of edges
 // proposed, never on the order in which threads placed them: that is what makes the relaxed
-// atomics below harmless to determinism. Peak memory: the final arrays plus 4 bytes per node.
+// atomics harmless to determinism. Peak memory: the final arrays, nothing more.
 template <class Visit>
 Csr assemble(std::uint32_t nodes, std::uint64_t items, const Visit& visit) {
   Csr csr;
@@ -67,59 +123,62 @@ Csr assemble(std::uint32_t nodes, std::uint64_t items, const Visit& visit) {
   std::uint64_t* const offsets = csr.offsets.data();
 
   // Pass 1: degrees, counted into offsets[i + 1].
-  tbb::parallel_for(
-      tbb::blocked_range<std::uint64_t>(0, items),
-      [&](const tbb::blocked_range<std::uint64_t>& range) {
-        for (std::uint64_t item = range.begin(); item != range.end(); ++item) {
-          visit(item, [&](std::uint32_t u, std::uint32_t v) {
-            std::atomic_ref<std::uint64_t>(offsets[u + 1]).fetch_add(1, std::memory_order_relaxed);
-            std::atomic_ref<std::uint64_t>(offsets[v + 1]).fetch_add(1, std::memory_order_relaxed);
-          });
-        }
-      });
-  for (std::uint32_t i = 0; i < nodes; ++i) offsets[i + 1] += offsets[i];
-
-  // Pass 2: place each end in the other's list, in whatever order threads arrive.
-  csr.neighbours.resize(offsets[nodes]);
-  std::uint32_t* const out = csr.neighbours.data();
-  std::vector<std::uint32_t> fill(nodes, 0);
-  std::uint32_t* const cursor = fill.data();
   tbb::parallel_for(tbb::blocked_range<std::uint64_t>(0, items),
                     [&](const tbb::blocked_range<std::uint64_t>& range) {
+                      EdgeBatch batch;
                       for (std::uint64_t item = range.begin(); item != range.end(); ++item) {
                         visit(item, [&](std::uint32_t u, std::uint32_t v) {
-                          const auto pu = std::atomic_ref<std::uint32_t>(cursor[u]).fetch_add(
-                              1, std::memory_order_relaxed);
-                          out[offsets[u] + pu] = v;
-                          const auto pv = std::atomic_ref<std::uint32_t>(cursor[v]).fetch_add(
-                              1, std::memory_order_relaxed);
-                          out[offsets[v] + pv] = u;
+                          if (batch.push(u, v)) batch.count(offsets + 1);
                         });
                       }
+                      batch.count(offsets + 1);
                     });
+  for (std::uint32_t i = 0; i < nodes; ++i) offsets[i + 1] += offsets[i];
 
-  // Sort each list; count what survives de-duplication (reusing the cursors).
-  tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, nodes),
-                    [&](const tbb::blocked_range<std::uint32_t>& range) {
-                      for (std::uint32_t i = range.begin(); i != range.end(); ++i) {
-                        std::uint32_t* const first = out + offsets[i];
-                        std::uint32_t* const last = out + offsets[i + 1];
-                        std::sort(first, last);
-                        cursor[i] = static_cast<std::uint32_t>(std::unique(first, last) - first);
+  // Pass 2: place each end in the other's list, in whatever order threads arrive. offsets[i]
+  // serves as i's insertion cursor (no cursor array, one cache miss per end rather than two), and
+  // ends as the start of list i + 1.
+  csr.neighbours.resize(offsets[nodes]);
+  std::uint32_t* const out = csr.neighbours.data();
+  tbb::parallel_for(tbb::blocked_range<std::uint64_t>(0, items),
+                    [&](const tbb::blocked_range<std::uint64_t>& range) {
+                      EdgeBatch batch;
+                      for (std::uint64_t item = range.begin(); item != range.end(); ++item) {
+                        visit(item, [&](std::uint32_t u, std::uint32_t v) {
+                          if (batch.push(u, v)) batch.place(offsets, out);
+                        });
                       }
+                      batch.place(offsets, out);
                     });
-  std::uint64_t kept = 0;
-  for (std::uint32_t i = 0; i < nodes; ++i) kept += cursor[i];
-  if (kept == offsets[nodes]) return csr;
+  std::copy_backward(offsets, offsets + nodes, offsets + nodes + 1);
+  offsets[0] = 0;
 
-  // Rare (small-world picks that met): close the gaps, front to back, so nothing is overwritten
+  // Sort each list; count repeated entries (integer sums: exact in any order).
+  const std::uint64_t repeats = tbb::parallel_reduce(
+      tbb::blocked_range<std::uint32_t>(0, nodes), std::uint64_t{0},
+      [&](const tbb::blocked_range<std::uint32_t>& range, std::uint64_t sum) {
+        for (std::uint32_t i = range.begin(); i != range.end(); ++i) {
+          std::uint32_t* const first = out + offsets[i];
+          std::uint32_t* const last = out + offsets[i + 1];
+          std::sort(first, last);
+          for (std::uint32_t* p = first; p + 1 < last; ++p) sum += p[0] == p[1] ? 1 : 0;
+        }
+        return sum;
+      },
+      std::plus<>());
+  if (repeats == 0) return csr;
+
+  // Rare (small-world picks that met): drop repeats, front to back, so nothing is overwritten
   // before it is read.
   std::uint64_t to = 0;
+  std::uint64_t from = 0;
   for (std::uint32_t i = 0; i < nodes; ++i) {
-    const std::uint64_t from = offsets[i];
+    const std::uint64_t end = offsets[i + 1];
     offsets[i] = to;
-    std::copy(out + from, out + from + cursor[i], out + to);
-    to += cursor[i];
+    for (std::uint64_t e = from; e < end; ++e) {
+      if (e == from || out[e] != out[e - 1]) out[to++] = out[e];
+    }
+    from = end;
   }
   offsets[nodes] = to;
   csr.neighbours.resize(to);  // no shrink_to_fit: a few spare entries beat a second copy

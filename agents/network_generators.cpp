@@ -85,7 +85,7 @@ Csr build_small_world(std::uint32_t nodes, std::uint32_t degree, double rewire_p
   const std::uint64_t slots = n * half;
   if (slots == 0) return build_ring(nodes, degree);
 
-  std::vector<std::uint8_t> rewired(slots);
+  BigArray<std::uint8_t> rewired(slots);
   tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, nodes),
                     [&](const tbb::blocked_range<std::uint32_t>& range) {
                       for (std::uint32_t i = range.begin(); i != range.end(); ++i) {
@@ -97,7 +97,7 @@ Csr build_small_world(std::uint32_t nodes, std::uint32_t degree, double rewire_p
                       }
                     });
 
-  std::vector<std::uint32_t> targets(slots);
+  BigArray<std::uint32_t> targets(slots);
   tbb::parallel_for(
       tbb::blocked_range<std::uint32_t>(0, nodes),
       [&](const tbb::blocked_range<std::uint32_t>& range) {
@@ -133,7 +133,7 @@ Csr build_small_world(std::uint32_t nodes, std::uint32_t degree, double rewire_p
           }
         }
       });
-  std::vector<std::uint8_t>().swap(rewired);  // free before the CSR is allocated
+  BigArray<std::uint8_t>().swap(rewired);  // free before the CSR is allocated
 
   return assemble(nodes, slots, [&](std::uint64_t slot, auto&& emit) {
     emit(static_cast<std::uint32_t>(slot / half), targets[slot]);
@@ -156,7 +156,7 @@ Csr build_scale_free(std::uint32_t nodes, std::uint32_t degree, std::uint64_t se
   const std::uint64_t core_edges = core * (core - 1) / 2;
   const std::uint64_t edges = core_edges + links_before(nodes);
 
-  std::vector<std::uint32_t> ends(2 * edges);
+  BigArray<std::uint32_t> ends(2 * edges);
   std::uint64_t used = 0;
   for (std::uint32_t b = 1; b < core; ++b) {
     for (std::uint32_t a = 0; a < b; ++a) {
