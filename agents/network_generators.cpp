@@ -165,16 +165,22 @@ Csr build_scale_free(std::uint32_t nodes, std::uint32_t degree, std::uint64_t se
     }
   }
   std::vector<std::uint32_t> chosen;
+  std::vector<std::uint64_t> picks;
   for (std::uint64_t t = core; t < nodes; ++t) {
     const std::uint64_t links = links_before(t + 1) - links_before(t);
     Stream stream = node_stream(seed, static_cast<std::uint32_t>(t), replication);
-    chosen.clear();
     const std::uint64_t pool = used;  // the graph as it was before t arrived
-    for (std::uint64_t e = 0; e < links; ++e) {
-      std::uint32_t target;
-      do {
-        target = ends[uniform_below64(stream, pool)];
-      } while (contains(chosen, target));
+    // Draw all picks first and prefetch their ends: the reads then overlap instead of each
+    // waiting its turn at memory latency. A repeated target is drawn again afterwards.
+    picks.resize(links);
+    for (auto& pick : picks) {
+      pick = uniform_below64(stream, pool);
+      __builtin_prefetch(ends.data() + pick);
+    }
+    chosen.clear();
+    for (std::uint64_t pick : picks) {
+      std::uint32_t target = ends[pick];
+      while (contains(chosen, target)) target = ends[uniform_below64(stream, pool)];
       chosen.push_back(target);
     }
     for (std::uint32_t target : chosen) {

@@ -175,6 +175,18 @@ TEST(Network, SmallWorldRewiresTheStatedShare) {
   EXPECT_FALSE(heavy_tailed(net));
 }
 
+// Rewired links that pick each other's owners are merged: small dense graphs with every link
+// rewired do this often, and must still come out sorted, symmetric and free of repeats.
+TEST(Network, SmallWorldMergesLinksThatMeet) {
+  std::uint64_t merged = 0;
+  for (std::uint32_t rep = 0; rep < 20; ++rep) {
+    const Network net = build_network(config(NetworkType::small_world, 10, 1.0), 40, kSeed, rep);
+    expect_well_formed(net);
+    merged += 40 * 5 - net.edges();
+  }
+  EXPECT_GT(merged, 0u);
+}
+
 // Barabasi-Albert adds a fixed number of links per node, so its edge count is exact: a complete
 // core of m + 1 nodes, then m per newcomer (mean degree 2m - m(m+1)/n).
 TEST(Network, ScaleFreeEdgeCountIsExact) {
