@@ -1,0 +1,196 @@
+// Internal to the network builders: CSR assembly from edge proposals and exact bounded draws.
+#pragma once
+
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+#include <tbb/parallel_reduce.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <vector>
+
+#include "agents/big_array.hpp"
+#include "engine/core/rng.hpp"
+
+namespace cxsim::network_detail {
+
+// The two arrays of a CSR graph, as the generators hand them to Network.
+struct Csr {
+  BigArray<std::uint64_t> offsets;
+  BigArray<std::uint32_t> neighbours;
+};
+
+// The stream of every draw made while linking one node (MODEL.md s.6: month 0, purpose network).
+inline Stream node_stream(std::uint64_t seed, std::uint32_t node, std::uint32_t replication) {
+  return Stream(seed, node, replication, 0, Purpose::network);
+}
+
+// Uniform on {0, ..., n - 1}, exactly (Lemire's multiply-shift with rejection): a plain
+// multiply-shift would favour some nodes by up to n / 2^32, which is 0.2% at 1e7 nodes.
+inline std::uint32_t uniform_below(Stream& stream, std::uint32_t n) {
+  std::uint64_t m = static_cast<std::uint64_t>(stream()) * n;
+  auto low = static_cast<std::uint32_t>(m);
+  if (low < n) {
+    const std::uint32_t threshold = (0u - n) % n;
+    while (low < threshold) {
+      m = static_cast<std::uint64_t>(stream()) * n;
+      low = static_cast<std::uint32_t>(m);
+    }
+  }
+  return static_cast<std::uint32_t>(m >> 32);
+}
+
+// Uniform on {0, ..., n - 1} for 64-bit n (preferential attachment picks among edge ends, which can
+// number more than 2^32); rejection keeps it exact.
+inline std::uint64_t uniform_below64(Stream& stream, std::uint64_t n) {
+  if (n <= std::numeric_limits<std::uint32_t>::max()) {
+    return uniform_below(stream, static_cast<std::uint32_t>(n));
+  }
+  const std::uint64_t limit = std::numeric_limits<std::uint64_t>::max() / n * n;
+  for (;;) {
+    const std::uint64_t hi = stream();
+    const std::uint64_t x = (hi << 32) | stream();
+    if (x < limit) return x % n;
+  }
+}
+
+// Edges are handled in batches so that the cache misses on the far ends' counters overlap: a
+// locked read-modify-write waits for its line, so one at a time they would run at memory latency.
+// Prefetching a batch first lets the lines arrive together.
+class EdgeBatch {
+ public:
+  static constexpr int kSize = 64;
+
+  bool push(std::uint32_t u, std::uint32_t v) {
+    u_[size_] = u;
+    v_[size_] = v;
+    return ++size_ == kSize;
+  }
+
+  // Pass 1: one more link for each end.
+  void count(std::uint64_t* counts) {
+    for (int e = 0; e < size_; ++e) {
+      __builtin_prefetch(counts + u_[e], 1);
+      __builtin_prefetch(counts + v_[e], 1);
+    }
+    for (int e = 0; e < size_; ++e) {
+      std::atomic_ref<std::uint64_t>(counts[u_[e]]).fetch_add(1, std::memory_order_relaxed);
+      std::atomic_ref<std::uint64_t>(counts[v_[e]]).fetch_add(1, std::memory_order_relaxed);
+    }
+    size_ = 0;
+  }
+
+  // Pass 2: each end claims a place in its list and writes the other end there.
+  void place(std::uint64_t* cursors, std::uint32_t* out) {
+    for (int e = 0; e < size_; ++e) {
+      __builtin_prefetch(cursors + u_[e], 1);
+      __builtin_prefetch(cursors + v_[e], 1);
+    }
+    for (int e = 0; e < size_; ++e) {
+      at_u_[e] =
+          std::atomic_ref<std::uint64_t>(cursors[u_[e]]).fetch_add(1, std::memory_order_relaxed);
+      at_v_[e] =
+          std::atomic_ref<std::uint64_t>(cursors[v_[e]]).fetch_add(1, std::memory_order_relaxed);
+    }
+    for (int e = 0; e < size_; ++e) {
+      out[at_u_[e]] = v_[e];
+      out[at_v_[e]] = u_[e];
+    }
+    size_ = 0;
+  }
+
+ private:
+  int size_ = 0;
+  std::uint32_t u_[kSize];
+  std::uint32_t v_[kSize];
+  std::uint64_t at_u_[kSize];
+  std::uint64_t at_v_[kSize];
+};
+
+// Builds the symmetric CSR from undirected edge proposals: visit(item, emit) calls emit(u, v) for
+// each edge proposed by work item `item`, and must emit the same edges every time it is called
+// (it is called twice: once to count degrees, once to fill lists). Each list is then sorted and
+// duplicates (two proposals of one edge) removed, so the result depends only on the set of edges
+// proposed, never on the order in which threads placed them: that is what makes the relaxed
+// atomics harmless to determinism. Peak memory: the final arrays, nothing more.
+template <class Visit>
+Csr assemble(std::uint32_t nodes, std::uint64_t items, const Visit& visit) {
+  Csr csr;
+  csr.offsets.assign(std::size_t{nodes} + 1, 0);
+  std::uint64_t* const offsets = csr.offsets.data();
+
+  // Pass 1: degrees, counted into offsets[i + 1].
+  tbb::parallel_for(tbb::blocked_range<std::uint64_t>(0, items),
+                    [&](const tbb::blocked_range<std::uint64_t>& range) {
+                      EdgeBatch batch;
+                      for (std::uint64_t item = range.begin(); item != range.end(); ++item) {
+                        visit(item, [&](std::uint32_t u, std::uint32_t v) {
+                          if (batch.push(u, v)) batch.count(offsets + 1);
+                        });
+                      }
+                      batch.count(offsets + 1);
+                    });
+  for (std::uint32_t i = 0; i < nodes; ++i) offsets[i + 1] += offsets[i];
+
+  // Pass 2: place each end in the other's list, in whatever order threads arrive. offsets[i]
+  // serves as i's insertion cursor (no cursor array, one cache miss per end rather than two), and
+  // ends as the start of list i + 1.
+  csr.neighbours.resize(offsets[nodes]);
+  std::uint32_t* const out = csr.neighbours.data();
+  tbb::parallel_for(tbb::blocked_range<std::uint64_t>(0, items),
+                    [&](const tbb::blocked_range<std::uint64_t>& range) {
+                      EdgeBatch batch;
+                      for (std::uint64_t item = range.begin(); item != range.end(); ++item) {
+                        visit(item, [&](std::uint32_t u, std::uint32_t v) {
+                          if (batch.push(u, v)) batch.place(offsets, out);
+                        });
+                      }
+                      batch.place(offsets, out);
+                    });
+  std::copy_backward(offsets, offsets + nodes, offsets + nodes + 1);
+  offsets[0] = 0;
+
+  // Sort each list; count repeated entries (integer sums: exact in any order).
+  const std::uint64_t repeats = tbb::parallel_reduce(
+      tbb::blocked_range<std::uint32_t>(0, nodes), std::uint64_t{0},
+      [&](const tbb::blocked_range<std::uint32_t>& range, std::uint64_t sum) {
+        for (std::uint32_t i = range.begin(); i != range.end(); ++i) {
+          std::uint32_t* const first = out + offsets[i];
+          std::uint32_t* const last = out + offsets[i + 1];
+          std::sort(first, last);
+          for (std::uint32_t* p = first; p + 1 < last; ++p) sum += p[0] == p[1] ? 1 : 0;
+        }
+        return sum;
+      },
+      std::plus<>());
+  if (repeats == 0) return csr;
+
+  // Rare (small-world picks that met): drop repeats, front to back, so nothing is overwritten
+  // before it is read.
+  std::uint64_t to = 0;
+  std::uint64_t from = 0;
+  for (std::uint32_t i = 0; i < nodes; ++i) {
+    const std::uint64_t end = offsets[i + 1];
+    offsets[i] = to;
+    for (std::uint64_t e = from; e < end; ++e) {
+      if (e == from || out[e] != out[e - 1]) out[to++] = out[e];
+    }
+    from = end;
+  }
+  offsets[nodes] = to;
+  csr.neighbours.resize(to);  // no shrink_to_fit: a few spare entries beat a second copy
+  return csr;
+}
+
+Csr build_ring(std::uint32_t nodes, std::uint32_t degree);
+Csr build_random(std::uint32_t nodes, std::uint32_t degree, std::uint64_t seed,
+                 std::uint32_t replication);
+Csr build_small_world(std::uint32_t nodes, std::uint32_t degree, double rewire_probability,
+                      std::uint64_t seed, std::uint32_t replication);
+Csr build_scale_free(std::uint32_t nodes, std::uint32_t degree, std::uint64_t seed,
+                     std::uint32_t replication);
+
+}  // namespace cxsim::network_detail
