@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <csignal>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 
@@ -54,14 +55,15 @@ class StopSignals {
 int run_command(const RunArguments& args) {
   LoadOptions load;
   load.overrides = args.overrides;
-  if (args.replications) load.overrides.push_back(fmt::format("replications={}", *args.replications));
+  if (args.replications)
+    load.overrides.push_back(fmt::format("replications={}", *args.replications));
   if (args.seed) load.overrides.push_back(fmt::format("seed={}", *args.seed));
   if (args.avoidable_cost) load.overrides.push_back("analysis.zero_defect_counterfactual=true");
   const Scenario scenario = load_scenario(args.scenario, load);
 
-  const std::filesystem::path output =
-      args.output.empty() ? std::filesystem::path(scenario.name + ".h5")
-                          : std::filesystem::path(args.output);
+  const std::filesystem::path output = args.output.empty()
+                                           ? std::filesystem::path(scenario.name + ".h5")
+                                           : std::filesystem::path(args.output);
   const RunProvenance provenance{args.command_line};
   std::unique_ptr<ResultsWriter> writer =
       args.resume ? ResultsWriter::resume(output, scenario, provenance)
@@ -82,6 +84,9 @@ int run_command(const RunArguments& args) {
   }
 
   StopSignals signals;
+  // Test hook: behave as if interrupted once this many replications are written.
+  const char* stop_after_env = std::getenv("CXSIM_STOP_AFTER");
+  const std::int64_t stop_after = stop_after_env ? std::atoll(stop_after_env) : -1;
   Progress progress(scenario.replications, already, Progress::style_for(args.quiet));
   RunnerOptions options;
   options.threads = args.threads;
@@ -90,12 +95,13 @@ int run_command(const RunArguments& args) {
   run_replications(scenario, todo, options, [&](ReplicationResult&& result) {
     writer->write(result);
     progress.advance();
+    if (stop_after >= 0 && progress.done_here() >= stop_after) g_stop.store(true);
   });
   progress.finish();
 
   if (g_stop.load()) {
-    const std::int64_t kept = static_cast<std::int64_t>(
-        std::count(writer->done().begin(), writer->done().end(), true));
+    const std::int64_t kept =
+        static_cast<std::int64_t>(std::count(writer->done().begin(), writer->done().end(), true));
     writer.reset();  // closes <output>.partial with complete = 0
     fmt::print(stderr,
                "interrupted: {} of {} replications kept in {}.partial; finish with: cxsim run {} "

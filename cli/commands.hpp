@@ -24,7 +24,8 @@ struct RunArguments {
 };
 
 int run_command(const RunArguments& args);
-int validate_command(const std::vector<std::string>& files, const std::vector<std::string>& overrides);
+int validate_command(const std::vector<std::string>& files,
+                     const std::vector<std::string>& overrides);
 int describe_command(const std::string& file, const std::vector<std::string>& overrides);
 int schema_command();
 int parameters_command();

@@ -1,7 +1,7 @@
 // Entry point of the cxsim executable: parses the command line and maps errors to exit codes
 // (2 for bad input, 1 for everything else).
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include <exception>
 #include <iostream>

@@ -17,6 +17,8 @@ class Progress {
 
   // One more replication finished.
   void advance();
+  // Replications finished by this process.
+  std::int64_t done_here() const { return done_here_; }
   // Ends the bar's line.
   void finish();
 
