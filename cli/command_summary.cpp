@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "outputs/results_doc.hpp"
 #include "outputs/results_reader.hpp"
 #include "outputs/summary_table.hpp"
 
@@ -19,6 +20,11 @@ int summary_command(const std::string& file) {
                file, written, results.replications);
   }
   std::cout << format_summary_table(make_summary_table(results));
+  return 0;
+}
+
+int results_doc_command() {
+  std::cout << results_markdown();
   return 0;
 }
 

@@ -30,5 +30,6 @@ int describe_command(const std::string& file, const std::vector<std::string>& ov
 int schema_command();
 int parameters_command();
 int summary_command(const std::string& file);
+int results_doc_command();
 
 }  // namespace cxsim::cli

@@ -65,6 +65,9 @@ int main(int argc, char** argv) {
   auto* parameters_cmd =
       app.add_subcommand("parameters", "Print the parameter reference (docs/parameters.md)");
 
+  auto* results_doc_cmd =
+      app.add_subcommand("results-doc", "Print the results-file reference (docs/results.md)");
+
   std::string summary_file;
   auto* summary_cmd = app.add_subcommand("summary", "Print the roadmap table of a results file");
   summary_cmd->add_option("file", summary_file, "Results file (.h5)")->required();
@@ -82,6 +85,7 @@ int main(int argc, char** argv) {
     if (*describe_cmd) return cli::describe_command(describe_file, overrides);
     if (*schema_cmd) return cli::schema_command();
     if (*parameters_cmd) return cli::parameters_command();
+    if (*results_doc_cmd) return cli::results_doc_command();
     if (*summary_cmd) return cli::summary_command(summary_file);
   } catch (const ScenarioError& e) {
     std::cerr << e.what() << '\n';
