@@ -69,7 +69,8 @@ double normal(double sd, Stream& stream) {
 }
 
 double agent_baseline_churn(const SegmentMonth& sp, const Population& pop, std::uint32_t i) {
-  return sp.heterogeneous ? static_cast<double>(pop.base_churn[i]) : sp.baseline_churn;
+  if (!sp.heterogeneous) return sp.baseline_churn;
+  return std::min(static_cast<double>(pop.base_churn[i]) * sp.churn_scale, 1.0 - 1e-9);
 }
 
 template <class Body>

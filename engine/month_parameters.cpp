@@ -9,7 +9,8 @@ double monthly_discount_rate(double annual) {
   return std::pow(1.0 + annual, 1.0 / 12.0) - 1.0;
 }
 
-MonthParameters shape_month_parameters(const Scenario& scenario, std::span<const double> v) {
+MonthParameters shape_month_parameters(const Scenario& scenario, std::span<const double> v,
+                                       std::span<const double> base) {
   const ParamLayout& L = scenario.layout;
   auto g = [&](GlobalParam p) { return v[L.global(p)]; };
   MonthParameters m{};
@@ -71,6 +72,9 @@ MonthParameters shape_month_parameters(const Scenario& scenario, std::span<const
     sm.broadcast_reach = p(SegmentParam::broadcast_reach);
     sm.winback = p(SegmentParam::winback_probability);
     sm.heterogeneous = seg.churn_heterogeneity.has_value();
+    const double drawn_churn =
+        base.empty() ? sm.baseline_churn : base[L.segment(s, SegmentParam::baseline_churn_monthly)];
+    sm.churn_scale = drawn_churn > 0.0 ? sm.baseline_churn / drawn_churn : 1.0;
 
     // m_s = E[purchases](price - variable cost) - sum_k lambda c - sum_k lambda phi c_fail
     double margin = purchases * (sm.price - sm.variable_cost);

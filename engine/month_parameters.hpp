@@ -53,6 +53,9 @@ struct SegmentMonth {
   double winback;
   double margin;       // m_s: expected monthly margin of a customer (MODEL.md s.3)
   bool heterogeneous;  // h0 drawn per agent
+  // For heterogeneous segments: this month's baseline churn over the replication's drawn one,
+  // so initiative effects on baseline churn scale every person's own rate.
+  double churn_scale;
 };
 
 struct TouchpointMonth {
@@ -83,8 +86,10 @@ struct MonthParameters {
   std::vector<TouchpointMonth> touchpoints;
 };
 
-// Shapes the parameter vector `v` (laid out by scenario.layout) for the kernel.
-MonthParameters shape_month_parameters(const Scenario& scenario, std::span<const double> v);
+// Shapes the parameter vector `v` (laid out by scenario.layout) for the kernel; `base` is the
+// replication's draw before effects (empty: same as `v`).
+MonthParameters shape_month_parameters(const Scenario& scenario, std::span<const double> v,
+                                       std::span<const double> base = {});
 
 // Monthly discount rate from an annual one: (1 + annual)^(1/12) - 1.
 double monthly_discount_rate(double annual);

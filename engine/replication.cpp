@@ -80,7 +80,7 @@ RoadmapRun run_roadmap(const Scenario& sc, int roadmap_index, bool zero_defect,
   std::vector<double> v;
   for (int t = 1; t <= T; ++t) {
     const int clamps = roadmap_month_vector(sc, roadmap, schedule, draw.values, t, zero_defect, v);
-    const MonthParameters params = shape_month_parameters(sc, v);
+    const MonthParameters params = shape_month_parameters(sc, v, draw.values);
     if (t == 1) initial_equity = w * initial_customer_equity(params, pop);
     const MonthTotals totals = simulate_month(params, network, key, t, pop, scratch);
     record_month(totals, w, t, run);

@@ -234,5 +234,25 @@ TEST(MonthKernel, CustomerCountsAreConserved) {
   }
 }
 
+TEST(MonthKernel, EffectsOnBaselineChurnReachHeterogeneousCustomers) {
+  Scenario sc = deterministic(40000, 1);
+  sc.segments[0].churn_heterogeneity = Distribution{DistributionKind::beta, 2.0, 98.0};
+  set(sc, "segments.a.baseline_churn_monthly", 0.02);  // the beta's mean, as the loader sets it
+  set(sc, "churn.satisfaction", 0.0);
+  Effect e;
+  e.slots = {testing::slot_index(sc, "segments.a.baseline_churn_monthly")};
+  e.op = EffectOp::multiply;
+  e.value_slot = testing::add_slot(sc, "halve", Distribution::constant(0.5));
+  Initiative in;
+  in.name = "loyalty";
+  in.effects = {e};
+  sc.roadmaps.push_back({"loyalty", {in}});
+  const ReplicationResult r = run_replication(sc, 0, nullptr);
+  const double base = r.roadmaps[0].at(Metric::churned, 1);
+  const double halved = r.roadmaps[1].at(Metric::churned, 1);
+  EXPECT_NEAR(base, 800.0, 4 * std::sqrt(800.0));
+  EXPECT_NEAR(halved, 400.0, 4 * std::sqrt(400.0));
+}
+
 }  // namespace
 }  // namespace cxsim
