@@ -478,3 +478,20 @@ def plot_avoidable_breakdown(ax, res: Results, currency: str = "", level: float 
     ax.grid(axis="y", alpha=0.3)
     ax.legend(title="roadmap", fontsize="small")
     return ax
+
+
+def roadmap_plan(res: Results) -> dict:
+    """Each roadmap's initiatives as (name, start month), overrides applied, from the resolved scenario."""
+    library = {i["name"]: i for i in res.scenario.get("initiatives", []) or []}
+    plan = {}
+    for roadmap in res.scenario.get("roadmaps", []) or []:
+        steps = []
+        for item in roadmap.get("initiatives", []) or []:
+            # An item is a library name, or {use: name, ...overrides}.
+            name = item.get("use", item.get("name")) if isinstance(item, dict) else str(item)
+            start = item.get("start_month") if isinstance(item, dict) else None
+            if start is None:
+                start = library.get(name, {}).get("start_month", 1)
+            steps.append((name, int(start)))
+        plan[roadmap["name"]] = steps
+    return plan
