@@ -1,0 +1,253 @@
+"""Tests of cxsim_results: pure helpers on synthetic data, then the whole chain on a real small results file."""
+
+import math
+import os
+import shutil
+import sys
+import tempfile
+import unittest
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import cxsim_results as cx  # noqa: E402
+
+
+def _synthetic(values):
+    """A [roadmap, replication] DataArray from a list of rows."""
+    arr = np.asarray(values, dtype=float)
+    return xr.DataArray(arr, dims=("roadmap", "replication"),
+                        coords={"roadmap": [f"r{i}" for i in range(arr.shape[0])],
+                                "replication": np.arange(arr.shape[1])})
+
+
+class FormatMoneyTest(unittest.TestCase):
+    def test_suffixes_and_significant_figures(self):
+        self.assertEqual(cx.format_money(0), "0")
+        self.assertEqual(cx.format_money(12.345), "12.3")
+        self.assertEqual(cx.format_money(1234567), "1.23M")
+        self.assertEqual(cx.format_money(1.284e9), "1.28B")
+        self.assertEqual(cx.format_money(97.6e6, "USD"), "USD 97.6M")
+
+    def test_negative_nan_and_carry(self):
+        self.assertEqual(cx.format_money(-97.6e6, "USD"), "-USD 97.6M")
+        self.assertEqual(cx.format_money(float("nan")), "n/a")
+        # 999,960 rounds to 1000k at three figures: shown as 1.00M instead.
+        self.assertEqual(cx.format_money(999960), "1.00M")
+        self.assertEqual(cx.format_money(-0.0001, digits=2), "-0.00010")
+
+    def test_tick_formatter_drops_trailing_zeros(self):
+        f = cx.money_formatter()
+        self.assertEqual(f(5e6, 0), "5M")
+        self.assertEqual(f(2.5e6, 0), "2.5M")
+        self.assertEqual(f(0, 0), "0")
+
+
+class StatisticsTest(unittest.TestCase):
+    def test_paired_delta_subtracts_the_baseline_replication_by_replication(self):
+        da = _synthetic([[1, 2, 3], [2, 5, 3]])
+        d = cx.paired_delta(da, "r0")
+        np.testing.assert_array_equal(d.sel(roadmap="r1").values, [1, 3, 0])
+        np.testing.assert_array_equal(d.sel(roadmap="r0").values, [0, 0, 0])
+
+    def test_interval_matches_numpy_linear_percentiles_and_ignores_nan(self):
+        rng = np.random.default_rng(1)
+        x = rng.normal(size=(2, 101))
+        x[1, 7] = np.nan
+        iv = cx.interval(_synthetic(x), level=0.90)
+        for i in range(2):
+            row = x[i][~np.isnan(x[i])]
+            self.assertAlmostEqual(float(iv["low"][i]), np.percentile(row, 5))
+            self.assertAlmostEqual(float(iv["median"][i]), np.percentile(row, 50))
+            self.assertAlmostEqual(float(iv["high"][i]), np.percentile(row, 95))
+            self.assertAlmostEqual(float(iv["mean"][i]), row.mean())
+
+    def test_probability_with_wilson_interval(self):
+        flags = _synthetic([[1] * 20, [1] * 10 + [0] * 10])
+        p = cx.probability(flags)
+        self.assertEqual(float(p.p[0]), 1.0)
+        self.assertEqual(float(p.p[1]), 0.5)
+        # Wilson 95% for 20/20 is about 0.839..1; for 10/20 about 0.299..0.701.
+        self.assertAlmostEqual(float(p.low[0]), 0.8389, places=3)
+        self.assertAlmostEqual(float(p.high[0]), 1.0)
+        self.assertAlmostEqual(float(p.low[1]), 0.2993, places=3)
+        self.assertAlmostEqual(float(p.high[1]), 0.7007, places=3)
+
+    def test_probability_skips_nan(self):
+        p = cx.probability(_synthetic([[1, np.nan, 0, 1]]))
+        self.assertEqual(int(p.n[0]), 3)
+        self.assertAlmostEqual(float(p.p[0]), 2 / 3)
+
+
+class FindCxsimTest(unittest.TestCase):
+    def setUp(self):
+        self.saved = os.environ.get("CXSIM")
+
+    def tearDown(self):
+        if self.saved is None:
+            os.environ.pop("CXSIM", None)
+        else:
+            os.environ["CXSIM"] = self.saved
+
+    def test_env_var_wins_and_a_missing_file_is_a_clear_error(self):
+        os.environ["CXSIM"] = "/nonexistent/cxsim"
+        with self.assertRaises(FileNotFoundError) as ctx:
+            cx.find_cxsim()
+        self.assertIn("/nonexistent/cxsim", str(ctx.exception))
+
+    def test_default_is_build_cli_cxsim_in_the_checkout(self):
+        os.environ.pop("CXSIM", None)
+        expected = cx.repo_root() / "build" / "cli" / "cxsim"
+        if expected.exists():
+            self.assertEqual(cx.find_cxsim(), expected)
+        else:
+            with self.assertRaises(FileNotFoundError):
+                cx.find_cxsim()
+
+    def test_scenario_path_resolves_bundled_names(self):
+        self.assertEqual(cx.scenario_path("telecom"), cx.repo_root() / "scenarios" / "telecom.yaml")
+        self.assertTrue(cx.scenario_path("telecom").exists())
+
+
+class KernelTest(unittest.TestCase):
+    def test_python3_kernel_runs_this_python(self):
+        # The notebook tests execute with the kernel named python3; it must be the interpreter that
+        # has Debian's numpy, h5py and xarray (python3-ipykernel installs it for /usr/bin/python3).
+        try:
+            from jupyter_client.kernelspec import KernelSpecManager
+        except ImportError:
+            self.skipTest("jupyter_client not installed")
+        spec = KernelSpecManager().get_kernel_spec("python3")
+        exe = shutil.which(spec.argv[0]) or spec.argv[0]
+        self.assertEqual(os.path.realpath(exe), os.path.realpath(sys.executable))
+
+
+def _cxsim_available():
+    try:
+        cx.find_cxsim()
+        return True
+    except FileNotFoundError:
+        return False
+
+
+@unittest.skipUnless(_cxsim_available(), "cxsim executable not built (set CXSIM or build build/cli/cxsim)")
+class RealResultsFileTest(unittest.TestCase):
+    """One small telecom run, shared by the tests below."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = Path(tempfile.mkdtemp(prefix="cxsim-test-"))
+        cls.path = cx.run("telecom", cls.dir / "t.h5", replications=6, agents=1500,
+                          extra=["--avoidable-cost"])
+        cls.res = cx.open_results(cls.path)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.dir, ignore_errors=True)
+
+    def test_groups_roadmaps_and_baseline(self):
+        res = self.res
+        for g in ("timeseries", "by_segment", "by_touchpoint", "summary", "statistics",
+                  "zd_timeseries", "zd_summary"):
+            self.assertIn(g, res.groups)
+        self.assertEqual(res.baseline, "baseline")
+        self.assertEqual(res.roadmaps[0], "baseline")
+        self.assertNotIn("baseline", res.alternatives)
+        self.assertEqual(res.summary.sizes["replication"], 6)
+        self.assertEqual(res.timeseries.sizes["month"], int(res.attrs["horizon_months"]))
+        self.assertTrue(res.has_zero_defect)
+
+    def test_discount_factor_matches_the_file(self):
+        ts = self.res.timeseries
+        ratio = (ts.discounted_cash_flow / ts.net_cash_flow).isel(roadmap=0, replication=0)
+        np.testing.assert_allclose(ratio.values, self.res.discount_factor.values, rtol=1e-9)
+
+    def test_npv_rebuilt_from_timeseries_equals_summary(self):
+        npv = self.res.summary.npv
+        np.testing.assert_allclose(cx.npv_from_timeseries(self.res).values, npv.values,
+                                   rtol=1e-9, atol=1e-3)
+
+    def test_paired_delta_of_npv_is_delta_npv(self):
+        s = self.res.summary
+        np.testing.assert_allclose(cx.paired_delta(s.npv, self.res.baseline).values,
+                                   s.delta_npv.values, rtol=1e-9, atol=1e-3)
+
+    def test_cumulative_delta_at_horizon_plus_terminal_equity_is_delta_npv(self):
+        res = self.res
+        cum = cx.cumulative_discounted_delta(res).isel(month=-1)
+        ce = cx.paired_delta(res.timeseries.customer_equity.isel(month=-1), res.baseline)
+        terminal = ce * float(res.discount_factor.isel(month=-1))
+        np.testing.assert_allclose((cum + terminal).values, res.summary.delta_npv.values,
+                                   rtol=1e-9, atol=1e-2)
+
+    def test_breakdown_adds_up_to_total_avoidable_cost(self):
+        parts = cx.avoidable_breakdown(self.res)
+        self.assertEqual(set(parts.data_vars), set(cx.BREAKDOWN_LABELS))
+        total = sum(parts[k] for k in parts.data_vars)
+        np.testing.assert_allclose(total.values, self.res.summary.avoidable_cost_total.values,
+                                   rtol=1e-9, atol=1e-2)
+        # Failures cost money directly: the first line is positive for every roadmap.
+        self.assertTrue(bool((parts.failure_handling > 0).all()))
+
+    def test_touchpoint_ledger_sums_to_the_failure_cost_line(self):
+        res = self.res
+        np.testing.assert_allclose(res.by_touchpoint.failure_cost.sum("touchpoint").values,
+                                   res.timeseries.failure_cost.values, rtol=1e-9, atol=1e-6)
+
+    def test_ranked_table_recommendation_and_plan(self):
+        table = cx.ranked_table(self.res)
+        self.assertEqual(sorted(table.index), sorted(self.res.roadmaps))
+        means = table["vs baseline mean"].values
+        self.assertTrue(all(means[i] >= means[i + 1] for i in range(len(means) - 1)))
+        best = cx.prob_best(self.res)
+        self.assertAlmostEqual(float(best.sum()), 1.0)
+        text = cx.recommendation(self.res, "USD")
+        self.assertIn(table.index[0], text)
+        plan = cx.roadmap_plan(self.res)
+        self.assertEqual(plan["baseline"], [])
+        self.assertIn(("digital_app", 10), plan["billing_then_digital"])
+
+    def test_charts_draw(self):
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+        fig, axes = plt.subplots(1, 2)
+        cx.plot_fan(axes[0], self.res, "USD")
+        cx.plot_avoidable_breakdown(axes[1], self.res, "USD")
+        for ax in axes:
+            self.assertTrue(ax.get_title())
+            self.assertTrue(ax.get_xlabel())
+            self.assertTrue(ax.get_ylabel())
+            self.assertIsNotNone(ax.get_legend())
+        plt.close(fig)
+
+    def test_sweep_and_run_errors(self):
+        runs = cx.sweep("telecom", "touchpoints.billing.failure_rate", [0.2, 0.6], self.dir / "sweep",
+                        replications=2, agents=1000,
+                        sets={"analysis.zero_defect_counterfactual": "false"})
+        self.assertEqual([v for v, _ in runs], [0.2, 0.6])
+        lo, hi = (cx.open_results(p) for _, p in runs)
+        self.assertFalse(lo.has_zero_defect)
+        # Same seed, more billing failures: more failure cost in the baseline.
+        self.assertGreater(float(hi.timeseries.failure_cost.sel(roadmap="baseline").sum()),
+                           float(lo.timeseries.failure_cost.sel(roadmap="baseline").sum()))
+        with self.assertRaises(RuntimeError) as ctx:
+            cx.run("telecom", self.dir / "bad.h5", replications=1, agents=1000,
+                   sets={"touchpoints.billing.failure_rat": 0.3})
+        self.assertIn("did you mean", str(ctx.exception))
+        with self.assertRaises(ValueError):
+            cx.avoidable_breakdown(lo)
+
+    def test_open_rejects_other_files(self):
+        import h5py
+        other = self.dir / "other.h5"
+        with h5py.File(other, "w") as f:
+            f.attrs["format"] = "something-else"
+        with self.assertRaises(ValueError):
+            cx.open_results(other)
+
+
+if __name__ == "__main__":
+    unittest.main()
