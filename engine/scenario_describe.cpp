@@ -224,6 +224,7 @@ std::string describe_scenario(const Scenario& sc) {
   Out root;
   root.put("name", str(sc.name));
   root.put("description", quoted(sc.description));
+  if (!sc.currency.empty()) root.put("currency", quoted(sc.currency));
   root.put("horizon_months", std::to_string(sc.horizon_months));
   root.put("replications", std::to_string(sc.replications));
   root.put("seed", std::to_string(sc.seed));

@@ -17,6 +17,7 @@ using T = KeyType;
 const KeyInfo kStructural[] = {
   {O::root, "name", T::name, "", -kInf, kInf, false, "", "", "Scenario name ([A-Za-z0-9_-]+)", "scenario file"},
   {O::root, "description", T::text, "\"\"", -kInf, kInf, false, "", "", "Free text shown in summaries", "scenario file"},
+  {O::root, "currency", T::text, "\"\"", -kInf, kInf, false, "", "", "Currency of every money figure (e.g. USD, EUR), shown in summaries and written to results files", "scenario file"},
   {O::root, "extends", T::path, "-", -kInf, kInf, false, "", "", "Base scenario file (relative to this file) that this file is deep-merged over", "scenario file"},
   {O::root, "horizon_months", T::integer, "", 1, 600, false, "", "months", "Months simulated (t = 1..T)", "scenario file"},
   {O::root, "replications", T::integer, "100", 1, kInf, false, "", "runs", "Monte Carlo replications (parameter draws and agent randomness)", "scenario file; the CLI may override"},

@@ -465,6 +465,13 @@ void Builder::read_structure(const YamlTree& root) {
       error(d->loc, "description", "wrong type (got " + describe_value(*d) + "; expected text)");
     }
   }
+  if (const YamlTree* c = root.find("currency"); c != nullptr && !c->is_null()) {
+    if (c->is_scalar()) {
+      sc_.currency = c->text;
+    } else {
+      error(c->loc, "currency", "wrong type (got " + describe_value(*c) + "; expected text)");
+    }
+  }
   // An invalid horizon would make every month check fail too; check months against the maximum.
   const auto horizon = integer(root, R, "horizon_months", "");
   sc_.horizon_months = horizon ? *horizon : 600;

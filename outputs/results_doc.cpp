@@ -52,6 +52,7 @@ the baseline).
 | `resumed_utc`, `resumed_command_line` | present when the run was finished with `--resume` |
 | `seed`, `replications`, `horizon_months`, `agents`, `population`, `agent_weight` | the run's size |
 | `scenario_name`, `scenario_sha256` | the scenario and the SHA-256 of `/scenario` |
+| `currency` | the scenario's `currency` key (empty when not given): the unit of every `money` dataset |
 | `baseline_roadmap` | the roadmap deltas and ROI are measured against |
 | `zero_defect_counterfactual` | 1 when `/zero_defect` is present |
 | `complete` | 1 once every replication is written; 0 while running or after an interrupt |

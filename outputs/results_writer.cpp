@@ -308,6 +308,7 @@ std::unique_ptr<ResultsWriter> ResultsWriter::create(const Path& out, const Scen
   h5::write_attribute(f, "population", s.population, partial);
   h5::write_attribute(f, "agent_weight", s.agent_weight(), partial);
   h5::write_attribute(f, "scenario_name", s.name, partial);
+  h5::write_attribute(f, "currency", s.currency, partial);
   h5::write_attribute(f, "scenario_sha256", sha256_hex(s.resolved_yaml), partial);
   h5::write_attribute(f, "baseline_roadmap",
                       s.roadmaps.empty() ? std::string() : s.roadmaps[s.baseline].name, partial);

@@ -76,6 +76,7 @@ struct Scenario {
   std::string file;  // the file it was loaded from
   std::string name;
   std::string description;
+  std::string currency;  // of every money figure; "" when not given
   int horizon_months = 12;
   std::int64_t replications = 1;
   std::uint64_t seed = 1;
