@@ -856,7 +856,8 @@ CaseResult price_loss_aversion(const Options& o) {
   curve.x_label = "month";
   curve.y_label = "churned / customers at the start of the month";
   curve.x = months(sc.horizon_months);
-  curve.names = {"baseline", "price +10%", "price -10%"};
+  curve.names = {"baseline", fmt::format("price +{:.0f}%", 100 * up),
+                 fmt::format("price -{:.0f}%", 100 * down)};
   for (const int roadmap : {i_base, i_up, i_down}) {
     std::vector<double> y, se;
     for (int t = 1; t <= sc.horizon_months; ++t) {
