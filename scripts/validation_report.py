@@ -164,9 +164,9 @@ def main():
         "1.12^(1/12) - 1 and checks the simulated multiple against 1 / (1 + d_m - r_m) (and "
         "rejects Gupta & Lehmann's end-of-period form at the same monthly rates). The plot shows "
         "the monthly multiple in years of margin (/ 12) next to their annual table values "
-        "(1.15, 1.67, 2.50, 4.09) and to annual start-of-period payments: monthly payments "
-        "sit close to the start-of-year values because each year's margin arrives through the "
-        "year."
+        "(1.15, 1.67, 2.50, 4.09) and to annual start-of-period payments 1 / (1 + i - r): "
+        "monthly payments lie between the two annual conventions, because each year's margin "
+        "arrives through the year."
     )
     out.append(
         "- **LTV tail.** With `terminal_value: none` and no discount, 600 months (the maximum "
