@@ -603,7 +603,12 @@ void Builder::read_segments(const YamlTree& root) {
 
 void Builder::read_touchpoints(const YamlTree& root) {
   const YamlTree* tps = list(root, "touchpoints", false);
-  if (tps == nullptr) return;
+  if (tps == nullptr) {
+    // No touchpoints is valid (effects can still be resolved); a wrong type was reported.
+    const YamlTree* node = root.find("touchpoints");
+    touchpoints_ok_ = node == nullptr || node->is_null();
+    return;
+  }
   std::vector<std::string> names;
   bool ok = true;
   for (std::size_t i = 0; i < tps->items.size(); ++i) {

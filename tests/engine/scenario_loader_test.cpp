@@ -167,6 +167,25 @@ TEST(ScenarioLoader, MinimalDefaults) {
   EXPECT_DOUBLE_EQ(sc.slot(GlobalParam::churn_competitor).value.a, 1.0);
 }
 
+TEST(ScenarioLoader, EffectsResolveWithoutTouchpoints) {
+  // With no touchpoints key, effects on segment and global parameters must still name their
+  // slots (they were once left empty, so the initiative silently did nothing).
+  const Scenario sc =
+      load(kMinimal +
+           "initiatives:\n"
+           "  - name: better\n"
+           "    effects:\n"
+           "      - {target: segments.consumer.performance, op: add, value: 1}\n"
+           "      - {target: churn.price, op: multiply, value: 2}\n"
+           "roadmaps:\n  - name: baseline\n  - name: b\n    initiatives: [better]\n");
+  ASSERT_EQ(sc.roadmaps.size(), 2u);
+  ASSERT_EQ(sc.roadmaps[1].initiatives.size(), 1u);
+  const auto& effects = sc.roadmaps[1].initiatives[0].effects;
+  ASSERT_EQ(effects.size(), 2u);
+  EXPECT_EQ(effects[0].slots, std::vector<int>{sc.layout.segment(0, SegmentParam::performance)});
+  EXPECT_EQ(effects[1].slots, std::vector<int>{sc.layout.global(GlobalParam::churn_price)});
+}
+
 TEST(ScenarioLoader, BaselineIsTheRoadmapNamedBaseline) {
   const Scenario sc = load(kMinimal + "roadmaps:\n  - name: first\n  - name: baseline\n");
   EXPECT_EQ(sc.baseline, 1);
