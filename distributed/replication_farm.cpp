@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <deque>
+#include <limits>
 #include <list>
 #include <optional>
 #include <vector>
@@ -233,6 +234,10 @@ FarmOutcome work_in_farm(const MpiSession& mpi, const Scenario& scenario,
       }
       PendingSend& send = sends.emplace_back();
       send.bytes = encode_result(*f.result);
+      if (send.bytes.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
+        throw IoError(fmt::format("replication {}: its results ({} bytes) exceed one MPI message",
+                                  f.replication, send.bytes.size()));
+      }
       check(MPI_Issend(send.bytes.data(), static_cast<int>(send.bytes.size()), MPI_BYTE, 0, kResult,
                        MPI_COMM_WORLD, &send.request),
             "MPI_Issend");
@@ -257,8 +262,11 @@ FarmOutcome work_in_farm(const MpiSession& mpi, const Scenario& scenario,
       local.start(queued.front());
       queued.pop_front();
     }
+    // Backpressure: while rank 0 has not taken this rank's last results, ask for no more work,
+    // so a busy rank 0 bounds what the ranks hold.
     const int idle = local.free_slots() - static_cast<int>(queued.size());
-    if (!stopping && !exhausted && !request_pending && idle > 0) {
+    const bool backlog = static_cast<int>(sends.size()) > local.slots();
+    if (!stopping && !exhausted && !request_pending && idle > 0 && !backlog) {
       const std::int32_t wanted = idle;
       send_bytes(0, kRequest, std::as_bytes(std::span(&wanted, 1)));
       request_pending = true;
