@@ -16,6 +16,9 @@
 #include "engine/runner.hpp"
 #include "engine/scenario_loader.hpp"
 #include "outputs/results_writer.hpp"
+#ifdef CXSIM_MPI
+#include "cli/mpi_run.hpp"
+#endif
 
 namespace cxsim::cli {
 
@@ -53,6 +56,9 @@ class StopSignals {
 }  // namespace
 
 int run_command(const RunArguments& args) {
+#ifdef CXSIM_MPI
+  if (mpi_launched()) return mpi_run_command(args);  // under mpirun or srun
+#endif
   LoadOptions load;
   load.overrides = args.overrides;
   if (args.replications)

@@ -1,0 +1,102 @@
+// The replication message codec: bit-exact round trips (NaN payloads, -0.0, infinities) and
+// rejection of truncated or malformed messages.
+#include "distributed/result_codec.hpp"
+
+#include <gtest/gtest.h>
+
+#include <bit>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#include "engine/core/errors.hpp"
+
+namespace cxsim {
+namespace {
+
+// Every value differs, and the special ones (signalling-style NaN payload, -0.0, inf) show up.
+RoadmapRun patterned_run(int months, int segments, int touchpoints, double offset) {
+  RoadmapRun run(months, segments, touchpoints);
+  double v = offset;
+  for (auto* values : {&run.timeseries, &run.by_segment, &run.by_touchpoint}) {
+    for (double& x : *values) x = (v += 0.37);
+  }
+  for (double& x : run.summary) x = (v += 1.5);
+  run.timeseries[0] = std::bit_cast<double>(std::uint64_t{0x7ff8dead0000beefULL});
+  run.timeseries[1] = -0.0;
+  run.summary[2] = std::numeric_limits<double>::infinity();
+  run.summary[3] = std::numeric_limits<double>::quiet_NaN();
+  return run;
+}
+
+ReplicationResult sample(bool zero_defect) {
+  ReplicationResult r;
+  r.replication = 4242;
+  for (int i = 0; i < 3; ++i) r.roadmaps.push_back(patterned_run(5, 2, 3, 100.0 * i));
+  if (zero_defect) {
+    for (int i = 0; i < 3; ++i) r.zero_defect.push_back(patterned_run(5, 2, 3, -100.0 * i));
+  }
+  r.parameters = {0.25, -1.0, 1e300};
+  return r;
+}
+
+void expect_bits_equal(const std::vector<double>& a, const std::vector<double>& b) {
+  ASSERT_EQ(a.size(), b.size());
+  EXPECT_EQ(std::memcmp(a.data(), b.data(), a.size() * sizeof(double)), 0);
+}
+
+void expect_same(const std::vector<RoadmapRun>& a, const std::vector<RoadmapRun>& b) {
+  ASSERT_EQ(a.size(), b.size());
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].months, b[i].months);
+    EXPECT_EQ(a[i].segments, b[i].segments);
+    EXPECT_EQ(a[i].touchpoints, b[i].touchpoints);
+    expect_bits_equal(a[i].timeseries, b[i].timeseries);
+    expect_bits_equal(a[i].by_segment, b[i].by_segment);
+    expect_bits_equal(a[i].by_touchpoint, b[i].by_touchpoint);
+    EXPECT_EQ(std::memcmp(a[i].summary.data(), b[i].summary.data(), sizeof(a[i].summary)), 0);
+  }
+}
+
+TEST(ResultCodec, RoundTripIsBitExact) {
+  for (bool zero_defect : {false, true}) {
+    const ReplicationResult r = sample(zero_defect);
+    const ReplicationResult back = decode_result(encode_result(r));
+    EXPECT_EQ(back.replication, r.replication);
+    expect_same(back.roadmaps, r.roadmaps);
+    expect_same(back.zero_defect, r.zero_defect);
+    expect_bits_equal(back.parameters, r.parameters);
+  }
+}
+
+TEST(ResultCodec, EmptyResultRoundTrips) {
+  const ReplicationResult back = decode_result(encode_result(ReplicationResult{}));
+  EXPECT_EQ(back.replication, 0);
+  EXPECT_TRUE(back.roadmaps.empty());
+  EXPECT_TRUE(back.parameters.empty());
+}
+
+TEST(ResultCodec, RejectsEveryTruncation) {
+  const auto bytes = encode_result(sample(true));
+  for (std::size_t n = 0; n < bytes.size(); n += 7) {
+    EXPECT_THROW(decode_result(std::span(bytes).first(n)), IoError) << "length " << n;
+  }
+}
+
+TEST(ResultCodec, RejectsTrailingBytesAndBadMagic) {
+  auto bytes = encode_result(sample(false));
+  auto longer = bytes;
+  longer.push_back(std::byte{0});
+  EXPECT_THROW(decode_result(longer), IoError);
+  bytes[0] = std::byte{0};
+  EXPECT_THROW(decode_result(bytes), IoError);
+}
+
+TEST(ResultCodec, RejectsAShapeThatDoesNotMatchItsValues) {
+  ReplicationResult r = sample(false);
+  r.roadmaps[1].timeseries.pop_back();
+  EXPECT_THROW(decode_result(encode_result(r)), IoError);
+}
+
+}  // namespace
+}  // namespace cxsim
