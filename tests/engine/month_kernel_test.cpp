@@ -210,6 +210,25 @@ TEST(MonthKernel, BroadcastReachSpreadsNegativeMessagesToEveryone) {
   EXPECT_EQ(baseline(r).at(Metric::nps, 1), -100.0);
 }
 
+TEST(MonthKernel, CompleteNetworkCountsEveryoneButOneself) {
+  // Two agents, one a talking promoter, q = 1, p = 0: on the complete graph the prospect's
+  // degree is N - 1 = 1 and its one message makes adoption certain (with degree N it would be
+  // a coin flip).
+  Scenario sc = deterministic(2, 1);
+  sc.segments[0].initial_penetration = 0.5;
+  sc.network = {NetworkType::complete, 1, 0.0, true};
+  set(sc, "segments.a.satisfaction.mean", 9.5);
+  set(sc, "segments.a.performance", 9.5);
+  set(sc, "segments.a.expectation.mean", 9.5);
+  set(sc, "segments.a.wom.promoter_talk_probability", 1.0);
+  set(sc, "segments.a.adoption.imitation", 1.0);
+  for (int rep = 0; rep < 20; ++rep) {
+    const ReplicationResult r = run_replication(sc, rep, nullptr);
+    EXPECT_EQ(baseline(r).at(Metric::wom_positive, 1), 1.0);  // the talker does not hear itself
+    EXPECT_EQ(baseline(r).at(Metric::acquisitions, 1), 1.0) << "replication " << rep;
+  }
+}
+
 TEST(MonthKernel, CustomerCountsAreConserved) {
   Scenario sc = testing::make_scenario(5000, 24, 2);
   sc.segments[0].initial_penetration = 0.3;
