@@ -119,7 +119,8 @@ int resolve(int threads) {
 // Agent-months one replication simulates: every agent (prospects included), every month, every
 // roadmap run (zero-defect twins included).
 double agent_months(const cxsim::Scenario& sc) {
-  const double runs = static_cast<double>(sc.roadmaps.size()) * (sc.zero_defect_counterfactual ? 2 : 1);
+  const double runs =
+      static_cast<double>(sc.roadmaps.size()) * (sc.zero_defect_counterfactual ? 2 : 1);
   return static_cast<double>(sc.agents) * sc.horizon_months * runs;
 }
 
@@ -281,10 +282,10 @@ int main(int argc, char** argv) {
     }
 
     const double state = static_cast<double>(cxsim::Population::bytes_per_agent());
-    std::printf("\nmemory: population state %.0f bytes/agent; network %.2f bytes/neighbour entry "
-                "+ %.2f bytes/agent of offsets\n",
-                state, entries > 0 ? 4.0 : 0.0,
-                (net_bytes - 4.0 * entries) / static_cast<double>(agents));
+    std::printf(
+        "\nmemory: population state %.0f bytes/agent; network %.2f bytes/neighbour entry "
+        "+ %.2f bytes/agent of offsets\n",
+        state, entries > 0 ? 4.0 : 0.0, (net_bytes - 4.0 * entries) / static_cast<double>(agents));
     const double peak = peak_rss_bytes();
     std::printf("peak resident memory: %.1f MB (%.1f bytes per agent)\n", peak / 1e6,
                 peak / static_cast<double>(agents));
@@ -301,9 +302,10 @@ int main(int argc, char** argv) {
                     independent[k] / common[k]);
       }
     }
-    std::printf("\nsummary: one thread, %.4g agent-months/s (kernel, wall clock), %.4g per CPU "
-                "second; %.4g end to end\n",
-                single_kernel_rate, single_kernel_cpu_rate, single_run_rate);
+    std::printf(
+        "\nsummary: one thread, %.4g agent-months/s (kernel, wall clock), %.4g per CPU "
+        "second; %.4g end to end\n",
+        single_kernel_rate, single_kernel_cpu_rate, single_run_rate);
     return 0;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench_engine: %s\n", e.what());
