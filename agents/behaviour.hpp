@@ -67,6 +67,12 @@ inline double churn_hazard(double h0, double log_odds_drivers) {
   return logistic(logit(h0) + log_odds_drivers);
 }
 
+// The same with logit(h0) computed beforehand (the kernel does it once a month per segment).
+inline double churn_hazard(double h0, double log_odds_h0, double log_odds_drivers) {
+  if (h0 <= 0.0) return 0.0;
+  return logistic(log_odds_h0 + log_odds_drivers);
+}
+
 // (1 - x)^m, accurate when x is tiny and m large (log1p keeps the digits pow(1 - x) loses).
 inline double survive_each(double x, std::uint32_t m) {
   if (m == 0) return 1.0;

@@ -175,7 +175,10 @@ void experience_and_speak(const MonthParameters& P, const StreamKey& key, int mo
                          P.churn_price * std::max(gap, 0.0) + P.churn_failure * unrecovered_total +
                          P.churn_wom * pop.inbox_negative[i] +
                          P.churn_competitor * P.competitor_pressure;
-  const double hazard = rules::churn_hazard(agent_baseline_churn(sp, pop, i), drivers);
+  const double hazard =
+      sp.heterogeneous
+          ? rules::churn_hazard(static_cast<double>(pop.base_churn[i]), drivers)
+          : rules::churn_hazard(sp.baseline_churn, sp.baseline_churn_log_odds, drivers);
   const bool churns = Stream::to_uniform(drawn.churn) < hazard;
   pop.will_churn[i] = churns ? 1 : 0;
   if (!churns) {

@@ -31,11 +31,12 @@ class PoissonDraw {
 };
 
 struct SegmentMonth {
-  double baseline_churn;    // h0 (the segment's value; heterogeneous segments use the agent's)
-  double performance;       // P_base
-  double performance_sd;    // sd of the fit drawn for new customers
-  double experience_noise;  // sd of e
-  double satisfaction_ref;  // S_ref = initial satisfaction mean
+  double baseline_churn;  // h0 (the segment's value; heterogeneous segments use the agent's)
+  double baseline_churn_log_odds;  // logit(h0), once a month instead of once per customer
+  double performance;              // P_base
+  double performance_sd;           // sd of the fit drawn for new customers
+  double experience_noise;         // sd of e
+  double satisfaction_ref;         // S_ref = initial satisfaction mean
   double satisfaction_sd;
   double expectation_mean;
   double expectation_sd;
