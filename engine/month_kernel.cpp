@@ -95,6 +95,14 @@ MonthTotals sum_blocks(const std::vector<MonthTotals>& blocks, int n_seg, int n_
 // Agents per batch of first Philox blocks: small enough that the batch's words stay in L1.
 constexpr std::uint32_t kBatch = 256;
 
+// Rounds a batch of n > 0 agents up to whole SIMD vectors (kBatch is a multiple of 16) by
+// repeating its last agent, so no lane is left to the scalar path; the extra words are unused.
+std::uint32_t pad_lanes(std::uint32_t* ids, std::uint32_t n) {
+  const std::uint32_t padded = std::min(kBatch, (n + 15u) & ~15u);
+  for (std::uint32_t j = n; j < padded; ++j) ids[j] = ids[n - 1];
+  return padded;
+}
+
 // First blocks of one customer's streams of the month, computed in a batch.
 struct Drawn {
   const std::uint32_t* contacts;  // word w at contacts[w * kBatch]
@@ -251,26 +259,28 @@ MonthTotals simulate_month(const MonthParameters& P, const Network& network, con
     const auto m_word = static_cast<std::uint32_t>(month);
     for (std::uint32_t c = lo; c < hi; c += kBatch) {
       const std::uint32_t c_end = std::min(hi, c + kBatch);
+      // Branch-free compaction (status is random across agents); customers overwrite both
+      // flags below.
       std::uint32_t m = 0;
       for (std::uint32_t i = c; i < c_end; ++i) {
-        if (pop.status[i] == Status::active) {
-          ids[m++] = i;
-        } else {
-          pop.talk[i] = 0;
-          pop.will_churn[i] = 0;
-        }
+        ids[m] = i;
+        m += pop.status[i] == Status::active ? 1u : 0u;
+        pop.talk[i] = 0;
+        pop.will_churn[i] = 0;
       }
       if (m == 0) continue;
-      philox_first_blocks(key.seed, ids, m, key.replication, m_word, Purpose::contacts,
+      const std::uint32_t padded = pad_lanes(ids, m);
+      philox_first_blocks(key.seed, ids, padded, key.replication, m_word, Purpose::contacts,
                           contact_words, kBatch);
-      philox_first_blocks(key.seed, ids, m, key.replication, m_word, Purpose::experience_noise,
+      philox_first_blocks(key.seed, ids, padded, key.replication, m_word, Purpose::experience_noise,
                           noise_words, kBatch);
-      philox_first_blocks(key.seed, ids, m, key.replication, m_word, Purpose::failures,
+      philox_first_blocks(key.seed, ids, padded, key.replication, m_word, Purpose::failures,
                           failure_words, kBatch);
-      philox_first_blocks(key.seed, ids, m, key.replication, m_word, Purpose::recovery,
+      philox_first_blocks(key.seed, ids, padded, key.replication, m_word, Purpose::recovery,
                           recovery_words, kBatch);
-      philox_first_words(key.seed, ids, m, key.replication, m_word, Purpose::churn, churn_words);
-      philox_first_words(key.seed, ids, m, key.replication, m_word, Purpose::talk, talk_words);
+      philox_first_words(key.seed, ids, padded, key.replication, m_word, Purpose::churn,
+                         churn_words);
+      philox_first_words(key.seed, ids, padded, key.replication, m_word, Purpose::talk, talk_words);
       for (std::uint32_t q = 0; q < m; ++q) {
         const Drawn drawn{contact_words + q,  noise_words + q, failure_words + q,
                           recovery_words + q, churn_words[q],  talk_words[q]};
@@ -302,14 +312,17 @@ MonthTotals simulate_month(const MonthParameters& P, const Network& network, con
       std::uint32_t n_listeners = 0;
       for (std::uint32_t i = c; i < c_end; ++i) {
         ids[m++] = i;
-        if (pop.status[i] != Status::active) listeners[n_listeners++] = i;
+        listeners[n_listeners] = i;
+        n_listeners += pop.status[i] != Status::active ? 1u : 0u;
       }
       if (broadcasting) {
-        philox_first_blocks(key.seed, ids, m, key.replication, m_word, Purpose::broadcast,
-                            broadcast_words, kBatch);
+        philox_first_blocks(key.seed, ids, pad_lanes(ids, m), key.replication, m_word,
+                            Purpose::broadcast, broadcast_words, kBatch);
       }
-      philox_first_words(key.seed, listeners, n_listeners, key.replication, m_word,
-                         Purpose::adoption, adoption_words);
+      if (n_listeners > 0) {
+        philox_first_words(key.seed, listeners, pad_lanes(listeners, n_listeners), key.replication,
+                           m_word, Purpose::adoption, adoption_words);
+      }
       std::uint32_t listener = 0;
       for (std::uint32_t i = c; i < c_end; ++i) {
         std::uint32_t positive = 0;
