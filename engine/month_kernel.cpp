@@ -341,9 +341,13 @@ MonthTotals simulate_month(const MonthParameters& P, const Network& network, con
           degree = network.degree(i);
         }
         if (broadcasting) {
-          Stream bstream =
-              batched_stream(key, i, month, Purpose::broadcast, broadcast_words + (i - c));
-          negative += broadcast(bstream);
+          if (broadcast.one_word()) {
+            negative += broadcast.from_word(broadcast_words[i - c]);
+          } else {
+            Stream bstream =
+                batched_stream(key, i, month, Purpose::broadcast, broadcast_words + (i - c));
+            negative += broadcast(bstream);
+          }
         }
         tally.wom_positive += positive;
         tally.wom_negative += negative;
