@@ -84,8 +84,10 @@ inline double survive_each(double x, std::uint32_t m) {
 // (1 - q/k)^m with k ~ 1e6 is lost in float.
 inline double adoption_probability(double p, double q, double degree, std::uint32_t positive,
                                    double nu, std::uint32_t negative) {
-  const double k = std::max(degree, 1.0);
-  const double no_adopt = (1.0 - p) * survive_each(q / k, positive);
+  // Without positive messages the imitation factor is exactly 1: skip its division (most
+  // prospects hear nothing in a month).
+  const double imitation = positive > 0 ? survive_each(q / std::max(degree, 1.0), positive) : 1.0;
+  const double no_adopt = (1.0 - p) * imitation;
   return (1.0 - no_adopt) * survive_each(nu, negative);
 }
 

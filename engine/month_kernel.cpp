@@ -95,6 +95,10 @@ MonthTotals sum_blocks(const std::vector<MonthTotals>& blocks, int n_seg, int n_
 // Agents per batch of first Philox blocks: small enough that the batch's words stay in L1.
 constexpr std::uint32_t kBatch = 256;
 
+// What hearing a neighbour with each talk flag adds: silent, positive, negative.
+constexpr std::uint64_t kHeard[4] = {0, 1, std::uint64_t{1} << 32, 0};
+static_assert(kTalksPositive == 1 && kTalksNegative == 2);
+
 // Rounds a batch of n > 0 agents up to whole SIMD vectors (kBatch is a multiple of 16) by
 // repeating its last agent, so no lane is left to the scalar path; the extra words are unused.
 std::uint32_t pad_lanes(std::uint32_t* ids, std::uint32_t n) {
@@ -333,11 +337,12 @@ MonthTotals simulate_month(const MonthParameters& P, const Network& network, con
           negative = all_negative - ((pop.talk[i] & kTalksNegative) ? 1u : 0u);
           degree = static_cast<double>(n) - 1.0;
         } else {
-          for (std::uint32_t j : network.neighbours(i)) {
-            const std::uint8_t t = pop.talk[j];
-            positive += t & kTalksPositive;
-            negative += (t & kTalksNegative) >> 1;
-          }
+          // One 64-bit sum counts both kinds: positive talkers in the low word, negative ones
+          // in the high word (a degree never reaches 2^32).
+          std::uint64_t heard = 0;
+          for (std::uint32_t j : network.neighbours(i)) heard += kHeard[pop.talk[j]];
+          positive = static_cast<std::uint32_t>(heard);
+          negative = static_cast<std::uint32_t>(heard >> 32);
           degree = network.degree(i);
         }
         if (broadcasting) {
