@@ -3,11 +3,13 @@
 // (docs/performance.md).
 //
 //   bench_engine [SCENARIO] [--agents N] [--months T] [--reps R] [--threads LIST]
-//                [--crn R] [--set path=value]...
+//                [--warmup N] [--kernel-only] [--crn R] [--set path=value]...
 //
 // SCENARIO defaults to bench/reference.yaml. --threads is a comma list (0 = every core), default
-// "1,2,0". --crn R also runs R replications with common and with independent streams and reports
-// the sd of delta NPV of each roadmap against the baseline (0 skips it, the default).
+// "1,2,0". --reps: replications timed per thread count (default 2 for the kernel, 2 per thread
+// end to end); --warmup N untimed ones before each timing (default 1); --kernel-only skips the
+// end-to-end runs. --crn R also runs R replications with common and with independent streams and
+// reports the sd of delta NPV of each roadmap against the baseline (0 skips it, the default).
 #include <sys/resource.h>
 #include <tbb/global_control.h>
 #include <tbb/info.h>
@@ -66,6 +68,8 @@ struct Options {
   std::int64_t reps = 0;  // 0: 2 per thread, at least 2
   std::vector<int> threads = {1, 2, 0};
   std::int64_t crn = 0;
+  int warmup = 1;            // untimed replications before each timing
+  bool kernel_only = false;  // skip the end-to-end runs (for very large scenarios)
 };
 
 std::vector<int> parse_threads(const std::string& list) {
@@ -99,6 +103,10 @@ Options parse(int argc, char** argv) {
       o.reps = std::stoll(value());
     } else if (a == "--threads") {
       o.threads = parse_threads(value());
+    } else if (a == "--warmup") {
+      o.warmup = std::stoi(value());
+    } else if (a == "--kernel-only") {
+      o.kernel_only = true;
     } else if (a == "--crn") {
       o.crn = std::stoll(value());
     } else if (a == "--set") {
@@ -212,8 +220,10 @@ int main(int argc, char** argv) {
     for (int requested : opt.threads) {
       const int n = resolve(requested);
       tbb::task_arena arena(n);
-      const std::int64_t reps = std::max<std::int64_t>(2, opt.reps > 0 ? opt.reps / 2 : 2);
-      arena.execute([&] { cxsim::run_replication(sc, 1000, &network); });  // warm-up
+      const std::int64_t reps = opt.reps > 0 ? opt.reps : 2;
+      for (int w = 0; w < opt.warmup; ++w) {
+        arena.execute([&] { cxsim::run_replication(sc, 1000 + w, &network); });
+      }
       std::uint64_t sum = 0xcbf29ce484222325ull;
       const double c0 = cpu_seconds();
       const auto t0 = Clock::now();
@@ -239,14 +249,15 @@ int main(int argc, char** argv) {
     // parallel), results discarded.
     double single_run_rate = 0.0;
     std::vector<std::pair<int, double>> run_rates;
-    for (int requested : opt.threads) {
+    for (int requested : opt.kernel_only ? std::vector<int>{} : opt.threads) {
       const int n = resolve(requested);
       const std::int64_t reps = opt.reps > 0 ? opt.reps : std::max(2, 2 * n);
       std::vector<std::int64_t> todo(static_cast<std::size_t>(reps));
       std::iota(todo.begin(), todo.end(), 0);
       cxsim::RunnerOptions options;
       options.threads = n;
-      const std::vector<std::int64_t> warm = {1000};
+      std::vector<std::int64_t> warm(static_cast<std::size_t>(opt.warmup));
+      std::iota(warm.begin(), warm.end(), 1000);
       cxsim::run_replications(sc, warm, options, [](cxsim::ReplicationResult&&) {});
       const double c0 = cpu_seconds();
       const auto t0 = Clock::now();
