@@ -95,6 +95,11 @@ MonthTotals sum_blocks(const std::vector<MonthTotals>& blocks, int n_seg, int n_
 // Agents per batch of first Philox blocks: small enough that the batch's words stay in L1.
 constexpr std::uint32_t kBatch = 256;
 
+// How far ahead the listening pass prefetches neighbours' talk flags, and from how many agents on
+// (below it the flags stay in cache and the prefetches only cost instructions).
+constexpr std::uint32_t kPrefetchAhead = 16;
+constexpr std::uint32_t kPrefetchFrom = 4u << 20;
+
 // What hearing a neighbour with each talk flag adds: silent, positive, negative.
 constexpr std::uint64_t kHeard[4] = {0, 1, std::uint64_t{1} << 32, 0};
 static_assert(kTalksPositive == 1 && kTalksNegative == 2);
@@ -304,6 +309,7 @@ MonthTotals simulate_month(const MonthParameters& P, const Network& network, con
   std::vector<MonthTotals>& blocks = scratch.blocks;
   for (MonthTotals& b : blocks) b = MonthTotals(n_seg, n_tp);
   const bool broadcasting = broadcast.mean() > 0.0;
+  const bool prefetch = n >= kPrefetchFrom;
   for_each_block(n, blocks, [&](std::uint32_t lo, std::uint32_t hi, MonthTotals& tally) {
     std::uint32_t ids[kBatch];
     std::uint32_t listeners[kBatch];
@@ -340,6 +346,13 @@ MonthTotals simulate_month(const MonthParameters& P, const Network& network, con
           // One 64-bit sum counts both kinds: positive talkers in the low word, negative ones
           // in the high word (a degree never reaches 2^32).
           std::uint64_t heard = 0;
+          // Rewired links point anywhere: with millions of agents the talk flags they read miss
+          // the cache, so a later agent's flags are requested now.
+          if (prefetch && i + kPrefetchAhead < n) {
+            for (std::uint32_t j : network.neighbours(i + kPrefetchAhead)) {
+              __builtin_prefetch(&pop.talk[j]);
+            }
+          }
           for (std::uint32_t j : network.neighbours(i)) heard += kHeard[pop.talk[j]];
           positive = static_cast<std::uint32_t>(heard);
           negative = static_cast<std::uint32_t>(heard >> 32);
