@@ -67,6 +67,12 @@ inline double churn_hazard(double h0, double log_odds_drivers) {
   return logistic(logit(h0) + log_odds_drivers);
 }
 
+// The same with logit(h0) computed beforehand (the kernel does it once a month per segment).
+inline double churn_hazard(double h0, double log_odds_h0, double log_odds_drivers) {
+  if (h0 <= 0.0) return 0.0;
+  return logistic(log_odds_h0 + log_odds_drivers);
+}
+
 // (1 - x)^m, accurate when x is tiny and m large (log1p keeps the digits pow(1 - x) loses).
 inline double survive_each(double x, std::uint32_t m) {
   if (m == 0) return 1.0;
@@ -78,8 +84,10 @@ inline double survive_each(double x, std::uint32_t m) {
 // (1 - q/k)^m with k ~ 1e6 is lost in float.
 inline double adoption_probability(double p, double q, double degree, std::uint32_t positive,
                                    double nu, std::uint32_t negative) {
-  const double k = std::max(degree, 1.0);
-  const double no_adopt = (1.0 - p) * survive_each(q / k, positive);
+  // Without positive messages the imitation factor is exactly 1: skip its division (most
+  // prospects hear nothing in a month).
+  const double imitation = positive > 0 ? survive_each(q / std::max(degree, 1.0), positive) : 1.0;
+  const double no_adopt = (1.0 - p) * imitation;
   return (1.0 - no_adopt) * survive_each(nu, negative);
 }
 

@@ -10,6 +10,7 @@
 #include <cmath>
 
 #include "agents/behaviour.hpp"
+#include "engine/core/philox_batch.hpp"
 #include "engine/core/rng.hpp"
 
 namespace cxsim {
@@ -92,17 +93,55 @@ MonthTotals sum_blocks(const std::vector<MonthTotals>& blocks, int n_seg, int n_
   return total;
 }
 
+// Agents per batch of first Philox blocks: small enough that the batch's words stay in L1.
+constexpr std::uint32_t kBatch = 256;
+
+// How far ahead the listening pass prefetches neighbours' talk flags, and from how many agents on
+// (below it the flags stay in cache and the prefetches only cost instructions).
+constexpr std::uint32_t kPrefetchAhead = 16;
+constexpr std::uint32_t kPrefetchFrom = 4u << 20;
+
+// What hearing a neighbour with each talk flag adds: silent, positive, negative.
+constexpr std::uint64_t kHeard[4] = {0, 1, std::uint64_t{1} << 32, 0};
+static_assert(kTalksPositive == 1 && kTalksNegative == 2);
+
+// Rounds a batch of n > 0 agents up to whole SIMD vectors (kBatch is a multiple of 16) by
+// repeating its last agent, so no lane is left to the scalar path; the extra words are unused.
+std::uint32_t pad_lanes(std::uint32_t* ids, std::uint32_t n) {
+  const std::uint32_t padded = std::min(kBatch, (n + 15u) & ~15u);
+  for (std::uint32_t j = n; j < padded; ++j) ids[j] = ids[n - 1];
+  return padded;
+}
+
+// First blocks of one customer's streams of the month, computed in a batch.
+struct Drawn {
+  const std::uint32_t* contacts;  // word w at contacts[w * kBatch]
+  const std::uint32_t* noise;     // likewise
+  const std::uint32_t* failures;  // likewise
+  const std::uint32_t* recovery;  // likewise
+  std::uint32_t churn;            // first word
+  std::uint32_t talk;             // first word
+};
+
+// The stream whose first block is at words[w * kBatch], w = 0..3.
+Stream batched_stream(const StreamKey& key, std::uint32_t i, int month, Purpose purpose,
+                      const std::uint32_t* words) {
+  return Stream(key.seed, i, key.replication, static_cast<std::uint32_t>(month), purpose, words[0],
+                words[kBatch], words[2 * kBatch], words[3 * kBatch]);
+}
+
 // Steps 2-9 for one customer active at the start of the month.
 void experience_and_speak(const MonthParameters& P, const StreamKey& key, int month,
-                          std::uint32_t i, Population& pop, MonthTotals& tally) {
+                          std::uint32_t i, Population& pop, MonthTotals& tally,
+                          const Drawn& drawn) {
   const int s = pop.segment[i];
   const SegmentMonth& sp = P.segments[s];
   MonthTotals::PerSegment& ts = tally.segments[s];
 
   // Step 2: touchpoints.
-  Stream contacts(key.seed, i, key.replication, month, Purpose::contacts);
-  Stream failures(key.seed, i, key.replication, month, Purpose::failures);
-  Stream recovery(key.seed, i, key.replication, month, Purpose::recovery);
+  Stream contacts = batched_stream(key, i, month, Purpose::contacts, drawn.contacts);
+  Stream failures = batched_stream(key, i, month, Purpose::failures, drawn.failures);
+  Stream recovery = batched_stream(key, i, month, Purpose::recovery, drawn.recovery);
   double service_loss = 0.0;
   std::uint32_t unrecovered_total = 0;
   for (std::size_t k = 0; k < P.touchpoints.size(); ++k) {
@@ -122,7 +161,7 @@ void experience_and_speak(const MonthParameters& P, const StreamKey& key, int mo
   }
 
   // Step 3: perceived performance (not clamped).
-  Stream noise(key.seed, i, key.replication, month, Purpose::experience_noise);
+  Stream noise = batched_stream(key, i, month, Purpose::experience_noise, drawn.noise);
   const double perceived = sp.performance + pop.fit[i] + normal(sp.experience_noise, noise) -
                            service_loss + P.wom_positive_effect * pop.inbox_positive[i] -
                            P.wom_negative_effect * pop.inbox_negative[i];
@@ -154,9 +193,11 @@ void experience_and_speak(const MonthParameters& P, const StreamKey& key, int mo
                          P.churn_price * std::max(gap, 0.0) + P.churn_failure * unrecovered_total +
                          P.churn_wom * pop.inbox_negative[i] +
                          P.churn_competitor * P.competitor_pressure;
-  const double hazard = rules::churn_hazard(agent_baseline_churn(sp, pop, i), drivers);
-  Stream churn(key.seed, i, key.replication, month, Purpose::churn);
-  const bool churns = churn.uniform() < hazard;
+  const double hazard =
+      sp.heterogeneous
+          ? rules::churn_hazard(static_cast<double>(pop.base_churn[i]), drivers)
+          : rules::churn_hazard(sp.baseline_churn, sp.baseline_churn_log_odds, drivers);
+  const bool churns = Stream::to_uniform(drawn.churn) < hazard;
   pop.will_churn[i] = churns ? 1 : 0;
   if (!churns) {
     ts.customer_equity += rules::lifetime_value(sp.margin, P.monthly_discount, hazard);
@@ -165,8 +206,7 @@ void experience_and_speak(const MonthParameters& P, const StreamKey& key, int mo
   // Step 9: speak.
   std::uint8_t talk = 0;
   if (promoter || detractor) {
-    Stream talk_stream(key.seed, i, key.replication, month, Purpose::talk);
-    const double u = talk_stream.uniform();
+    const double u = Stream::to_uniform(drawn.talk);
     if (promoter && u < sp.promoter_talk) {
       talk = kTalksPositive;
       tally.positive_talkers += 1;
@@ -216,13 +256,45 @@ MonthTotals simulate_month(const MonthParameters& P, const Network& network, con
   scratch.blocks.assign(n_blocks, MonthTotals(n_seg, n_tp));
 
   // Pass 1: steps 2-9 for customers; everyone else is silent this month.
+  // The first Philox block of every stream a customer certainly opens is computed for a batch of
+  // customers at once (SIMD); the streams then continue one by one, bit for bit as before.
   for_each_block(n, scratch.blocks, [&](std::uint32_t lo, std::uint32_t hi, MonthTotals& tally) {
-    for (std::uint32_t i = lo; i < hi; ++i) {
-      if (pop.status[i] == Status::active) {
-        experience_and_speak(P, key, month, i, pop, tally);
-      } else {
+    std::uint32_t ids[kBatch];
+    std::uint32_t contact_words[4 * kBatch];
+    std::uint32_t noise_words[4 * kBatch];
+    std::uint32_t failure_words[4 * kBatch];
+    std::uint32_t recovery_words[4 * kBatch];
+    std::uint32_t churn_words[kBatch];
+    std::uint32_t talk_words[kBatch];
+    const auto m_word = static_cast<std::uint32_t>(month);
+    for (std::uint32_t c = lo; c < hi; c += kBatch) {
+      const std::uint32_t c_end = std::min(hi, c + kBatch);
+      // Branch-free compaction (status is random across agents); customers overwrite both
+      // flags below.
+      std::uint32_t m = 0;
+      for (std::uint32_t i = c; i < c_end; ++i) {
+        ids[m] = i;
+        m += pop.status[i] == Status::active ? 1u : 0u;
         pop.talk[i] = 0;
         pop.will_churn[i] = 0;
+      }
+      if (m == 0) continue;
+      const std::uint32_t padded = pad_lanes(ids, m);
+      philox_first_blocks(key.seed, ids, padded, key.replication, m_word, Purpose::contacts,
+                          contact_words, kBatch);
+      philox_first_blocks(key.seed, ids, padded, key.replication, m_word, Purpose::experience_noise,
+                          noise_words, kBatch);
+      philox_first_blocks(key.seed, ids, padded, key.replication, m_word, Purpose::failures,
+                          failure_words, kBatch);
+      philox_first_blocks(key.seed, ids, padded, key.replication, m_word, Purpose::recovery,
+                          recovery_words, kBatch);
+      philox_first_words(key.seed, ids, padded, key.replication, m_word, Purpose::churn,
+                         churn_words);
+      philox_first_words(key.seed, ids, padded, key.replication, m_word, Purpose::talk, talk_words);
+      for (std::uint32_t q = 0; q < m; ++q) {
+        const Drawn drawn{contact_words + q,  noise_words + q, failure_words + q,
+                          recovery_words + q, churn_words[q],  talk_words[q]};
+        experience_and_speak(P, key, month, ids[q], pop, tally, drawn);
       }
     }
   });
@@ -237,62 +309,101 @@ MonthTotals simulate_month(const MonthParameters& P, const Network& network, con
   // Pass 2: steps 9 (listen) and 10, then the month's status changes and stocks.
   std::vector<MonthTotals>& blocks = scratch.blocks;
   for (MonthTotals& b : blocks) b = MonthTotals(n_seg, n_tp);
+  const bool broadcasting = broadcast.mean() > 0.0;
+  const bool prefetch = n >= kPrefetchFrom;
   for_each_block(n, blocks, [&](std::uint32_t lo, std::uint32_t hi, MonthTotals& tally) {
-    for (std::uint32_t i = lo; i < hi; ++i) {
-      std::uint32_t positive = 0;
-      std::uint32_t negative = 0;
-      double degree = 0.0;
-      if (mean_field) {
-        positive = all_positive - ((pop.talk[i] & kTalksPositive) ? 1u : 0u);
-        negative = all_negative - ((pop.talk[i] & kTalksNegative) ? 1u : 0u);
-        degree = static_cast<double>(n) - 1.0;
-      } else {
-        for (std::uint32_t j : network.neighbours(i)) {
-          const std::uint8_t t = pop.talk[j];
-          positive += t & kTalksPositive;
-          negative += (t & kTalksNegative) >> 1;
+    std::uint32_t ids[kBatch];
+    std::uint32_t listeners[kBatch];
+    std::uint32_t broadcast_words[4 * kBatch];
+    std::uint32_t adoption_words[kBatch];
+    const auto m_word = static_cast<std::uint32_t>(month);
+    for (std::uint32_t c = lo; c < hi; c += kBatch) {
+      const std::uint32_t c_end = std::min(hi, c + kBatch);
+      std::uint32_t m = 0;
+      std::uint32_t n_listeners = 0;
+      for (std::uint32_t i = c; i < c_end; ++i) {
+        ids[m++] = i;
+        listeners[n_listeners] = i;
+        n_listeners += pop.status[i] != Status::active ? 1u : 0u;
+      }
+      if (broadcasting) {
+        philox_first_blocks(key.seed, ids, pad_lanes(ids, m), key.replication, m_word,
+                            Purpose::broadcast, broadcast_words, kBatch);
+      }
+      if (n_listeners > 0) {
+        philox_first_words(key.seed, listeners, pad_lanes(listeners, n_listeners), key.replication,
+                           m_word, Purpose::adoption, adoption_words);
+      }
+      std::uint32_t listener = 0;
+      for (std::uint32_t i = c; i < c_end; ++i) {
+        std::uint32_t positive = 0;
+        std::uint32_t negative = 0;
+        double degree = 0.0;
+        if (mean_field) {
+          positive = all_positive - ((pop.talk[i] & kTalksPositive) ? 1u : 0u);
+          negative = all_negative - ((pop.talk[i] & kTalksNegative) ? 1u : 0u);
+          degree = static_cast<double>(n) - 1.0;
+        } else {
+          // One 64-bit sum counts both kinds: positive talkers in the low word, negative ones
+          // in the high word (a degree never reaches 2^32).
+          std::uint64_t heard = 0;
+          // Rewired links point anywhere: with millions of agents the talk flags they read miss
+          // the cache, so a later agent's flags are requested now.
+          if (prefetch && i + kPrefetchAhead < n) {
+            for (std::uint32_t j : network.neighbours(i + kPrefetchAhead)) {
+              __builtin_prefetch(&pop.talk[j]);
+            }
+          }
+          for (std::uint32_t j : network.neighbours(i)) heard += kHeard[pop.talk[j]];
+          positive = static_cast<std::uint32_t>(heard);
+          negative = static_cast<std::uint32_t>(heard >> 32);
+          degree = network.degree(i);
         }
-        degree = network.degree(i);
-      }
-      if (broadcast.mean() > 0.0) {
-        Stream bstream(key.seed, i, key.replication, month, Purpose::broadcast);
-        negative += broadcast(bstream);
-      }
-      tally.wom_positive += positive;
-      tally.wom_negative += negative;
+        if (broadcasting) {
+          if (broadcast.one_word()) {
+            negative += broadcast.from_word(broadcast_words[i - c]);
+          } else {
+            Stream bstream =
+                batched_stream(key, i, month, Purpose::broadcast, broadcast_words + (i - c));
+            negative += broadcast(bstream);
+          }
+        }
+        tally.wom_positive += positive;
+        tally.wom_negative += negative;
 
-      const int s = pop.segment[i];
-      const SegmentMonth& sp = P.segments[s];
-      MonthTotals::PerSegment& ts = tally.segments[s];
-      if (pop.status[i] == Status::active) {
-        if (pop.will_churn[i]) {
-          pop.status[i] = Status::lapsed;
-          ts.churned += 1;
+        const int s = pop.segment[i];
+        const SegmentMonth& sp = P.segments[s];
+        MonthTotals::PerSegment& ts = tally.segments[s];
+        if (pop.status[i] == Status::active) {
+          if (pop.will_churn[i]) {
+            pop.status[i] = Status::lapsed;
+            ts.churned += 1;
+            ts.lapsed_end += 1;
+          } else {
+            pop.inbox_positive[i] = positive;  // felt in step 3 of next month
+            pop.inbox_negative[i] = negative;
+            ts.customers_end += 1;
+          }
+          continue;
+        }
+        const bool lapsed = pop.status[i] == Status::lapsed;
+        const double p = lapsed ? sp.winback : sp.innovation;
+        const double adopt =
+            rules::adoption_probability(p, sp.imitation, degree, positive, sp.deterrence, negative);
+        const std::uint32_t adoption_word = adoption_words[listener++];
+        if (adopt > 0.0 && Stream::to_uniform(adoption_word) < adopt) {
+          start_afresh(sp, key, month, i, pop);
+          ts.acquisitions += 1;
+          ts.winbacks += lapsed ? 1 : 0;
+          ts.acquisition_cost += sp.acquisition_cost;
+          ts.customers_end += 1;
+          ts.customer_equity += rules::lifetime_value(sp.margin, P.monthly_discount,
+                                                      agent_baseline_churn(sp, pop, i));
+        } else if (lapsed) {
           ts.lapsed_end += 1;
         } else {
-          pop.inbox_positive[i] = positive;  // felt in step 3 of next month
-          pop.inbox_negative[i] = negative;
-          ts.customers_end += 1;
+          ts.prospects_end += 1;
         }
-        continue;
-      }
-      const bool lapsed = pop.status[i] == Status::lapsed;
-      const double p = lapsed ? sp.winback : sp.innovation;
-      const double adopt =
-          rules::adoption_probability(p, sp.imitation, degree, positive, sp.deterrence, negative);
-      Stream adoption(key.seed, i, key.replication, month, Purpose::adoption);
-      if (adopt > 0.0 && adoption.uniform() < adopt) {
-        start_afresh(sp, key, month, i, pop);
-        ts.acquisitions += 1;
-        ts.winbacks += lapsed ? 1 : 0;
-        ts.acquisition_cost += sp.acquisition_cost;
-        ts.customers_end += 1;
-        ts.customer_equity +=
-            rules::lifetime_value(sp.margin, P.monthly_discount, agent_baseline_churn(sp, pop, i));
-      } else if (lapsed) {
-        ts.lapsed_end += 1;
-      } else {
-        ts.prospects_end += 1;
       }
     }
   });

@@ -51,6 +51,7 @@ MonthParameters shape_month_parameters(const Scenario& scenario, std::span<const
     const Segment& seg = scenario.segments[s];
     SegmentMonth& sm = m.segments[s];
     sm.baseline_churn = p(SegmentParam::baseline_churn_monthly);
+    sm.baseline_churn_log_odds = sm.baseline_churn > 0.0 ? rules::logit(sm.baseline_churn) : 0.0;
     sm.performance = p(SegmentParam::performance);
     sm.performance_sd = p(SegmentParam::performance_sd);
     sm.experience_noise = p(SegmentParam::experience_noise);

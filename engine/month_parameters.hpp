@@ -3,6 +3,8 @@
 #pragma once
 
 #include <boost/random/poisson_distribution.hpp>
+#include <cmath>
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <vector>
@@ -13,29 +15,59 @@
 namespace cxsim {
 
 // A Poisson draw with its setup done once a month; mean 0 is skipped (Boost asserts on it).
+//
+// Below a mean of 10 Boost samples by inversion from exactly one engine word; from_word() is that
+// same arithmetic (u = word * 2^-32, then the same running sum in the same order), so the kernel
+// can feed it a word computed in a batch and get Boost's answer without a Stream. Larger means
+// go to Boost itself.
 class PoissonDraw {
  public:
   PoissonDraw() = default;
   explicit PoissonDraw(double mean) : mean_(mean) {
-    if (mean > 0.0) dist_.emplace(mean);
+    if (mean > 0.0) {
+      dist_.emplace(mean);
+      inversion_ = mean < 10;
+      exp_mean_ = std::exp(-mean);  // as boost::random::poisson_distribution::init()
+    }
   }
   double mean() const { return mean_; }
+  // True when one word decides the draw (from_word() applies).
+  bool one_word() const { return inversion_ || !dist_; }
   template <class Engine>
   std::uint32_t operator()(Engine& engine) const {
-    return dist_ ? static_cast<std::uint32_t>((*dist_)(engine)) : 0u;
+    static_assert(Engine::min() == 0 && Engine::max() == 0xffffffffu, "32-bit words expected");
+    if (!dist_) return 0u;
+    if (inversion_) return from_word(engine());
+    return static_cast<std::uint32_t>((*dist_)(engine));
+  }
+  // The draw when one_word(): boost::random::poisson_distribution::invert() on this word.
+  std::uint32_t from_word(std::uint32_t word) const {
+    if (!dist_) return 0u;
+    double p = exp_mean_;
+    int x = 0;
+    double u = static_cast<double>(word) * 0x1p-32;  // new_uniform_01 of a 32-bit engine
+    while (u > p) {
+      u = u - p;
+      ++x;
+      p = mean_ * p / x;
+    }
+    return static_cast<std::uint32_t>(x);
   }
 
  private:
   double mean_ = 0.0;
+  double exp_mean_ = 1.0;
+  bool inversion_ = false;
   std::optional<boost::random::poisson_distribution<int, double>> dist_;
 };
 
 struct SegmentMonth {
-  double baseline_churn;    // h0 (the segment's value; heterogeneous segments use the agent's)
-  double performance;       // P_base
-  double performance_sd;    // sd of the fit drawn for new customers
-  double experience_noise;  // sd of e
-  double satisfaction_ref;  // S_ref = initial satisfaction mean
+  double baseline_churn;  // h0 (the segment's value; heterogeneous segments use the agent's)
+  double baseline_churn_log_odds;  // logit(h0), once a month instead of once per customer
+  double performance;              // P_base
+  double performance_sd;           // sd of the fit drawn for new customers
+  double experience_noise;         // sd of e
+  double satisfaction_ref;         // S_ref = initial satisfaction mean
   double satisfaction_sd;
   double expectation_mean;
   double expectation_sd;

@@ -46,6 +46,15 @@ class Stream {
       : key_{{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)}},
         ctr_{{agent, replication, month * 256u + static_cast<std::uint32_t>(purpose), 0u}} {}
 
+  // The same stream, its first block (w0..w3) already computed by philox_first_blocks: the
+  // words it yields are those of the constructor above.
+  Stream(std::uint64_t seed, std::uint32_t agent, std::uint32_t replication, std::uint32_t month,
+         Purpose purpose, std::uint32_t w0, std::uint32_t w1, std::uint32_t w2, std::uint32_t w3)
+      : key_{{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)}},
+        ctr_{{agent, replication, month * 256u + static_cast<std::uint32_t>(purpose), 1u}},
+        block_{{w0, w1, w2, w3}},
+        pos_(0) {}
+
   static constexpr result_type min() { return 0; }
   static constexpr result_type max() { return 0xffffffffu; }
 
@@ -55,7 +64,10 @@ class Stream {
   }
 
   // Uniform on the open interval (0, 1) with 32-bit resolution: never 0, never 1.
-  double uniform() { return (static_cast<double>((*this)()) + 0.5) * 0x1p-32; }
+  double uniform() { return to_uniform((*this)()); }
+
+  // The uniform() of a given word (for draws whose word was computed in a batch).
+  static double to_uniform(result_type word) { return (static_cast<double>(word) + 0.5) * 0x1p-32; }
 
  private:
   void refill() {
