@@ -195,7 +195,7 @@ void experience_and_speak(const MonthParameters& P, const StreamKey& key, int mo
                          P.churn_competitor * P.competitor_pressure;
   const double hazard =
       sp.heterogeneous
-          ? rules::churn_hazard(static_cast<double>(pop.base_churn[i]), drivers)
+          ? rules::churn_hazard(agent_baseline_churn(sp, pop, i), drivers)
           : rules::churn_hazard(sp.baseline_churn, sp.baseline_churn_log_odds, drivers);
   const bool churns = Stream::to_uniform(drawn.churn) < hazard;
   pop.will_churn[i] = churns ? 1 : 0;
