@@ -1,13 +1,14 @@
-// Replications as parallel tasks; agent blocks within each replication are parallel too.
+// Replications as parallel tasks, at most as many in flight as threads and memory allow; agent
+// blocks and roadmaps within each replication are parallel too.
 #include "engine/runner.hpp"
 
-#include <tbb/parallel_for.h>
+#include <tbb/parallel_pipeline.h>
 #include <tbb/task_arena.h>
 
-#include <mutex>
 #include <optional>
 
 #include "agents/network.hpp"
+#include "engine/memory_budget.hpp"
 
 namespace cxsim {
 
@@ -21,27 +22,40 @@ std::int64_t run_replications(const Scenario& scenario, std::span<const std::int
                              scenario.seed, 0);
     });
   }
-  std::mutex sink_mutex;
+  const int in_flight = replications_in_flight(scenario, arena.max_concurrency());
+  std::size_t next = 0;
   std::int64_t finished = 0;
   arena.execute([&] {
-    tbb::parallel_for(
-        tbb::blocked_range<std::size_t>(0, todo.size(), 1),
-        [&](const tbb::blocked_range<std::size_t>& range) {
-          for (std::size_t i = range.begin(); i != range.end(); ++i) {
-            if (options.stop && options.stop->load()) return;
-            ReplicationResult result;
-            // Isolation keeps a thread that waits inside this replication from starting
-            // another one, which bounds the replications (and populations) in memory.
-            tbb::this_task_arena::isolate([&] {
-              result = run_replication(scenario, todo[i], shared ? &*shared : nullptr,
-                                       options.replication);
-            });
-            std::lock_guard<std::mutex> lock(sink_mutex);
-            sink(std::move(result));
-            ++finished;
-          }
-        },
-        tbb::simple_partitioner());
+    // A pipeline with `in_flight` tokens: replication indices enter in order, replications run
+    // in parallel, finished ones reach the sink one at a time in whatever order they finish.
+    tbb::parallel_pipeline(
+        static_cast<std::size_t>(in_flight),
+        tbb::make_filter<void, std::int64_t>(tbb::filter_mode::serial_in_order,
+                                             [&](tbb::flow_control& fc) -> std::int64_t {
+                                               if (next == todo.size() ||
+                                                   (options.stop && options.stop->load())) {
+                                                 fc.stop();
+                                                 return 0;
+                                               }
+                                               return todo[next++];
+                                             }) &
+            tbb::make_filter<std::int64_t, ReplicationResult>(
+                tbb::filter_mode::parallel,
+                [&](std::int64_t replication) {
+                  ReplicationResult result;
+                  // Isolation keeps a thread that waits inside this replication from picking
+                  // up another pipeline token's work.
+                  tbb::this_task_arena::isolate([&] {
+                    result = run_replication(scenario, replication, shared ? &*shared : nullptr,
+                                             options.replication);
+                  });
+                  return result;
+                }) &
+            tbb::make_filter<ReplicationResult, void>(tbb::filter_mode::serial_out_of_order,
+                                                      [&](ReplicationResult result) {
+                                                        sink(std::move(result));
+                                                        ++finished;
+                                                      }));
   });
   return finished;
 }

@@ -13,6 +13,7 @@
 
 #include "engine/core/errors.hpp"
 #include "engine/did_you_mean.hpp"
+#include "engine/memory_budget.hpp"
 #include "engine/scenario_describe.hpp"
 #include "engine/scenario_keys.hpp"
 #include "engine/yaml_merge.hpp"
@@ -24,10 +25,6 @@ namespace cxsim {
 namespace {
 
 constexpr double kShareTolerance = 1e-6;
-// Memory model of the size check: agent state per concurrently simulated roadmap, plus the
-// network's CSR neighbour entries.
-constexpr double kBytesPerAgentPerRoadmap = 64.0;
-constexpr double kBytesPerNeighbour = 4.0;
 
 bool valid_name(const std::string& s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
@@ -39,17 +36,6 @@ std::string join(const std::vector<std::string>& v, const std::string& sep = ", 
   std::string out;
   for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
   return out;
-}
-
-double physical_memory_bytes() {
-  std::ifstream in("/proc/meminfo");
-  std::string key;
-  double kb = 0;
-  std::string unit;
-  while (in >> key >> kb >> unit) {
-    if (key == "MemTotal:") return kb * 1024.0;
-  }
-  return 0;  // unknown: no refusal
 }
 
 // A library initiative as declared (slots allocated when a roadmap first uses it).
@@ -1138,10 +1124,7 @@ void Builder::cross_checks(const YamlTree& root) {
   if (agents_ok_) {
     const double roadmaps = std::max<double>(1.0, static_cast<double>(sc_.roadmaps.size())) *
                             (sc_.zero_defect_counterfactual ? 2.0 : 1.0);
-    double bytes = agents_ * kBytesPerAgentPerRoadmap * roadmaps;
-    if (type != NetworkType::none && type != NetworkType::complete) {
-      bytes += agents_ * kBytesPerNeighbour * (sc_.network.mean_degree + 1.0);
-    }
+    const double bytes = replication_memory_bytes(agents_, roadmaps, type, sc_.network.mean_degree);
     const double available = physical_memory_bytes();
     if (available > 0 && bytes > available) {
       const double gib = 1024.0 * 1024.0 * 1024.0;
