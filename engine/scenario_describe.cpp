@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <map>
 
+#include "engine/core/json_string.hpp"
 #include "engine/core/parameters.hpp"
 #include "engine/yaml_values.hpp"
 
@@ -110,38 +111,8 @@ bool plain_safe(const std::string& s) {
   });
 }
 
-std::string quoted(const std::string& s) {
-  std::string out = "\"";
-  for (const char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
-}
-
 std::string str(const std::string& s) {
-  return plain_safe(s) ? s : quoted(s);
+  return plain_safe(s) ? s : json_quoted(s);
 }
 
 std::string capex_text(const Distribution& total, int months) {
@@ -223,8 +194,8 @@ std::string describe_scenario(const Scenario& sc) {
 
   Out root;
   root.put("name", str(sc.name));
-  root.put("description", quoted(sc.description));
-  if (!sc.currency.empty()) root.put("currency", quoted(sc.currency));
+  root.put("description", json_quoted(sc.description));
+  if (!sc.currency.empty()) root.put("currency", json_quoted(sc.currency));
   root.put("horizon_months", std::to_string(sc.horizon_months));
   root.put("replications", std::to_string(sc.replications));
   root.put("seed", std::to_string(sc.seed));

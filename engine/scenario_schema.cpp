@@ -1,6 +1,8 @@
 // JSON Schema and Markdown generation from the key tables (engine/scenario_keys.hpp).
 #include "engine/scenario_schema.hpp"
 
+#include "engine/core/json_string.hpp"
+
 #include <fmt/format.h>
 
 #include <cmath>
@@ -14,39 +16,12 @@ namespace cxsim {
 
 namespace {
 
-std::string json_string(std::string_view s) {
-  std::string out = "\"";
-  for (const char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += fmt::format("\\u{:04x}", static_cast<unsigned char>(c));
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
-}
-
 using Members = std::vector<std::pair<std::string, std::string>>;
 
 std::string object(const Members& members) {
   std::string out = "{";
   for (std::size_t i = 0; i < members.size(); ++i) {
-    out += (i == 0 ? "" : ",") + json_string(members[i].first) + ":" + members[i].second;
+    out += (i == 0 ? "" : ",") + json_quoted(members[i].first) + ":" + members[i].second;
   }
   return out + "}";
 }
@@ -133,7 +108,7 @@ std::string number_schema(const KeyInfo& k, bool integer) {
 }
 
 std::string ref(std::string_view def) {
-  return object({{"$ref", json_string("#/$defs/" + std::string(def))}});
+  return object({{"$ref", json_quoted("#/$defs/" + std::string(def))}});
 }
 
 std::string_view def_name(KeyOwner owner) {
@@ -185,7 +160,7 @@ std::string value_schema(const KeyInfo& k) {
       std::vector<std::string> options;
       for (const auto& c :
            split_choices(k.type == KeyType::choice ? k.choices : "multiply|add|set")) {
-        options.push_back(json_string(c));
+        options.push_back(json_quoted(c));
       }
       return object({{"enum", array(options)}});
     }
@@ -231,7 +206,7 @@ std::string default_json(const KeyInfo& k) {
     case KeyType::text:
       return "\"\"";
     case KeyType::choice:
-      return json_string(k.default_text);
+      return json_quoted(k.default_text);
     case KeyType::boolean:
       return std::string(k.default_text);
     case KeyType::list:
@@ -277,7 +252,7 @@ struct ObjectSchema {
     Members m{{"type", "\"object\""}, {"properties", object(props)}};
     if (!required.empty()) {
       std::vector<std::string> r;
-      for (const auto& s : required) r.push_back(json_string(s));
+      for (const auto& s : required) r.push_back(json_quoted(s));
       m.emplace_back("required", array(r));
     }
     m.emplace_back("additionalProperties", "false");
@@ -293,7 +268,7 @@ std::string owner_schema(KeyOwner owner) {
     std::string s = value_schema(k);
     // Add description and default inside the key's schema object.
     s.pop_back();
-    s += ",\"description\":" + json_string(describe_key(k));
+    s += ",\"description\":" + json_quoted(describe_key(k));
     const std::string d = default_json(k);
     if (!d.empty()) s += ",\"default\":" + d;
     s += "}";
@@ -318,7 +293,7 @@ std::string distribution_schema() {
                                                {"items", object({{"type", "\"number\""}})},
                                                {"minItems", std::to_string(n)},
                                                {"maxItems", std::to_string(n)}})}})},
-         {"required", array({json_string(name)})},
+         {"required", array({json_quoted(name)})},
          {"additionalProperties", "false"}});
   };
   return object({{"description", "\"Uncertain number, drawn once per replication (MODEL.md s.5)\""},

@@ -9,30 +9,11 @@
 #include <iostream>
 #include <string>
 
+#include "engine/core/json_string.hpp"
 #include "validation_cases.hpp"
 
 namespace cxsim::validation {
 namespace {
-
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (const char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out + "\"";
-}
 
 std::string json_number(double x) {
   if (std::isnan(x) || std::isinf(x)) return "null";
@@ -48,22 +29,22 @@ std::string json_numbers(const std::vector<double>& v) {
 }
 
 void write_check(std::ostream& out, const Check& c) {
-  out << "{\"label\":" << json_string(c.label) << ",\"expected\":" << json_number(c.expected)
+  out << "{\"label\":" << json_quoted(c.label) << ",\"expected\":" << json_number(c.expected)
       << ",\"simulated\":" << json_number(c.simulated) << ",\"se\":" << json_number(c.se)
       << ",\"z\":" << json_number(c.z()) << ",\"k\":" << json_number(c.k)
-      << ",\"slack\":" << json_number(c.slack) << ",\"sense\":" << json_string(to_string(c.sense))
+      << ",\"slack\":" << json_number(c.slack) << ",\"sense\":" << json_quoted(to_string(c.sense))
       << ",\"passed\":" << (c.passed() ? "true" : "false") << "}";
 }
 
 void write_case(std::ostream& out, const CaseResult& r, double seconds) {
-  out << "{\"name\":" << json_string(r.name) << ",\"scenario\":" << json_string(r.scenario)
+  out << "{\"name\":" << json_quoted(r.name) << ",\"scenario\":" << json_quoted(r.scenario)
       << ",\"seconds\":" << json_number(seconds) << ",\"claims\":[";
   for (std::size_t i = 0; i < r.claims.size(); ++i) {
     const Claim& c = r.claims[i];
     std::size_t passed = 0;
     for (const Check& k : c.checks) passed += k.passed() ? 1 : 0;
-    out << (i ? "," : "") << "{\"name\":" << json_string(c.name)
-        << ",\"se_source\":" << json_string(c.se_source)
+    out << (i ? "," : "") << "{\"name\":" << json_quoted(c.name)
+        << ",\"se_source\":" << json_quoted(c.se_source)
         << ",\"negative_control\":" << (c.negative_control ? "true" : "false")
         << ",\"passed\":" << (c.passed() ? "true" : "false") << ",\"checks\":" << c.checks.size()
         << ",\"checks_passed\":" << passed << ",\"worst\":";
@@ -73,12 +54,12 @@ void write_case(std::ostream& out, const CaseResult& r, double seconds) {
   out << "],\"curves\":[";
   for (std::size_t i = 0; i < r.curves.size(); ++i) {
     const Curve& c = r.curves[i];
-    out << (i ? "," : "") << "{\"file\":" << json_string(c.file)
-        << ",\"title\":" << json_string(c.title) << ",\"x_label\":" << json_string(c.x_label)
-        << ",\"y_label\":" << json_string(c.y_label) << ",\"x\":" << json_numbers(c.x)
+    out << (i ? "," : "") << "{\"file\":" << json_quoted(c.file)
+        << ",\"title\":" << json_quoted(c.title) << ",\"x_label\":" << json_quoted(c.x_label)
+        << ",\"y_label\":" << json_quoted(c.y_label) << ",\"x\":" << json_numbers(c.x)
         << ",\"series\":[";
     for (std::size_t s = 0; s < c.names.size(); ++s) {
-      out << (s ? "," : "") << "{\"name\":" << json_string(c.names[s])
+      out << (s ? "," : "") << "{\"name\":" << json_quoted(c.names[s])
           << ",\"y\":" << json_numbers(c.y[s])
           << ",\"se\":" << json_numbers(s < c.y_se.size() ? c.y_se[s] : std::vector<double>{})
           << "}";
