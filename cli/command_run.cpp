@@ -12,6 +12,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/progress.hpp"
+#include "cli/stop_signals.hpp"
 #include "engine/core/errors.hpp"
 #include "engine/runner.hpp"
 #include "engine/scenario_loader.hpp"
@@ -21,39 +22,6 @@
 #endif
 
 namespace cxsim::cli {
-
-namespace {
-
-std::atomic<bool> g_stop{false};
-std::atomic<int> g_signal{0};
-
-extern "C" void on_stop_signal(int sig) {
-  g_signal.store(sig);
-  g_stop.store(true);
-  // A second signal ends the process at once.
-  std::signal(sig, SIG_DFL);
-}
-
-// Restores the previous handlers when the run ends.
-class StopSignals {
- public:
-  StopSignals() {
-    g_stop.store(false);
-    g_signal.store(0);
-    previous_int_ = std::signal(SIGINT, on_stop_signal);
-    previous_term_ = std::signal(SIGTERM, on_stop_signal);
-  }
-  ~StopSignals() {
-    std::signal(SIGINT, previous_int_);
-    std::signal(SIGTERM, previous_term_);
-  }
-
- private:
-  void (*previous_int_)(int);
-  void (*previous_term_)(int);
-};
-
-}  // namespace
 
 int run_command(const RunArguments& args) {
 #ifdef CXSIM_MPI
@@ -96,16 +64,16 @@ int run_command(const RunArguments& args) {
   Progress progress(scenario.replications, already, Progress::style_for(args.quiet));
   RunnerOptions options;
   options.threads = args.threads;
-  options.stop = &g_stop;
+  options.stop = &signals.flag();
   options.replication.independent_streams = args.independent_streams;
   run_replications(scenario, todo, options, [&](ReplicationResult&& result) {
     writer->write(result);
     progress.advance();
-    if (stop_after >= 0 && progress.done_here() >= stop_after) g_stop.store(true);
+    if (stop_after >= 0 && progress.done_here() >= stop_after) signals.flag().store(true);
   });
   progress.finish();
 
-  if (g_stop.load()) {
+  if (signals.stopped()) {
     const std::int64_t kept =
         static_cast<std::int64_t>(std::count(writer->done().begin(), writer->done().end(), true));
     writer.reset();  // closes <output>.partial with complete = 0
@@ -113,7 +81,7 @@ int run_command(const RunArguments& args) {
                "interrupted: {} of {} replications kept in {}.partial; finish with: cxsim run {} "
                "-o {} --resume\n",
                kept, scenario.replications, output.string(), args.scenario, output.string());
-    return 128 + g_signal.load();
+    return 128 + signals.signal();
   }
   writer->finish();
   writer.reset();

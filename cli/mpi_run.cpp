@@ -17,6 +17,7 @@
 #include <optional>
 
 #include "cli/progress.hpp"
+#include "cli/stop_signals.hpp"
 #include "distributed/mpi_session.hpp"
 #include "distributed/replication_farm.hpp"
 #include "engine/core/errors.hpp"
@@ -26,15 +27,6 @@
 namespace cxsim::cli {
 
 namespace {
-
-std::atomic<bool> g_stop{false};
-std::atomic<int> g_signal{0};
-
-extern "C" void on_mpi_stop_signal(int sig) {
-  g_signal.store(sig);
-  g_stop.store(true);
-  std::signal(sig, SIG_DFL);  // a second signal ends the process at once
-}
 
 // Exit codes exchanged between ranks before the farm starts: the largest wins.
 constexpr int kOk = 0;
@@ -154,14 +146,11 @@ int mpi_run_command(const RunArguments& args) {
     return writer_status;
   }
 
-  g_stop.store(false);
-  g_signal.store(0);
-  std::signal(SIGINT, on_mpi_stop_signal);
-  std::signal(SIGTERM, on_mpi_stop_signal);
+  StopSignals signals;
   FarmOptions options;
   options.threads = args.threads;
   options.replication.independent_streams = args.independent_streams;
-  options.stop = &g_stop;
+  options.stop = &signals.flag();
   options.failure = FailureInjection::from_environment();
 
   // 4. The farm. From here a failure that leaves other ranks waiting ends the whole job.
@@ -173,7 +162,7 @@ int mpi_run_command(const RunArguments& args) {
       std::fprintf(stderr, "cxsim: rank %d: %s\n", rank, e.what());
       MpiSession::abort_job(1);
     }
-    if (outcome.failed && g_stop.load()) return 128 + g_signal.load();
+    if (outcome.failed && signals.stopped()) return 128 + signals.signal();
     return outcome.failed ? 1 : 0;
   }
 
@@ -218,9 +207,9 @@ int mpi_run_command(const RunArguments& args) {
           fmt::print(stderr,
                      "cxsim: rank 0 stopped by signal {} (mpirun and Slurm send it to every "
                      "rank when one fails or the job is cancelled): {}\n",
-                     g_signal.load(), hint);
+                     signals.signal(), hint);
           std::fflush(stderr);
-          MpiSession::abort_job(128 + g_signal.load());
+          MpiSession::abort_job(128 + signals.signal());
         });
   } catch (const std::exception& e) {
     progress.finish();
