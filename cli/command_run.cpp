@@ -12,6 +12,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/progress.hpp"
+#include "cli/run_steps.hpp"
 #include "cli/stop_signals.hpp"
 #include "engine/core/errors.hpp"
 #include "engine/runner.hpp"
@@ -27,27 +28,14 @@ int run_command(const RunArguments& args) {
 #ifdef CXSIM_MPI
   if (mpi_launched()) return mpi_run_command(args);  // under mpirun or srun
 #endif
-  LoadOptions load;
-  load.overrides = args.overrides;
-  if (args.replications)
-    load.overrides.push_back(fmt::format("replications={}", *args.replications));
-  if (args.seed) load.overrides.push_back(fmt::format("seed={}", *args.seed));
-  if (args.avoidable_cost) load.overrides.push_back("analysis.zero_defect_counterfactual=true");
-  const Scenario scenario = load_scenario(args.scenario, load);
-
-  const std::filesystem::path output = args.output.empty()
-                                           ? std::filesystem::path(scenario.name + ".h5")
-                                           : std::filesystem::path(args.output);
+  const Scenario scenario = load_run_scenario(args);
+  const std::filesystem::path output = run_output_path(args, scenario);
   const RunProvenance provenance{args.command_line};
   std::unique_ptr<ResultsWriter> writer =
       args.resume ? ResultsWriter::resume(output, scenario, provenance)
                   : ResultsWriter::create(output, scenario, provenance, args.force);
 
-  std::vector<std::int64_t> todo;
-  const std::vector<bool>& done = writer->done();
-  for (std::int64_t r = 0; r < scenario.replications; ++r) {
-    if (!done[static_cast<std::size_t>(r)]) todo.push_back(r);
-  }
+  const std::vector<std::int64_t> todo = replications_to_run(scenario, *writer);
   const std::int64_t already = scenario.replications - static_cast<std::int64_t>(todo.size());
   if (!args.quiet) {
     fmt::print(stderr, "{}: {} agents for {} people, {} months, {} roadmap{}, {} replication{}{}\n",
@@ -83,13 +71,7 @@ int run_command(const RunArguments& args) {
                kept, scenario.replications, output.string(), args.scenario, output.string());
     return 128 + signals.signal();
   }
-  writer->finish();
-  writer.reset();
-  if (!args.quiet) {
-    fmt::print(stderr, "wrote {}\n", output.string());
-    summary_command(output.string());
-  }
-  return 0;
+  return finish_run(writer, output, args.quiet);
 }
 
 }  // namespace cxsim::cli

@@ -17,6 +17,7 @@
 #include <optional>
 
 #include "cli/progress.hpp"
+#include "cli/run_steps.hpp"
 #include "cli/stop_signals.hpp"
 #include "distributed/mpi_session.hpp"
 #include "distributed/replication_farm.hpp"
@@ -64,16 +65,6 @@ int from_rank0(int value) {
   return value;
 }
 
-Scenario load(const RunArguments& args) {
-  LoadOptions load;
-  load.overrides = args.overrides;
-  if (args.replications)
-    load.overrides.push_back(fmt::format("replications={}", *args.replications));
-  if (args.seed) load.overrides.push_back(fmt::format("seed={}", *args.seed));
-  if (args.avoidable_cost) load.overrides.push_back("analysis.zero_defect_counterfactual=true");
-  return load_scenario(args.scenario, load);
-}
-
 }  // namespace
 
 bool mpi_launched() {
@@ -88,7 +79,7 @@ int mpi_run_command(const RunArguments& args) {
   std::optional<Scenario> scenario;
   std::exception_ptr error;
   try {
-    scenario.emplace(load(args));
+    scenario.emplace(load_run_scenario(args));
   } catch (...) {
     error = std::current_exception();
   }
@@ -127,9 +118,7 @@ int mpi_run_command(const RunArguments& args) {
   }
 
   // 3. Rank 0 creates or resumes the file.
-  const std::filesystem::path output = args.output.empty()
-                                           ? std::filesystem::path(scenario->name + ".h5")
-                                           : std::filesystem::path(args.output);
+  const std::filesystem::path output = run_output_path(args, *scenario);
   std::unique_ptr<ResultsWriter> writer;
   if (rank == 0) {
     try {
@@ -166,10 +155,7 @@ int mpi_run_command(const RunArguments& args) {
     return outcome.failed ? 1 : 0;
   }
 
-  std::vector<std::int64_t> todo;
-  for (std::int64_t r = 0; r < scenario->replications; ++r) {
-    if (!writer->done()[static_cast<std::size_t>(r)]) todo.push_back(r);
-  }
+  const std::vector<std::int64_t> todo = replications_to_run(*scenario, *writer);
   const std::int64_t already = scenario->replications - static_cast<std::int64_t>(todo.size());
   if (!args.quiet) {
     fmt::print(stderr,
@@ -227,13 +213,7 @@ int mpi_run_command(const RunArguments& args) {
     fmt::print(stderr, "cxsim: rank {} failed: {}\n{}\n", outcome.failed_rank, outcome.error, hint);
     return 1;
   }
-  writer->finish();
-  writer.reset();
-  if (!args.quiet) {
-    fmt::print(stderr, "wrote {}\n", output.string());
-    summary_command(output.string());
-  }
-  return 0;
+  return finish_run(writer, output, args.quiet);
 }
 
 }  // namespace cxsim::cli
