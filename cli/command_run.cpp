@@ -16,7 +16,6 @@
 #include "cli/stop_signals.hpp"
 #include "engine/core/errors.hpp"
 #include "engine/runner.hpp"
-#include "engine/scenario_loader.hpp"
 #include "outputs/results_writer.hpp"
 #ifdef CXSIM_MPI
 #include "cli/mpi_run.hpp"

@@ -22,7 +22,6 @@
 #include "distributed/mpi_session.hpp"
 #include "distributed/replication_farm.hpp"
 #include "engine/core/errors.hpp"
-#include "engine/scenario_loader.hpp"
 #include "outputs/results_writer.hpp"
 
 namespace cxsim::cli {
