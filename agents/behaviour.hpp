@@ -97,4 +97,10 @@ inline double lifetime_value(double margin, double monthly_discount, double haza
   return margin / (monthly_discount + hazard);
 }
 
+// Discounted remaining lifetime in months of a customer with that hazard: the payments that
+// lifetime_value counts, 1 / (1 + d - r) with r = 1 - h.
+inline double discounted_lifetime(double monthly_discount, double hazard) {
+  return 1.0 / (monthly_discount + hazard);
+}
+
 }  // namespace cxsim::rules

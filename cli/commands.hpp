@@ -29,7 +29,8 @@ int validate_command(const std::vector<std::string>& files,
 int describe_command(const std::string& file, const std::vector<std::string>& overrides);
 int schema_command();
 int parameters_command();
-int summary_command(const std::string& file);
+// The summary of a results file; with `compare` = {A, B}, roadmap A against B instead.
+int summary_command(const std::string& file, const std::vector<std::string>& compare = {});
 int results_doc_command();
 
 }  // namespace cxsim::cli

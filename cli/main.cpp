@@ -71,6 +71,11 @@ int main(int argc, char** argv) {
   std::string summary_file;
   auto* summary_cmd = app.add_subcommand("summary", "Print the roadmap table of a results file");
   summary_cmd->add_option("file", summary_file, "Results file (.h5)")->required();
+  std::vector<std::string> compare;
+  summary_cmd
+      ->add_option("--compare", compare,
+                   "Compare two roadmaps A B head to head, paired replication by replication")
+      ->expected(2);
 
   try {
     app.parse(argc, argv);
@@ -86,7 +91,7 @@ int main(int argc, char** argv) {
     if (*schema_cmd) return cli::schema_command();
     if (*parameters_cmd) return cli::parameters_command();
     if (*results_doc_cmd) return cli::results_doc_command();
-    if (*summary_cmd) return cli::summary_command(summary_file);
+    if (*summary_cmd) return cli::summary_command(summary_file, compare);
   } catch (const ScenarioError& e) {
     std::cerr << e.what() << '\n';
     const auto n = e.diagnostics().size();

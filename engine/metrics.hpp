@@ -38,6 +38,7 @@ enum class Metric : int {
   net_cash_flow,
   discounted_cash_flow,
   customer_equity,
+  discounted_lifetime,
   return_on_customer,
   wom_positive,
   wom_negative,
@@ -73,8 +74,40 @@ enum class SummaryMetric : int {
   avoidable_cost_total,
   churned_total,
   beats_baseline,
+  // Format 1.1 (MODEL.md s.3): where the value comes from, and how it depends on terminal_value.
+  npv_cash,
+  npv_terminal,
+  delta_npv_cash,
+  delta_npv_terminal,
+  terminal_sustaining_cost,
+  npv_customer_equity_net,
+  npv_customer_equity,
+  npv_none,
+  is_best,
+  paid_back,
+  avoidable_cost_cash,
+  avoidable_cost_terminal,
+  // The comparison under every terminal choice, from the same simulated customers.
+  delta_npv_customer_equity_net,
+  delta_npv_customer_equity,
+  delta_npv_none,
+  is_best_customer_equity_net,
+  is_best_customer_equity,
+  is_best_none,
   count
 };
+
+// The NPV, delta NPV and is_best metrics of one terminal-value choice.
+struct TerminalChoiceMetrics {
+  SummaryMetric npv, delta_npv, is_best;
+};
+inline constexpr TerminalChoiceMetrics kTerminalChoiceMetrics[] = {
+    {SummaryMetric::npv_customer_equity_net, SummaryMetric::delta_npv_customer_equity_net,
+     SummaryMetric::is_best_customer_equity_net},
+    {SummaryMetric::npv_customer_equity, SummaryMetric::delta_npv_customer_equity,
+     SummaryMetric::is_best_customer_equity},
+    {SummaryMetric::npv_none, SummaryMetric::delta_npv_none, SummaryMetric::is_best_none},
+};  // in the order of kTerminalValues
 
 std::span<const MetricInfo> metric_infos();
 std::span<const MetricInfo> segment_metric_infos();
@@ -85,6 +118,10 @@ inline constexpr int kMetrics = static_cast<int>(Metric::count);
 inline constexpr int kSegmentMetrics = static_cast<int>(SegmentMetric::count);
 inline constexpr int kTouchpointMetrics = static_cast<int>(TouchpointMetric::count);
 inline constexpr int kSummaryMetrics = static_cast<int>(SummaryMetric::count);
+
+// Summary metrics of several roadmaps: [roadmap][SummaryMetric] -> one value per replication,
+// in replication order.
+using SummaryColumns = std::vector<std::array<std::vector<double>, kSummaryMetrics>>;
 
 // One roadmap (or its zero-defect counterfactual) in one replication.
 struct RoadmapRun {

@@ -32,6 +32,7 @@ void MonthTotals::add(const MonthTotals& o) {
     a.customers_end += b.customers_end;
     a.prospects_end += b.prospects_end;
     a.lapsed_end += b.lapsed_end;
+    a.discounted_lifetime += b.discounted_lifetime;
     a.customer_equity += b.customer_equity;
   }
   for (std::size_t k = 0; k < touchpoints.size(); ++k) {
@@ -199,9 +200,7 @@ void experience_and_speak(const MonthParameters& P, const StreamKey& key, int mo
           : rules::churn_hazard(sp.baseline_churn, sp.baseline_churn_log_odds, drivers);
   const bool churns = Stream::to_uniform(drawn.churn) < hazard;
   pop.will_churn[i] = churns ? 1 : 0;
-  if (!churns) {
-    ts.customer_equity += rules::lifetime_value(sp.margin, P.monthly_discount, hazard);
-  }
+  if (!churns) ts.discounted_lifetime += rules::discounted_lifetime(P.monthly_discount, hazard);
 
   // Step 9: speak.
   std::uint8_t talk = 0;
@@ -397,8 +396,12 @@ MonthTotals simulate_month(const MonthParameters& P, const Network& network, con
           ts.winbacks += lapsed ? 1 : 0;
           ts.acquisition_cost += sp.acquisition_cost;
           ts.customers_end += 1;
-          ts.customer_equity += rules::lifetime_value(sp.margin, P.monthly_discount,
-                                                      agent_baseline_churn(sp, pop, i));
+          // Valued at the entry hazard: S = S_ref, no failure, WOM or price gap, but the
+          // competition that acts on everyone (MODEL.md s.3).
+          const double entry_hazard =
+              rules::churn_hazard(agent_baseline_churn(sp, pop, i),
+                                  P.churn_competitor * P.competitor_pressure);
+          ts.discounted_lifetime += rules::discounted_lifetime(P.monthly_discount, entry_hazard);
         } else if (lapsed) {
           ts.lapsed_end += 1;
         } else {
@@ -419,7 +422,9 @@ MonthTotals simulate_month(const MonthParameters& P, const Network& network, con
     a.detractors = b.detractors;
     a.revenue = b.revenue;
     a.variable_cost = b.variable_cost;
-    a.customer_equity += b.customer_equity;
+    a.discounted_lifetime += b.discounted_lifetime;
+    // Every customer of a segment has the segment's margin: CE = m * sum of 1 / (d + h_i).
+    a.customer_equity = P.segments[s].margin * a.discounted_lifetime;
   }
   settled.touchpoints = spoken.touchpoints;
   settled.positive_talkers = spoken.positive_talkers;

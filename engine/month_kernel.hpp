@@ -28,6 +28,8 @@ struct MonthTotals {
     double active_during = 0, satisfaction_sum = 0, promoters = 0, detractors = 0;
     double revenue = 0, variable_cost = 0, churned = 0, acquisitions = 0, winbacks = 0;
     double acquisition_cost = 0, customers_end = 0, prospects_end = 0, lapsed_end = 0;
+    // Customers at the end of the month: sum of 1 / (d + h_i) (months), and their equity.
+    double discounted_lifetime = 0;
     double customer_equity = 0;
   };
   struct PerTouchpoint {

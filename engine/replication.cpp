@@ -21,7 +21,8 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // Copies one month's totals into the run, in real-world units (times the agent weight).
 void record_month(const MonthTotals& m, double w, int t, RoadmapRun& run) {
-  double active = 0, sat = 0, promoters = 0, detractors = 0, equity = 0;
+  double active = 0, sat = 0, promoters = 0, detractors = 0, equity = 0, lifetime = 0;
+  double customers = 0;
   auto add = [&](Metric metric, double v) { run.at(metric, t) += w * v; };
   for (int s = 0; s < static_cast<int>(m.segments.size()); ++s) {
     const MonthTotals::PerSegment& ps = m.segments[s];
@@ -39,6 +40,8 @@ void record_month(const MonthTotals& m, double w, int t, RoadmapRun& run) {
     promoters += ps.promoters;
     detractors += ps.detractors;
     equity += ps.customer_equity;
+    lifetime += ps.discounted_lifetime;
+    customers += ps.customers_end;
 
     run.at(SegmentMetric::customers, t, s) = w * ps.customers_end;
     run.at(SegmentMetric::churned, t, s) = w * ps.churned;
@@ -63,6 +66,7 @@ void record_month(const MonthTotals& m, double w, int t, RoadmapRun& run) {
   run.at(Metric::promoters, t) = w * promoters;
   run.at(Metric::detractors, t) = w * detractors;
   run.at(Metric::customer_equity, t) = w * equity;
+  run.at(Metric::discounted_lifetime, t) = customers > 0 ? lifetime / customers : 0.0;
   run.at(Metric::wom_positive, t) = w * m.wom_positive;
   run.at(Metric::wom_negative, t) = w * m.wom_negative;
 }
@@ -130,7 +134,11 @@ ReplicationResult run_replication(const Scenario& sc, std::int64_t replication,
   const double d =
       monthly_discount_rate(draw.values[sc.layout.global(GlobalParam::discount_rate_annual)]);
   for (std::size_t job = 0; job < runs.size(); ++job) {
-    settle_finances(runs[job], d, equity0[job], sc.terminal_value);
+    // A zero-defect twin carries its roadmap's sustaining cost over its own lifetimes.
+    const Roadmap& roadmap = sc.roadmaps[job % static_cast<std::size_t>(n_roadmaps)];
+    const TerminalInputs terminal{
+        sc.terminal_value, sustaining_opex_at_horizon(roadmap, sc.horizon_months, draw.values)};
+    settle_finances(runs[job], d, equity0[job], terminal);
   }
   result.roadmaps.assign(runs.begin(), runs.begin() + n_roadmaps);
   if (variants == 2) result.zero_defect.assign(runs.begin() + n_roadmaps, runs.end());

@@ -108,4 +108,15 @@ MonthSpend roadmap_spend(const Roadmap& roadmap, const RoadmapSchedule& schedule
   return spend;
 }
 
+double sustaining_opex_at_horizon(const Roadmap& roadmap, int T, std::span<const double> base) {
+  double total = 0.0;
+  for (const Initiative& in : roadmap.initiatives) {
+    const bool in_force = in.start_month <= T && (in.end_month == 0 || in.end_month >= T);
+    // Unset (-1): the use's own opex, the contract's default.
+    const int slot = in.sustaining_opex_slot >= 0 ? in.sustaining_opex_slot : in.opex_slot;
+    if (in_force && slot >= 0) total += base[slot];
+  }
+  return total;
+}
+
 }  // namespace cxsim

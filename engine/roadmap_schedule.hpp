@@ -46,4 +46,9 @@ int roadmap_month_vector(const Scenario& scenario, const Roadmap& roadmap,
 MonthSpend roadmap_spend(const Roadmap& roadmap, const RoadmapSchedule& schedule,
                          std::span<const double> base, int month);
 
+// O_T of MODEL.md s.3: the sum of sustaining_opex_per_month over the roadmap's initiatives in
+// force at the horizon (started by it, and not ended before it).
+double sustaining_opex_at_horizon(const Roadmap& roadmap, int horizon_months,
+                                  std::span<const double> base);
+
 }  // namespace cxsim

@@ -204,7 +204,7 @@ std::string describe_scenario(const Scenario& sc) {
     root.put("discount_rate_annual",
              slot_text(sc.layout.global(GlobalParam::discount_rate_annual)));
   }
-  root.put("terminal_value", sc.terminal_value ? "customer_equity" : "none");
+  root.put("terminal_value", to_string(sc.terminal_value));
   root.put("market.population", format_number(sc.population));
   for (const auto& p : global_params()) {
     if (p.key.rfind("market.", 0) == 0) root.put(p.key, value_of(std::string(p.key)));
@@ -298,6 +298,10 @@ std::string describe_scenario(const Scenario& sc) {
             sc.slots[static_cast<std::size_t>(slot_index["initiatives." + name + ".capex"])].value,
             lib_capex_months(rep)));
     item.put("opex_per_month", value_of("initiatives." + name + ".opex_per_month"));
+    if (slot_index.count("initiatives." + name + ".sustaining_opex_per_month") != 0) {
+      item.put("sustaining_opex_per_month",
+               value_of("initiatives." + name + ".sustaining_opex_per_month"));
+    }
     Out effects = Out::list();
     for (const auto& e : rep.effects) {
       effects.kids.push_back(
@@ -333,6 +337,10 @@ std::string describe_scenario(const Scenario& sc) {
       }
       if (sc.slots[static_cast<std::size_t>(i.opex_slot)].path == prefix + ".opex_per_month") {
         overrides += ", opex_per_month: " + slot_text(i.opex_slot);
+      }
+      if (sc.slots[static_cast<std::size_t>(i.sustaining_opex_slot)].path ==
+          prefix + ".sustaining_opex_per_month") {
+        overrides += ", sustaining_opex_per_month: " + slot_text(i.sustaining_opex_slot);
       }
       uses.kids.push_back(
           Out::leaf(overrides.empty() ? str(i.name) : "{use: " + str(i.name) + overrides + "}"));

@@ -23,7 +23,7 @@ const KeyInfo kStructural[] = {
   {O::root, "replications", T::integer, "100", 1, kInf, false, "", "runs", "Monte Carlo replications (parameter draws and agent randomness)", "scenario file; the CLI may override"},
   {O::root, "seed", T::seed, "1", 0, kInf, false, "", "", "Random seed (uint64): key of every Philox stream", "scenario file; the CLI may override"},
   {O::root, "agents", T::integer, "", 1, kInf, false, "", "agents", "Simulated agents; each stands for population/agents people", "scenario file"},
-  {O::root, "terminal_value", T::choice, "customer_equity", -kInf, kInf, false, "customer_equity|none", "", "Add customer equity at the horizon to NPV (customer_equity) or not (none)", "MODEL.md s.3"},
+  {O::root, "terminal_value", T::choice, "customer_equity_net", -kInf, kInf, false, "customer_equity_net|customer_equity|none", "", "Value after the horizon: customer equity at the horizon less the initiatives' sustaining cost over the same lifetimes (customer_equity_net), gross customer equity (customer_equity, for comparison) or nothing (none)", "MODEL.md s.3"},
   {O::root, "market.population", T::number, "", 1, kInf, false, "", "people", "Addressable market size (>= agents)", "scenario data"},
   {O::root, "market.network.type", T::choice, "none", -kInf, kInf, false, "none|complete|ring|random|small_world|scale_free", "", "Social network of word of mouth; complete = mean field (validation only: every WOM effect on customers must be 0)", "MODEL.md s.2 step 9"},
   {O::root, "market.network.mean_degree", T::integer, "10", 0, kInf, false, "", "neighbours", "Mean number of neighbours (even for ring/small_world; < agents; ignored for none/complete)", "assumption"},
@@ -49,6 +49,7 @@ const KeyInfo kStructural[] = {
   {O::initiative, "ramp_months", T::integer, "0", 0, 600, false, "", "months", "Months to reach full effect (0: full from start_month)", "MODEL.md s.4"},
   {O::initiative, "capex", T::capex, "0", 0, kInf, false, "", "money", "Investment: a total spent in start_month, or {total, months} spread evenly from start_month", "scenario data"},
   {O::initiative, "opex_per_month", T::parameter, "0", 0, kInf, false, "", "money/month", "Running cost from start_month to end_month (or the horizon)", "scenario data"},
+  {O::initiative, "sustaining_opex_per_month", T::parameter, "-", 0, kInf, false, "", "money/month", "Run-rate cost after the horizon while the initiative is still in force at it, charged over the customers' remaining lifetimes under customer_equity_net (absent: the use's opex_per_month, same draw)", "MODEL.md s.3"},
   {O::initiative, "effects", T::list, "[]", -kInf, kInf, false, "", "", "What the initiative changes", "scenario data", O::effect},
 
   {O::effect, "target", T::target, "", -kInf, kInf, false, "", "", "Parameter path, e.g. touchpoints.billing.failure_rate or segments.*.adoption.innovation", "MODEL.md s.4"},
@@ -64,6 +65,7 @@ const KeyInfo kStructural[] = {
   {O::roadmap_entry, "ramp_months", T::integer, "-", 0, 600, false, "", "months", "Override of the initiative's ramp_months", "scenario data"},
   {O::roadmap_entry, "capex", T::capex, "-", 0, kInf, false, "", "money", "Override of the initiative's capex (its own draw)", "scenario data"},
   {O::roadmap_entry, "opex_per_month", T::parameter, "-", 0, kInf, false, "", "money/month", "Override of the initiative's opex (its own draw)", "scenario data"},
+  {O::roadmap_entry, "sustaining_opex_per_month", T::parameter, "-", 0, kInf, false, "", "money/month", "Override of the initiative's sustaining_opex_per_month (its own draw)", "scenario data"},
 };
 // clang-format on
 

@@ -26,6 +26,55 @@ namespace {
 
 constexpr double kShareTolerance = 1e-6;
 
+// The smallest and largest value a number can take: a draw, then effects at any strength.
+struct ValueRange {
+  double lo = 0.0;
+  double hi = 0.0;
+};
+
+ValueRange value_range(const Distribution& d) {
+  constexpr double kPositive = 1e-300;  // lognormal and beta draws are never 0
+  switch (d.kind) {
+    case DistributionKind::constant:
+      return {d.a, d.a};
+    case DistributionKind::uniform:
+      return {d.a, d.b};
+    case DistributionKind::triangular:
+      return {d.a, d.c};
+    case DistributionKind::normal:
+      return {-kInf, kInf};
+    case DistributionKind::lognormal:
+      return {kPositive, kInf};
+    case DistributionKind::beta:
+      return {kPositive, 1.0};
+  }
+  return {-kInf, kInf};
+}
+
+// x after an effect of value v at a strength frac in [0, 1] (MODEL.md s.4), as intervals.
+ValueRange after_effect(ValueRange x, EffectOp op, ValueRange v) {
+  auto product = [](ValueRange a, ValueRange b) {
+    const double p[] = {a.lo * b.lo, a.lo * b.hi, a.hi * b.lo, a.hi * b.hi};
+    ValueRange r{kInf, -kInf};
+    for (double q : p) {
+      if (std::isnan(q)) q = 0.0;  // 0 * inf: the factor is 1 at strength 0
+      r.lo = std::min(r.lo, q);
+      r.hi = std::max(r.hi, q);
+    }
+    return r;
+  };
+  switch (op) {
+    case EffectOp::multiply:  // factor 1 + frac (v - 1) lies between 1 and v
+      return product(x, {std::min(1.0, v.lo), std::max(1.0, v.hi)});
+    case EffectOp::add:  // x + frac v
+      return {x.lo + std::min(0.0, v.lo), x.hi + std::max(0.0, v.hi)};
+    case EffectOp::set:  // between x and v
+      return {std::min(x.lo, v.lo), std::max(x.hi, v.hi)};
+  }
+  return x;
+}
+
+
 bool valid_name(const std::string& s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
@@ -60,11 +109,13 @@ struct LibInitiative {
   int ramp_months = 0;
   Capex capex;
   Distribution opex = Distribution::constant(0);
+  std::optional<Distribution> sustaining_opex;  // unset: follows the effective opex
   std::vector<LibEffect> effects;
   bool allocated = false;
   std::vector<int> effect_slots;
   int capex_slot = -1;
   int opex_slot = -1;
+  int sustaining_opex_slot = -1;  // -1: the use's own opex slot
 };
 
 class Builder {
@@ -410,6 +461,8 @@ class Builder {
     return static_cast<int>(sc_.slots.size()) - 1;
   }
   void cross_checks(const YamlTree& root);
+  // A description of a segment's churn hazard that some draw and roadmap can make 0, or "".
+  std::string hazard_that_can_be_zero() const;
 
   std::vector<std::optional<Distribution>> globals_;
   std::vector<const YamlTree*> segment_nodes_;
@@ -480,7 +533,9 @@ void Builder::read_structure(const YamlTree& root) {
     sc_.agents = static_cast<std::int64_t>(std::min(*a, 9e18));
   }
   if (const auto t = choice(root, R, "terminal_value", "")) {
-    sc_.terminal_value = *t == "customer_equity";
+    for (const TerminalValue tv : kTerminalValues) {
+      if (*t == to_string(tv)) sc_.terminal_value = tv;
+    }
   }
   if (const auto p = number(root, R, "market.population", "", false)) sc_.population = *p;
   if (const auto t = choice(root, R, "market.network.type", "")) {
@@ -821,6 +876,14 @@ void Builder::read_library(const YamlTree& root) {
             param(item.find("opex_per_month"), item.loc, opex_info, display + ".opex_per_month")) {
       lib.opex = *o;
     }
+    const ParamInfo sustaining_info =
+        money_info("sustaining_opex_per_month", "money/month");
+    if (const YamlTree* so = item.find("sustaining_opex_per_month")) {
+      if (const auto d = param(so, item.loc, sustaining_info,
+                               display + ".sustaining_opex_per_month")) {
+        lib.sustaining_opex = *d;
+      }
+    }
     const YamlTree* effects = item.find("effects");
     if (effects != nullptr && !effects->is_null() && !effects->is_sequence()) {
       error(effects->loc, display + ".effects",
@@ -882,6 +945,10 @@ void Builder::allocate_library(LibInitiative& lib) {
   }
   lib.capex_slot = add_slot(prefix + ".capex", lib.capex.total, 0, kInf);
   lib.opex_slot = add_slot(prefix + ".opex_per_month", lib.opex, 0, kInf);
+  if (lib.sustaining_opex) {
+    lib.sustaining_opex_slot =
+        add_slot(prefix + ".sustaining_opex_per_month", *lib.sustaining_opex, 0, kInf);
+  }
 }
 
 void Builder::read_roadmaps(const YamlTree& root) {
@@ -969,6 +1036,7 @@ void Builder::read_roadmaps(const YamlTree& root) {
       init.capex_slot = lib->capex_slot;
       init.capex_months = lib->capex.months;
       init.opex_slot = lib->opex_slot;
+      init.sustaining_opex_slot = lib->sustaining_opex_slot;
       for (std::size_t e = 0; e < lib->effects.size(); ++e) {
         Effect effect;
         effect.target = lib->effects[e].target;
@@ -1014,7 +1082,16 @@ void Builder::read_roadmaps(const YamlTree& root) {
             init.opex_slot = add_slot(prefix + ".opex_per_month", *d, 0, kInf);
           }
         }
+        if (const YamlTree* so = entry.find("sustaining_opex_per_month")) {
+          const ParamInfo info = money_info("sustaining_opex_per_month", "money/month");
+          if (const auto d = param(so, entry.loc, info, edisplay + ".sustaining_opex_per_month")) {
+            init.sustaining_opex_slot =
+                add_slot(prefix + ".sustaining_opex_per_month", *d, 0, kInf);
+          }
+        }
       }
+      // Unset: the run-rate after the horizon is the use's effective opex (the same draw).
+      if (init.sustaining_opex_slot < 0) init.sustaining_opex_slot = init.opex_slot;
       roadmap.initiatives.push_back(std::move(init));
     }
     sc_.roadmaps.push_back(std::move(roadmap));
@@ -1023,6 +1100,35 @@ void Builder::read_roadmaps(const YamlTree& root) {
   for (std::size_t i = 0; i < sc_.roadmaps.size(); ++i) {
     if (sc_.roadmaps[i].name == "baseline") sc_.baseline = static_cast<int>(i);
   }
+}
+
+std::string Builder::hazard_that_can_be_zero() const {
+  for (int s = 0; s < sc_.layout.segments(); ++s) {
+    const Segment& seg = sc_.segments[static_cast<std::size_t>(s)];
+    const int slot = sc_.layout.segment(s, SegmentParam::baseline_churn_monthly);
+    // Per-agent sBG draws are kept >= 1e-9; only effects can bring them to 0.
+    const ValueRange base = seg.churn_heterogeneity
+                                ? ValueRange{1e-9, 1.0}
+                                : value_range(sc_.slots[static_cast<std::size_t>(slot)].value);
+    if (base.lo <= 0.0) {
+      return "segment '" + seg.name + "' with a baseline_churn_monthly that can be 0";
+    }
+    for (const Roadmap& roadmap : sc_.roadmaps) {
+      ValueRange h = base;
+      for (const Initiative& init : roadmap.initiatives) {
+        for (const Effect& e : init.effects) {
+          if (std::find(e.slots.begin(), e.slots.end(), slot) == e.slots.end()) continue;
+          h = after_effect(h, e.op,
+                           value_range(sc_.slots[static_cast<std::size_t>(e.value_slot)].value));
+        }
+      }
+      if (h.lo <= 0.0) {
+        return "roadmap '" + roadmap.name + "' can set segment '" + seg.name +
+               "' baseline_churn_monthly to 0";
+      }
+    }
+  }
+  return "";
 }
 
 void Builder::cross_checks(const YamlTree& root) {
@@ -1092,32 +1198,17 @@ void Builder::cross_checks(const YamlTree& root) {
                 join(nonzero) + "; expected 0, or another network type)");
     }
   }
-  // Terminal customer equity is infinite with no discounting and a segment that never churns.
-  if (sc_.terminal_value && !sc_.slots.empty()) {
-    auto can_be_zero = [](const Distribution& d) {
-      switch (d.kind) {
-        case DistributionKind::constant:
-          return d.a == 0.0;
-        case DistributionKind::uniform:
-        case DistributionKind::triangular:
-          return d.a <= 0.0;
-        default:
-          return false;
-      }
-    };
-    if (can_be_zero(sc_.slot(GlobalParam::discount_rate_annual).value)) {
-      for (int s = 0; s < sc_.layout.segments(); ++s) {
-        if (!sc_.segments[static_cast<std::size_t>(s)].churn_heterogeneity &&
-            can_be_zero(sc_.slot(s, SegmentParam::baseline_churn_monthly).value)) {
-          const YamlTree* tv = root.find("terminal_value");
-          error(tv ? tv->loc : root.loc, "terminal_value",
-                "infinite customer lifetime value (got discount_rate_annual 0 and segment '" +
-                    sc_.segments[static_cast<std::size_t>(s)].name +
-                    "' with baseline_churn_monthly 0; expected terminal_value: none, a "
-                    "discount rate > 0 or churn > 0)");
-          break;
-        }
-      }
+  // Customer lifetime value m / (d + h) is infinite when a draw can make both the discount and
+  // a hazard 0 (MODEL.md s.3): refused whatever terminal_value says, since customer equity is
+  // reported every month.
+  if (!sc_.slots.empty()) {
+    const ValueRange discount = value_range(sc_.slot(GlobalParam::discount_rate_annual).value);
+    const std::string zero_hazard = discount.lo <= 0.0 ? hazard_that_can_be_zero() : "";
+    if (!zero_hazard.empty()) {
+      const YamlTree* dr = root.find("discount_rate_annual");
+      error(dr ? dr->loc : root.loc, "discount_rate_annual",
+            "infinite customer lifetime value (got a discount rate that can be 0 and " +
+                zero_hazard + "; expected discount_rate_annual > 0 for every draw, or churn > 0)");
     }
   }
   // Absurd sizes: refuse rather than fail to allocate half-way through a run.

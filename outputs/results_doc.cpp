@@ -46,7 +46,7 @@ the baseline).
 
 | attribute | meaning |
 |---|---|
-| `format`, `format_version` | `cxsim-results`, `1.0`; readers reject an unknown major version |
+| `format`, `format_version` | `cxsim-results`, `1.1`; readers reject an unknown major version and read 1.0 files (which lack the 1.1 names) |
 | `engine_version`, `git_commit` | the build that wrote the file |
 | `created_utc`, `command_line`, `hostname` | provenance (these differ between otherwise identical runs) |
 | `resumed_utc`, `resumed_command_line` | present when the run was finished with `--resume` |
@@ -54,6 +54,7 @@ the baseline).
 | `scenario_name`, `scenario_sha256` | the scenario and the SHA-256 of `/scenario` |
 | `currency` | the scenario's `currency` key (empty when not given): the unit of every `money` dataset |
 | `baseline_roadmap` | the roadmap deltas and ROI are measured against |
+| `terminal_value` | the scenario's choice (`customer_equity_net`, `customer_equity` or `none`): what `npv` counts after the horizon; absent in 1.0 files |
 | `zero_defect_counterfactual` | 1 when `/zero_defect` is present |
 | `complete` | 1 once every replication is written; 0 while running or after an interrupt |
 
@@ -62,13 +63,14 @@ the baseline).
 | path | shape | content |
 |---|---|---|
 | `/scenario` | string | the fully resolved scenario (YAML, after `extends` and `--set`, defaults filled in) |
-| `/coords/*` | 1-d | dimension scales `roadmap`, `replication`, `month` (1..T), `segment`, `touchpoint`, `statistic`, hard-linked into every group that uses them |
+| `/coords/*` | 1-d | dimension scales `roadmap`, `replication`, `month` (1..T), `segment`, `touchpoint`, `statistic`, `terminal_value`, hard-linked into every group that uses them |
 | `/timeseries/<metric>` | [roadmap, replication, month] | below |
 | `/timeseries_by_segment/<metric>` | [roadmap, replication, month, segment] | below |
 | `/timeseries_by_touchpoint/<metric>` | [roadmap, replication, month, touchpoint] | below |
 | `/summary/<metric>` | [roadmap, replication] | below |
 | `/statistics/<metric>` | [roadmap, statistic] | for every `/summary` metric: mean, sd (ddof 1), se, p05, p50, p95 (linear interpolation), n; NaN excluded |
 | `/zero_defect/timeseries`, `/zero_defect/summary`, `/zero_defect/statistics` | as above | the zero-defect counterfactual (every failure rate 0, same random numbers), when enabled |
+| `/robustness/<name>` | [terminal_value, roadmap] | the roadmaps under every terminal-value choice, from the same replications: below |
 | `/parameters/<path>` | [replication] | the value drawn in each replication for each parameter given as a distribution, by scenario path |
 | `/done` | [replication] | 1 for each replication written (what `--resume` reads) |
 
@@ -79,6 +81,24 @@ the baseline).
   out += "\n## /timeseries_by_segment\n\n" + metric_table(segment_metric_infos());
   out += "\n## /timeseries_by_touchpoint\n\n" + metric_table(touchpoint_metric_infos());
   out += "\n## /summary\n\n" + metric_table(summary_metric_infos());
+  out += R"(
+## /robustness
+
+Whether the answer depends on what is counted after the horizon (MODEL.md s.3). All three
+terminal-value choices are functions of the same simulated customers, so one run ranks the
+roadmaps under each; the summary table prints the same figures.
+
+| dataset | units | meaning |
+|---|---|---|
+| `mean_delta_npv` | money | mean `delta_npv` under each choice (`delta_npv_customer_equity_net`, ...) |
+| `p_best` | 1 | P(best): mean `is_best_<choice>` |
+| `rank` | 1 | rank by mean NPV under the choice, 1 = best (ties share the better rank) |
+
+Group attributes: `terminal_value` (the run's choice), `best_roadmap_index` (best by mean NPV
+under it, an index into `/coords/roadmap`), `best_stays_best` (1 when that roadmap is best under
+every choice) and `most_roadmaps_reranked` (the most roadmaps whose rank differs from the run's
+ranking under any one choice).
+)";
   return out;
 }
 

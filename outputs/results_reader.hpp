@@ -16,6 +16,8 @@ struct ResultsSummary {
   bool complete = false;
   std::string scenario_name;
   std::string scenario_sha256;
+  std::string currency;        // "" when the scenario named none
+  std::string terminal_value;  // the scenario's choice; "" in format 1.0 files
   std::uint64_t seed = 0;
   std::int64_t replications = 0;
   int horizon_months = 0;

@@ -18,6 +18,7 @@
 
 #include "engine/core/errors.hpp"
 #include "engine/core/version.hpp"
+#include "engine/decision.hpp"
 #include "engine/statistics.hpp"
 
 namespace cxsim {
@@ -66,7 +67,19 @@ const ParamInfo* model_param_info(const Scenario& s, int slot) {
 
 // The dimension-scale datasets of /coords, open while the layout is built.
 struct Coords {
-  h5::Dataset roadmap, replication, month, segment, touchpoint, statistic;
+  h5::Dataset roadmap, replication, month, segment, touchpoint, statistic, terminal_value;
+};
+
+// /robustness/<name> [terminal_value, roadmap]: the roadmaps under every terminal choice.
+struct RobustnessInfo {
+  const char* name;
+  const char* units;
+  const char* description;
+};
+constexpr RobustnessInfo kRobustness[] = {
+    {"mean_delta_npv", "money", "mean delta_npv under each terminal_value choice"},
+    {"p_best", "1", "P(best): mean is_best under each terminal_value choice"},
+    {"rank", "1", "rank by mean npv under each terminal_value choice (1 = best)"},
 };
 
 h5::Group create_group(hid_t loc, const std::string& name, const Path& file) {
@@ -251,6 +264,7 @@ ResultsWriter::ResultsWriter(Path out, const Scenario& s)
       touchpoints_(static_cast<int>(s.touchpoints.size())),
       replications_(s.replications),
       zero_defect_(s.zero_defect_counterfactual),
+      terminal_value_(s.terminal_value),
       done_(static_cast<std::size_t>(s.replications), false) {
   for (const auto& slot : s.slots) {
     if (!slot.value.is_constant()) parameter_paths_.push_back(slot.path);
@@ -309,6 +323,7 @@ std::unique_ptr<ResultsWriter> ResultsWriter::create(const Path& out, const Scen
   h5::write_attribute(f, "agent_weight", s.agent_weight(), partial);
   h5::write_attribute(f, "scenario_name", s.name, partial);
   h5::write_attribute(f, "currency", s.currency, partial);
+  h5::write_attribute(f, "terminal_value", to_string(s.terminal_value), partial);
   h5::write_attribute(f, "scenario_sha256", sha256_hex(s.resolved_yaml), partial);
   h5::write_attribute(f, "baseline_roadmap",
                       s.roadmaps.empty() ? std::string() : s.roadmaps[s.baseline].name, partial);
@@ -353,6 +368,10 @@ std::unique_ptr<ResultsWriter> ResultsWriter::create(const Path& out, const Scen
                                "summary statistic over replications (sd with ddof 1, "
                                "percentiles by linear interpolation, NaN excluded, n = count used)",
                                partial);
+    std::vector<std::string> choices;
+    for (const TerminalValue tv : kTerminalValues) choices.emplace_back(to_string(tv));
+    c.terminal_value = string_coord(g.get(), "terminal_value", choices,
+                                    "what NPV counts after the horizon (MODEL.md s.3)", partial);
   }
 
   const auto R = static_cast<hsize_t>(s.replications);
@@ -367,6 +386,7 @@ std::unique_ptr<ResultsWriter> ResultsWriter::create(const Path& out, const Scen
   const Dimension d_segment{S, S, c.segment.get()};
   const Dimension d_touchpoint{K, K, c.touchpoint.get()};
   const Dimension d_statistic{kStatistics, kStatistics, c.statistic.get()};
+  const Dimension d_terminal{3, 3, c.terminal_value.get()};
 
   auto group_with = [&](hid_t parent, const std::string& name,
                         std::initializer_list<const char*> coords) {
@@ -417,6 +437,13 @@ std::unique_ptr<ResultsWriter> ResultsWriter::create(const Path& out, const Scen
   }
   summary_group(f, "summary", "/summary");
   statistics_group(f, "statistics", "/statistics");
+  {
+    const h5::Group g = group_with(f, "robustness", {"terminal_value", "roadmap"});
+    for (const auto& m : kRobustness) {
+      create_metric(g.get(), "/robustness", m.name, {d_terminal, d_roadmap}, m.units,
+                    m.description, false, partial);
+    }
+  }
   if (w->zero_defect_) {
     const h5::Group zd = create_group(f, "zero_defect", partial);
     timeseries_group(zd.get(), "timeseries", "/zero_defect/timeseries");
@@ -475,9 +502,11 @@ std::unique_ptr<ResultsWriter> ResultsWriter::resume(const Path& out, const Scen
     throw IoError(fmt::format("{}: not a cxsim results file", partial.string()));
   }
   const std::string version = h5::read_string_attribute(f, "format_version", partial);
-  if (version.substr(0, version.find('.')) != "1") {
-    throw IoError(fmt::format("{}: format_version {} cannot be resumed by this cxsim (1.x)",
-                              partial.string(), version));
+  if (version != kResultsFormatVersion) {
+    throw IoError(fmt::format(
+        "{}: format_version {} was written by another cxsim version and cannot be resumed by "
+        "this one (format {}); start over with --force",
+        partial.string(), version, kResultsFormatVersion));
   }
   const std::string sha = h5::read_string_attribute(f, "scenario_sha256", partial);
   if (sha != sha256_hex(s.resolved_yaml)) {
@@ -667,6 +696,42 @@ void ResultsWriter::write_statistics(const std::vector<h5::Dataset>& summary,
   }
 }
 
+void ResultsWriter::write_robustness() {
+  const auto R = static_cast<std::size_t>(replications_);
+  const auto M = static_cast<std::size_t>(roadmaps_);
+  if (M == 0) return;
+  SummaryColumns columns(M);
+  for (std::size_t m = 0; m < summary_.size(); ++m) {
+    const auto values = read_all(summary_[m].get(), M * R, partial_,
+                                 "/summary/" + std::string(summary_metric_infos()[m].name));
+    for (std::size_t i = 0; i < M; ++i) {
+      columns[i][m].assign(values.begin() + static_cast<std::ptrdiff_t>(i * R),
+                           values.begin() + static_cast<std::ptrdiff_t>((i + 1) * R));
+    }
+  }
+  const TerminalRobustness robust = terminal_robustness(columns, terminal_value_);
+  const h5::Group g = open_group(file_.get(), "robustness", partial_);
+  const std::array<const std::array<std::vector<double>, 3>*, 3> tables{
+      &robust.mean_delta_npv, &robust.p_best, &robust.rank};
+  for (std::size_t k = 0; k < tables.size(); ++k) {
+    std::vector<double> data;
+    for (const auto& row : *tables[k]) data.insert(data.end(), row.begin(), row.end());
+    const h5::Dataset ds = open_dataset(g.get(), kRobustness[k].name, partial_);
+    h5::check_status(
+        H5Dwrite(ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()),
+        partial_, fmt::format("cannot write /robustness/{}", kRobustness[k].name));
+  }
+  const int chosen = robust.chosen;
+  h5::write_attribute(g.get(), "terminal_value", to_string(terminal_value_), partial_);
+  h5::write_attribute(g.get(), "best_roadmap_index", static_cast<std::int64_t>(robust.best[chosen]),
+                      partial_);
+  h5::write_attribute(g.get(), "best_stays_best",
+                      static_cast<std::int64_t>(robust.best_stays_best() ? 1 : 0), partial_);
+  std::int64_t reranked = 0;
+  for (int c = 0; c < 3; ++c) reranked = std::max<std::int64_t>(reranked, robust.reranked[c]);
+  h5::write_attribute(g.get(), "most_roadmaps_reranked", reranked, partial_);
+}
+
 void ResultsWriter::finish() {
   if (finished_ || !file_.valid()) {
     throw IoError(fmt::format("{}: the results file is already closed", partial_.string()));
@@ -679,6 +744,7 @@ void ResultsWriter::finish() {
   }
   write_statistics(summary_, "statistics");
   if (zero_defect_) write_statistics(zero_defect_summary_, "zero_defect/statistics");
+  write_robustness();
   h5::write_attribute(file_.get(), "complete", std::int64_t{1}, partial_);
   close();
   std::error_code ec;

@@ -20,7 +20,7 @@ struct RunProvenance {
 
 // The format this writer produces; readers accept any 1.x.
 inline constexpr const char* kResultsFormat = "cxsim-results";
-inline constexpr const char* kResultsFormatVersion = "1.0";
+inline constexpr const char* kResultsFormatVersion = "1.1";
 
 // SHA-256 (lower-case hex) of text: the scenario_sha256 attribute of Scenario::resolved_yaml.
 std::string sha256_hex(std::string_view text);
@@ -60,6 +60,8 @@ class ResultsWriter {
   ResultsWriter(std::filesystem::path out, const Scenario& s);
   void open_datasets();
   void write_statistics(const std::vector<h5::Dataset>& summary, const std::string& group);
+  // /robustness: the roadmaps ranked under every terminal-value choice (engine/decision.hpp).
+  void write_robustness();
   void close();
 
   std::filesystem::path out_;
@@ -70,6 +72,7 @@ class ResultsWriter {
   int touchpoints_ = 0;
   std::int64_t replications_ = 0;
   bool zero_defect_ = false;
+  TerminalValue terminal_value_ = TerminalValue::customer_equity_net;
   std::vector<std::string> parameter_paths_;
 
   h5::File file_;

@@ -3,6 +3,18 @@
 
 namespace cxsim {
 
+const char* to_string(TerminalValue choice) {
+  switch (choice) {
+    case TerminalValue::customer_equity_net:
+      return "customer_equity_net";
+    case TerminalValue::customer_equity:
+      return "customer_equity";
+    case TerminalValue::none:
+      return "none";
+  }
+  return "?";
+}
+
 const char* to_string(NetworkType type) {
   switch (type) {
     case NetworkType::none:

@@ -22,6 +22,12 @@ struct Slot {
   bool target_ok = false;  // initiative effects may change it
 };
 
+// What NPV counts after the horizon (MODEL.md s.3).
+enum class TerminalValue { customer_equity_net, customer_equity, none };
+inline constexpr TerminalValue kTerminalValues[] = {
+    TerminalValue::customer_equity_net, TerminalValue::customer_equity, TerminalValue::none};
+const char* to_string(TerminalValue choice);
+
 enum class NetworkType { none, complete, ring, random, small_world, scale_free };
 const char* to_string(NetworkType type);
 
@@ -64,6 +70,10 @@ struct Initiative {
   int capex_slot = -1;   // total capex (money); slot value 0 when none
   int capex_months = 1;  // spread evenly over this many months from start_month
   int opex_slot = -1;    // opex per month (money)
+  // Run-rate cost after the horizon (MODEL.md s.3, customer_equity_net): its own slot when the
+  // library or the roadmap entry sets sustaining_opex_per_month, else opex_slot (the same draw;
+  // -1 also reads as opex_slot).
+  int sustaining_opex_slot = -1;
   std::vector<Effect> effects;
 };
 
@@ -82,7 +92,7 @@ struct Scenario {
   std::uint64_t seed = 1;
   std::int64_t agents = 1000;
   double population = 1000;
-  bool terminal_value = true;  // terminal_value: customer_equity (true) | none (false)
+  TerminalValue terminal_value = TerminalValue::customer_equity_net;
 
   NetworkConfig network;
   int change_capacity = 0;  // 0 = unlimited

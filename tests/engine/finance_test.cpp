@@ -22,22 +22,22 @@ RoadmapRun run_with_cash(const std::vector<double>& revenue, const std::vector<d
 TEST(Finance, NpvDiscountsCashAndTerminalEquity) {
   RoadmapRun r = run_with_cash({100, 100, 100}, {0, 0, 0}, 1000);
   const double d = 0.01;
-  settle_finances(r, d, 1000, true);
+  settle_finances(r, d, 1000, {TerminalValue::customer_equity, 0.0});
   const double expected = 100 / 1.01 + 100 / std::pow(1.01, 2) + 1100 / std::pow(1.01, 3);
   EXPECT_NEAR(r.at(SummaryMetric::npv), expected, 1e-9);
   RoadmapRun no_terminal = run_with_cash({100, 100, 100}, {0, 0, 0}, 1000);
-  settle_finances(no_terminal, d, 1000, false);
+  settle_finances(no_terminal, d, 1000, {TerminalValue::none, 0.0});
   EXPECT_NEAR(no_terminal.at(SummaryMetric::npv), expected - 1000 / std::pow(1.01, 3), 1e-9);
 }
 
 TEST(Finance, ReturnOnCustomerIsCashPlusEquityChange) {
   RoadmapRun r = run_with_cash({50, 50}, {0, 0}, 1000);
   r.at(Metric::customer_equity, 2) = 900;
-  settle_finances(r, 0.0, 800, true);
+  settle_finances(r, 0.0, 800, {});
   EXPECT_NEAR(r.at(Metric::return_on_customer, 1), (50 + 1000 - 800) / 800.0, 1e-12);
   EXPECT_NEAR(r.at(Metric::return_on_customer, 2), (50 + 900 - 1000) / 1000.0, 1e-12);
   RoadmapRun empty = run_with_cash({0}, {0}, 0);
-  settle_finances(empty, 0.0, 0.0, true);
+  settle_finances(empty, 0.0, 0.0, {});
   EXPECT_TRUE(std::isnan(empty.at(Metric::return_on_customer, 1)));
 }
 
@@ -48,7 +48,7 @@ TEST(Finance, DeltaRoiAndPaybackAgainstBaseline) {
   runs.push_back(run_with_cash({160, 160, 160, 160}, {150, 0, 0, 0}, 0));
   // Never pays back.
   runs.push_back(run_with_cash({100, 100, 100, 100}, {10, 0, 0, 0}, 0));
-  for (RoadmapRun& r : runs) settle_finances(r, 0.0, 0.0, true);
+  for (RoadmapRun& r : runs) settle_finances(r, 0.0, 0.0, {});
   compare_with_baseline(runs, 0, 0.0);
   EXPECT_EQ(runs[1].at(SummaryMetric::delta_npv), 90.0);
   EXPECT_EQ(runs[1].at(SummaryMetric::roi), 90.0 / 150.0);
@@ -65,7 +65,7 @@ TEST(Finance, PaybackMustHoldToTheHorizon) {
   runs.push_back(run_with_cash({100, 100, 100, 100}, {0, 0, 0, 0}, 0));
   // +10, then -20, then +30, +30: cumulative 10, -10, 20, 50 -> pays back from month 3.
   runs.push_back(run_with_cash({110, 80, 130, 130}, {0, 0, 0, 0}, 0));
-  for (RoadmapRun& r : runs) settle_finances(r, 0.0, 0.0, true);
+  for (RoadmapRun& r : runs) settle_finances(r, 0.0, 0.0, {});
   compare_with_baseline(runs, 0, 0.0);
   EXPECT_EQ(runs[1].at(SummaryMetric::payback_month), 3.0);
 }

@@ -169,8 +169,17 @@ TEST(Replication, CashFlowIdentityHoldsEveryMonth) {
       EXPECT_NEAR(run.at(Metric::discounted_cash_flow, t), cf / std::pow(1 + d, t), 1e-6);
       npv += run.at(Metric::discounted_cash_flow, t);
     }
-    npv += run.at(Metric::customer_equity, run.months) / std::pow(1 + d, run.months);
+    EXPECT_NEAR(run.at(SummaryMetric::npv_cash), npv, 1e-6 * std::abs(npv));
+    // customer_equity_net: equity at T less the sustaining opex (roadmap "fix": 2e4 a month, in
+    // force at T) over the customers' average discounted lifetime L_T.
+    const int T = run.months;
+    const double sustaining = (&run == &r.roadmaps[1] ? 2e4 : 0.0) *
+                              run.at(Metric::discounted_lifetime, T) / std::pow(1 + d, T);
+    EXPECT_NEAR(run.at(SummaryMetric::terminal_sustaining_cost), sustaining, 1e-9 * sustaining);
+    npv += run.at(Metric::customer_equity, T) / std::pow(1 + d, T) - sustaining;
     EXPECT_NEAR(run.at(SummaryMetric::npv), npv, 1e-6 * std::abs(npv));
+    EXPECT_EQ(run.at(SummaryMetric::npv_cash) + run.at(SummaryMetric::npv_terminal),
+              run.at(SummaryMetric::npv));
   }
 }
 
@@ -183,8 +192,11 @@ TEST(Replication, ZeroDefectCounterfactualHasNoFailuresAndPricesThem) {
       EXPECT_EQ(r.zero_defect[k].at(Metric::failure_cost, t), 0.0);
     }
     const double avoidable = r.roadmaps[k].at(SummaryMetric::avoidable_cost_total);
-    EXPECT_DOUBLE_EQ(
-        avoidable, r.zero_defect[k].at(SummaryMetric::npv) - r.roadmaps[k].at(SummaryMetric::npv));
+    const double npv_gap =
+        r.zero_defect[k].at(SummaryMetric::npv) - r.roadmaps[k].at(SummaryMetric::npv);
+    EXPECT_NEAR(avoidable, npv_gap, 1e-12 * std::abs(npv_gap));
+    EXPECT_EQ(avoidable, r.roadmaps[k].at(SummaryMetric::avoidable_cost_cash) +
+                             r.roadmaps[k].at(SummaryMetric::avoidable_cost_terminal));
     // Avoidable cost includes at least the direct ledger's discounted value.
     EXPECT_GT(avoidable, 0.5 * r.roadmaps[k].at(SummaryMetric::failure_cost_total));
   }

@@ -245,9 +245,39 @@ std::vector<BadCase> bad_cases() {
       {"infinite_clv",
        replace(m, "baseline_churn_monthly: 0.01", "baseline_churn_monthly: 0") +
            "discount_rate_annual: 0\n",
-       1,
-       "terminal_value",
+       15,
+       "discount_rate_annual",
        {"infinite customer lifetime value", "consumer"}},
+      // Refused whatever terminal_value says: customer equity is reported every month.
+      {"infinite_clv_without_terminal_value",
+       replace(m, "baseline_churn_monthly: 0.01", "baseline_churn_monthly: 0") +
+           "discount_rate_annual: 0\nterminal_value: none\n",
+       15,
+       "discount_rate_annual",
+       {"infinite customer lifetime value", "consumer"}},
+      // A discount-rate draw that can be 0, and a churn draw that can be 0.
+      {"infinite_clv_from_draws",
+       replace(m, "baseline_churn_monthly: 0.01",
+               "baseline_churn_monthly: {uniform: [0, 0.02]}") +
+           "discount_rate_annual: {triangular: [0, 0.05, 0.1]}\n",
+       15,
+       "discount_rate_annual",
+       {"infinite customer lifetime value", "can be 0"}},
+      // An initiative that can set churn to 0 (multiply by a factor that can reach 0).
+      {"infinite_clv_from_an_effect",
+       m + "discount_rate_annual: 0\n" +
+           "initiatives:\n"
+           "  - name: retain\n"
+           "    effects:\n"
+           "      - {target: segments.consumer.baseline_churn_monthly, op: multiply, value: "
+           "{uniform: [0, 1]}}\n"
+           "roadmaps:\n"
+           "  - name: baseline\n"
+           "  - name: keep\n"
+           "    initiatives: [retain]\n",
+       15,
+       "discount_rate_annual",
+       {"infinite customer lifetime value", "roadmap 'keep'", "consumer"}},
       {"absurd_size",
        replace(replace(m, "agents: 1000", "agents: 1e15"), "population: 10000", "population: 1e16"),
        3,
@@ -283,7 +313,7 @@ std::vector<BadCase> bad_cases() {
        m + "terminal_value: forever\n",
        15,
        "terminal_value",
-       {"unknown value 'forever'", "customer_equity | none"}},
+       {"unknown value 'forever'", "customer_equity_net | customer_equity | none"}},
       {"zero_change_capacity",
        m + "organization: {change_capacity: 0}\n",
        15,
@@ -366,6 +396,26 @@ TEST_P(BadScenario, ReportsLinePathAndMessage) {
 
 INSTANTIATE_TEST_SUITE_P(Cases, BadScenario, ::testing::ValuesIn(bad_cases()),
                          [](const auto& info) { return std::string(info.param.label); });
+
+// The negative control of the infinite-CLV cases: no discount, but churn that no draw or
+// effect can bring to 0, is a valid scenario (the LTV validation case is one).
+TEST(ScenarioErrors, NoDiscountWithChurnThatStaysPositiveIsAccepted) {
+  const std::string text =
+      replace(kMinimal, "baseline_churn_monthly: 0.01",
+              "baseline_churn_monthly: {lognormal: [-4.6, 0.3]}") +
+      "discount_rate_annual: 0\n"
+      "initiatives:\n"
+      "  - name: retain\n"
+      "    effects:\n"
+      "      - {target: segments.consumer.baseline_churn_monthly, op: multiply, value: "
+      "{uniform: [0.5, 0.9]}}\n"
+      "      - {target: segments.consumer.baseline_churn_monthly, op: set, value: 0.004}\n"
+      "roadmaps:\n"
+      "  - name: baseline\n"
+      "  - name: keep\n"
+      "    initiatives: [retain]\n";
+  EXPECT_NO_THROW(load_scenario_text(text, "ok.yaml"));
+}
 
 TEST(ScenarioErrors, EveryProblemIsReportedAtOnce) {
   std::string text = replace(kMinimal, "horizon_months: 12", "horizon_months: 0");

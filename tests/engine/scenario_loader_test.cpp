@@ -33,7 +33,7 @@ TEST(ScenarioLoader, ExampleStructure) {
   EXPECT_EQ(sc.agents, 100000);
   EXPECT_DOUBLE_EQ(sc.population, 2000000);
   EXPECT_DOUBLE_EQ(sc.agent_weight(), 20);
-  EXPECT_TRUE(sc.terminal_value);
+  EXPECT_EQ(sc.terminal_value, TerminalValue::customer_equity);
   EXPECT_EQ(sc.network.type, NetworkType::small_world);
   EXPECT_EQ(sc.network.mean_degree, 10);
   EXPECT_DOUBLE_EQ(sc.network.rewire_probability, 0.1);
@@ -154,7 +154,7 @@ TEST(ScenarioLoader, MinimalDefaults) {
   EXPECT_EQ(sc.replications, 100);
   EXPECT_EQ(sc.seed, 1u);
   EXPECT_EQ(sc.description, "");
-  EXPECT_TRUE(sc.terminal_value);
+  EXPECT_EQ(sc.terminal_value, TerminalValue::customer_equity_net);
   EXPECT_EQ(sc.network.type, NetworkType::none);
   EXPECT_EQ(sc.network.mean_degree, 10);
   EXPECT_EQ(sc.change_capacity, 0);

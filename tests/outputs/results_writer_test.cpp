@@ -144,7 +144,7 @@ TEST(ResultsWriter, ValuesReadBackEqualWhatWasWritten) {
 
   const ResultsSummary summary = read_results_summary(out);
   EXPECT_TRUE(summary.complete);
-  EXPECT_EQ(summary.format_version, "1.0");
+  EXPECT_EQ(summary.format_version, "1.1");
   EXPECT_EQ(summary.scenario_name, "fake-results");
   EXPECT_EQ(summary.scenario_sha256, sha256_hex(s.resolved_yaml));
   EXPECT_EQ(summary.seed, 42u);
