@@ -8,9 +8,9 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "engine/core/errors.hpp"
 #include "outputs/results_doc.hpp"
 #include "outputs/results_reader.hpp"
-#include "engine/core/errors.hpp"
 #include "outputs/summary_table.hpp"
 
 namespace cxsim::cli {
@@ -31,8 +31,8 @@ int summary_command(const std::string& file, const std::vector<std::string>& com
   for (const std::string& name : compare) {
     const auto it = std::find(results.roadmaps.begin(), results.roadmaps.end(), name);
     if (it == results.roadmaps.end()) {
-      throw UsageError(fmt::format("--compare: no roadmap '{}' in {} (expected one of: {})",
-                                   name, file, fmt::join(results.roadmaps, ", ")));
+      throw UsageError(fmt::format("--compare: no roadmap '{}' in {} (expected one of: {})", name,
+                                   file, fmt::join(results.roadmaps, ", ")));
     }
     index.push_back(static_cast<int>(it - results.roadmaps.begin()));
   }

@@ -51,9 +51,8 @@ PaybackSummary payback_summary(std::span<const double> months) {
   for (double m : months) v.push_back(std::isnan(m) ? std::numeric_limits<double>::infinity() : m);
   if (v.empty()) return {kNaN, kNaN};
   std::sort(v.begin(), v.end());
-  const auto paid = static_cast<double>(std::count_if(v.begin(), v.end(), [](double m) {
-    return std::isfinite(m);
-  }));
+  const auto paid = static_cast<double>(
+      std::count_if(v.begin(), v.end(), [](double m) { return std::isfinite(m); }));
   const std::size_t k = (v.size() + 1) / 2;  // ceil(n / 2), 1-based
   return {paid / static_cast<double>(v.size()), v[k - 1]};
 }
@@ -66,7 +65,8 @@ int terminal_index(TerminalValue choice) {
 }
 
 bool TerminalRobustness::best_stays_best() const {
-  return available && std::all_of(best.begin(), best.end(), [&](int b) { return b == best[chosen]; });
+  return available &&
+         std::all_of(best.begin(), best.end(), [&](int b) { return b == best[chosen]; });
 }
 
 TerminalRobustness terminal_robustness(const SummaryColumns& values, TerminalValue chosen) {

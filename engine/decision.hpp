@@ -37,10 +37,10 @@ struct TerminalRobustness {
   int chosen = 0;  // index into kTerminalValues: the scenario's terminal_value
   // [choice][roadmap]
   std::array<std::vector<double>, 3> mean_delta_npv, p_best, rank;  // rank 1 = highest mean
-  std::array<int, 3> best{};        // roadmap with the highest mean npv under each choice
-  std::array<int, 3> reranked{};    // roadmaps whose rank differs from the chosen ranking
-  bool available = false;           // false for files without the per-choice metrics
-  bool best_stays_best() const;     // the chosen best is best under every choice
+  std::array<int, 3> best{};      // roadmap with the highest mean npv under each choice
+  std::array<int, 3> reranked{};  // roadmaps whose rank differs from the chosen ranking
+  bool available = false;         // false for files without the per-choice metrics
+  bool best_stays_best() const;   // the chosen best is best under every choice
 };
 TerminalRobustness terminal_robustness(const SummaryColumns& values, TerminalValue chosen);
 

@@ -398,9 +398,8 @@ MonthTotals simulate_month(const MonthParameters& P, const Network& network, con
           ts.customers_end += 1;
           // Valued at the entry hazard: S = S_ref, no failure, WOM or price gap, but the
           // competition that acts on everyone (MODEL.md s.3).
-          const double entry_hazard =
-              rules::churn_hazard(agent_baseline_churn(sp, pop, i),
-                                  P.churn_competitor * P.competitor_pressure);
+          const double entry_hazard = rules::churn_hazard(
+              agent_baseline_churn(sp, pop, i), P.churn_competitor * P.competitor_pressure);
           ts.discounted_lifetime += rules::discounted_lifetime(P.monthly_discount, entry_hazard);
         } else if (lapsed) {
           ts.lapsed_end += 1;

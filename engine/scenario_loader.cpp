@@ -74,7 +74,6 @@ ValueRange after_effect(ValueRange x, EffectOp op, ValueRange v) {
   return x;
 }
 
-
 bool valid_name(const std::string& s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
@@ -876,11 +875,10 @@ void Builder::read_library(const YamlTree& root) {
             param(item.find("opex_per_month"), item.loc, opex_info, display + ".opex_per_month")) {
       lib.opex = *o;
     }
-    const ParamInfo sustaining_info =
-        money_info("sustaining_opex_per_month", "money/month");
+    const ParamInfo sustaining_info = money_info("sustaining_opex_per_month", "money/month");
     if (const YamlTree* so = item.find("sustaining_opex_per_month")) {
-      if (const auto d = param(so, item.loc, sustaining_info,
-                               display + ".sustaining_opex_per_month")) {
+      if (const auto d =
+              param(so, item.loc, sustaining_info, display + ".sustaining_opex_per_month")) {
         lib.sustaining_opex = *d;
       }
     }

@@ -67,7 +67,8 @@ ResultsSummary read_results_summary(const std::filesystem::path& file) {
   out.replications = h5::read_int_attribute(root, "replications", file);
   out.horizon_months = static_cast<int>(h5::read_int_attribute(root, "horizon_months", file));
   out.roadmaps = h5::read_strings(root, "coords/roadmap", file);
-  if (H5Aexists(root, "currency") > 0) out.currency = h5::read_string_attribute(root, "currency", file);
+  if (H5Aexists(root, "currency") > 0)
+    out.currency = h5::read_string_attribute(root, "currency", file);
   // Format 1.0 files had gross customer equity (or none) and no attribute: say so.
   out.terminal_value = H5Aexists(root, "terminal_value") > 0
                            ? h5::read_string_attribute(root, "terminal_value", file)

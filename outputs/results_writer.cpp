@@ -440,8 +440,8 @@ std::unique_ptr<ResultsWriter> ResultsWriter::create(const Path& out, const Scen
   {
     const h5::Group g = group_with(f, "robustness", {"terminal_value", "roadmap"});
     for (const auto& m : kRobustness) {
-      create_metric(g.get(), "/robustness", m.name, {d_terminal, d_roadmap}, m.units,
-                    m.description, false, partial);
+      create_metric(g.get(), "/robustness", m.name, {d_terminal, d_roadmap}, m.units, m.description,
+                    false, partial);
     }
   }
   if (w->zero_defect_) {
@@ -718,8 +718,8 @@ void ResultsWriter::write_robustness() {
     for (const auto& row : *tables[k]) data.insert(data.end(), row.begin(), row.end());
     const h5::Dataset ds = open_dataset(g.get(), kRobustness[k].name, partial_);
     h5::check_status(
-        H5Dwrite(ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()),
-        partial_, fmt::format("cannot write /robustness/{}", kRobustness[k].name));
+        H5Dwrite(ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()), partial_,
+        fmt::format("cannot write /robustness/{}", kRobustness[k].name));
   }
   const int chosen = robust.chosen;
   h5::write_attribute(g.get(), "terminal_value", to_string(terminal_value_), partial_);

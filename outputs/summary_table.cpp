@@ -77,8 +77,9 @@ std::size_t width(const std::string& s) {
       std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; }));
 }
 
-// An aligned table: the first `text_columns` columns (names) left, numbers right. When it would be wider than the summary, each
-// row's name goes on a line of its own and its numbers on the next (wrapping by roadmap).
+// An aligned table: the first `text_columns` columns (names) left, numbers right. When it would be
+// wider than the summary, each row's name goes on a line of its own and its numbers on the next
+// (wrapping by roadmap).
 std::string render_table(const std::vector<std::string>& header,
                          const std::vector<std::vector<std::string>>& rows,
                          std::size_t text_columns = 1) {
@@ -167,8 +168,8 @@ std::vector<int> by_mean_npv(const SummaryTable& t) {
 }
 
 std::string value_table(const SummaryTable& t) {
-  const std::vector<std::string> header{"roadmap", "delta NPV", "90%",     "cash",
-                                        "terminal", "P(best)",  "P(beat)", "ROI"};
+  const std::vector<std::string> header{"roadmap",  "delta NPV", "90%",     "cash",
+                                        "terminal", "P(best)",   "P(beat)", "ROI"};
   std::vector<std::vector<std::string>> rows;
   for (int i = 0; i < static_cast<int>(t.roadmaps.size()); ++i) {
     const bool is_baseline = i == t.baseline;
@@ -199,13 +200,14 @@ std::string outcome_table(const SummaryTable& t) {
     if (is_baseline && name != "baseline") name += " (baseline)";
     const double nps = mean(t, i, SummaryMetric::nps_end);
     const auto payback = column(t, i, SummaryMetric::payback_month);
-    rows.push_back({name, format_amount(mean(t, i, SummaryMetric::npv)),
-                    is_baseline ? "-" : percent(payback_summary(payback).share_paid_back),
-                    is_baseline ? "-" : payback_median(payback),
-                    format_amount(mean(t, i, SummaryMetric::customer_equity_end)),
-                    std::isnan(nps) ? "-" : fmt::format("{:+.1f}", nps),
-                    format_amount(mean_of_finite(column(t, i, SummaryMetric::avoidable_cost_total))),
-                    format_amount(mean_of_finite(column(t, i, SummaryMetric::avoidable_cost_cash)))});
+    rows.push_back(
+        {name, format_amount(mean(t, i, SummaryMetric::npv)),
+         is_baseline ? "-" : percent(payback_summary(payback).share_paid_back),
+         is_baseline ? "-" : payback_median(payback),
+         format_amount(mean(t, i, SummaryMetric::customer_equity_end)),
+         std::isnan(nps) ? "-" : fmt::format("{:+.1f}", nps),
+         format_amount(mean_of_finite(column(t, i, SummaryMetric::avoidable_cost_total))),
+         format_amount(mean_of_finite(column(t, i, SummaryMetric::avoidable_cost_cash)))});
   }
   return render_table(header, rows);
 }
@@ -232,11 +234,10 @@ std::string robustness_block(const SummaryTable& t) {
   std::vector<std::vector<std::string>> rows;
   for (int c = 0; c < 3; ++c) {
     const int best = r.best[c];
-    std::string ranking = c == r.chosen ? "(the run's choice)"
-                          : r.reranked[c] == 0
-                              ? "same order"
-                              : fmt::format("{} of {} roadmaps move", r.reranked[c],
-                                            t.roadmaps.size());
+    std::string ranking = c == r.chosen        ? "(the run's choice)"
+                          : r.reranked[c] == 0 ? "same order"
+                                               : fmt::format("{} of {} roadmaps move",
+                                                             r.reranked[c], t.roadmaps.size());
     rows.push_back({choices[c] + (c == r.chosen ? " *" : ""), t.roadmaps[best], ranking,
                     signed_amount(r.mean_delta_npv[c][best]), percent(r.p_best[c][best])});
   }

@@ -1,7 +1,9 @@
 // The cxsim executable end to end: exit codes, error messages, results files, determinism
 // across thread counts, interrupt and resume, describe round trip, schema.
 #include <gtest/gtest.h>
+
 #include <sys/wait.h>
+#include <sstream>
 
 #include <array>
 #include <cstdio>
@@ -118,6 +120,19 @@ TEST_F(CliTest, RunWritesAConformingFileAndRefusesToOverwrite) {
   const Output summary = sh(kCxsim + " summary " + out);
   EXPECT_EQ(summary.exit_code, 0) << summary.text;
   EXPECT_NE(summary.text.find("billing_then_digital"), std::string::npos) << summary.text;
+  EXPECT_NE(summary.text.find("money in USD"), std::string::npos) << summary.text;
+  EXPECT_NE(summary.text.find("Under each terminal value"), std::string::npos) << summary.text;
+  std::istringstream lines(summary.text);
+  for (std::string line; std::getline(lines, line);) EXPECT_LE(line.size(), 100u) << line;
+
+  const Output pair = sh(kCxsim + " summary " + out + " --compare phased billing_then_digital");
+  EXPECT_EQ(pair.exit_code, 0) << pair.text;
+  EXPECT_NE(pair.text.find("phased - billing_then_digital, paired over"), std::string::npos)
+      << pair.text;
+  EXPECT_NE(pair.text.find("NPV, none"), std::string::npos) << pair.text;
+  const Output unknown = sh(kCxsim + " summary " + out + " --compare phased nosuch");
+  EXPECT_EQ(unknown.exit_code, 2) << unknown.text;
+  EXPECT_NE(unknown.text.find("no roadmap 'nosuch'"), std::string::npos) << unknown.text;
 }
 
 TEST_F(CliTest, SameDatasetsAtOneTwoAndFourThreads) {

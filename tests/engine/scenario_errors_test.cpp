@@ -257,8 +257,7 @@ std::vector<BadCase> bad_cases() {
        {"infinite customer lifetime value", "consumer"}},
       // A discount-rate draw that can be 0, and a churn draw that can be 0.
       {"infinite_clv_from_draws",
-       replace(m, "baseline_churn_monthly: 0.01",
-               "baseline_churn_monthly: {uniform: [0, 0.02]}") +
+       replace(m, "baseline_churn_monthly: 0.01", "baseline_churn_monthly: {uniform: [0, 0.02]}") +
            "discount_rate_annual: {triangular: [0, 0.05, 0.1]}\n",
        15,
        "discount_rate_annual",

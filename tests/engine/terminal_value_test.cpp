@@ -26,7 +26,8 @@ replications: 3
 seed: 7
 agents: 2000
 discount_rate_annual: 0.10
-terminal_value: )" + terminal_value +
+terminal_value: )" +
+         terminal_value +
          R"(
 market: {population: 200000}
 churn: {satisfaction: 0, price: 0, unrecovered_failure: 0, negative_wom: 0, competitor: 0}
@@ -82,14 +83,13 @@ TEST(TerminalValue, ExactCheckOfMODELSection3) {
       const RoadmapRun& spend = r.roadmaps[1];
       ASSERT_GT(spend.at(Metric::customers, T), 0.0);
       EXPECT_TRUE(near_relative(spend.at(SummaryMetric::delta_npv), expected, 1e-9))
-          << choice << ": got " << spend.at(SummaryMetric::delta_npv) << ", expected "
-          << expected;
+          << choice << ": got " << spend.at(SummaryMetric::delta_npv) << ", expected " << expected;
       EXPECT_NEAR(spend.at(SummaryMetric::roi), -1.0, 1e-9) << choice;
       // Every choice is in the file whatever the run's choice.
-      EXPECT_TRUE(
-          near_relative(spend.at(SummaryMetric::delta_npv_customer_equity_net), net_delta(T, d), 1e-9));
-      EXPECT_TRUE(
-          near_relative(spend.at(SummaryMetric::delta_npv_customer_equity), gross_delta(T, d), 1e-9));
+      EXPECT_TRUE(near_relative(spend.at(SummaryMetric::delta_npv_customer_equity_net),
+                                net_delta(T, d), 1e-9));
+      EXPECT_TRUE(near_relative(spend.at(SummaryMetric::delta_npv_customer_equity),
+                                gross_delta(T, d), 1e-9));
       EXPECT_TRUE(near_relative(spend.at(SummaryMetric::delta_npv_none), gross_delta(T, d), 1e-9));
       // L_T = 1 / (d + h) for every customer.
       EXPECT_NEAR(spend.at(Metric::discounted_lifetime, T), 1.0 / (d + kHazard), 1e-9);
@@ -133,8 +133,8 @@ TEST(TerminalValue, NpvSplitsIntoCashAndTerminalAndIsBestSumsToOne) {
       // The twin keeps its roadmap's run-rate cost O_T but over its own, longer lifetimes.
       const RoadmapRun& twin = r.zero_defect[k];
       const int T = sc.horizon_months;
-      const double o_t = run.at(SummaryMetric::terminal_sustaining_cost) /
-                         run.at(Metric::discounted_lifetime, T);
+      const double o_t =
+          run.at(SummaryMetric::terminal_sustaining_cost) / run.at(Metric::discounted_lifetime, T);
       const double twin_o_t = twin.at(SummaryMetric::terminal_sustaining_cost) /
                               twin.at(Metric::discounted_lifetime, T);
       if (o_t > 0) {
@@ -172,8 +172,8 @@ TEST(TerminalValue, SustainingOpexDefaultsToTheUsesOpexAndCanBeOverridden) {
   EXPECT_EQ(o_t(4), 0.0);       // ended before the horizon: nothing after it
   const std::string library = exact_scenario("customer_equity_net");
   const std::string with_library_rate =
-      library.substr(0, library.find("roadmaps:")) +
-      "    sustaining_opex_per_month: 60000\n" + library.substr(library.find("roadmaps:")) +
+      library.substr(0, library.find("roadmaps:")) + "    sustaining_opex_per_month: 60000\n" +
+      library.substr(library.find("roadmaps:")) +
       "  - name: cheaper\n    initiatives: [{use: overhead, opex_per_month: 100000}]\n";
   const Scenario lib = load_scenario_text(with_library_rate, "library.yaml");
   std::vector<double> lib_base(lib.slots.size());

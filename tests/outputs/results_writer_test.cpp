@@ -421,6 +421,67 @@ TEST(ResultsReader, RejectsAnUnknownMajorFormatVersion) {
   }
 }
 
+TEST(ResultsWriter, RobustnessRanksTheRoadmapsUnderEveryTerminalChoice) {
+  const TempDir dir("robustness");
+  const auto out = dir / "run.h5";
+  const Scenario s = fake_scenario();
+  write_all(out, s, {0, 1, 2, 3, 4});
+  // [terminal_value, roadmap]: 3 choices x 3 roadmaps.
+  const auto mean_delta = read_dataset(out, "/robustness/mean_delta_npv");
+  const auto rank = read_dataset(out, "/robustness/rank");
+  const auto p_best = read_dataset(out, "/robustness/p_best");
+  ASSERT_EQ(mean_delta.size(), 9u);
+  const SummaryMetric deltas[] = {SummaryMetric::delta_npv_customer_equity_net,
+                                  SummaryMetric::delta_npv_customer_equity,
+                                  SummaryMetric::delta_npv_none};
+  const SummaryMetric bests[] = {SummaryMetric::is_best_customer_equity_net,
+                                 SummaryMetric::is_best_customer_equity,
+                                 SummaryMetric::is_best_none};
+  for (int c = 0; c < 3; ++c) {
+    for (int i = 0; i < 3; ++i) {
+      double delta = 0, best = 0;
+      for (int r = 0; r < 5; ++r) {
+        delta += fake_summary(deltas[c], i, r) / 5;
+        best += fake_summary(bests[c], i, r) / 5;
+      }
+      EXPECT_NEAR(mean_delta[c * 3 + i], delta, 1e-6 * std::abs(delta));
+      EXPECT_NEAR(p_best[c * 3 + i], best, 1e-6 * std::abs(best));
+      // fake_summary grows with the roadmap index: the last roadmap ranks first everywhere.
+      EXPECT_EQ(rank[c * 3 + i], 3.0 - i);
+    }
+  }
+  const h5::File f(H5Fopen(out.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+  const hid_t g = H5Gopen2(f.get(), "robustness", H5P_DEFAULT);
+  EXPECT_EQ(h5::read_int_attribute(g, "best_roadmap_index", out), 2);
+  EXPECT_EQ(h5::read_int_attribute(g, "best_stays_best", out), 1);
+  EXPECT_EQ(h5::read_int_attribute(g, "most_roadmaps_reranked", out), 0);
+  EXPECT_EQ(h5::read_string_attribute(g, "terminal_value", out), "customer_equity_net");
+  H5Gclose(g);
+  EXPECT_EQ(h5::read_string_attribute(f.get(), "terminal_value", out), "customer_equity_net");
+}
+
+TEST(ResultsWriter, ResumeRefusesAPartialOfAnotherFormatVersion) {
+  const TempDir dir("resume_version");
+  const auto out = dir / "run.h5";
+  const Scenario s = fake_scenario();
+  {
+    auto w = ResultsWriter::create(out, s, {}, false);
+    w->write(fake_result(s, 0));
+  }
+  {
+    const h5::File f(H5Fopen(partial_path(out).c_str(), H5F_ACC_RDWR, H5P_DEFAULT));
+    h5::write_attribute(f.get(), "format_version", std::string_view("1.0"), out);
+  }
+  try {
+    ResultsWriter::resume(out, s, {});
+    FAIL() << "expected IoError";
+  } catch (const IoError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("format_version 1.0"), std::string::npos) << what;
+    EXPECT_NE(what.find("--force"), std::string::npos) << what;
+  }
+}
+
 TEST(ResultsReader, RejectsFilesThatAreNotResults) {
   const TempDir dir("reader_bad");
   EXPECT_THROW(read_results_summary(dir / "missing.h5"), IoError);
