@@ -21,6 +21,10 @@ std::string joined_command_line(int argc, char** argv) {
   return out;
 }
 
+constexpr const char* kSetHelp =
+    "Override a scenario value: path=value, value required (repeatable; * in a path matches "
+    "every segment, touchpoint or other list item: 'segments.*.revenue.price=50')";
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -39,7 +43,7 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--seed", run.seed, "Random seed (64-bit)");
   run_cmd->add_option("--threads", run.threads, "Worker threads (default: every core)")
       ->check(CLI::NonNegativeNumber);
-  run_cmd->add_option("--set", run.overrides, "Override a scenario value: path=value (repeatable)");
+  run_cmd->add_option("--set", run.overrides, kSetHelp);
   run_cmd->add_flag("--force", run.force, "Overwrite an existing results file");
   run_cmd->add_flag("--resume", run.resume, "Finish an interrupted run from <output>.partial");
   run_cmd->add_flag("-q,--quiet", run.quiet, "Print nothing but errors");
@@ -53,13 +57,13 @@ int main(int argc, char** argv) {
   std::vector<std::string> overrides;
   auto* validate_cmd = app.add_subcommand("validate", "Check scenario files; report every error");
   validate_cmd->add_option("files", validate_files, "Scenario YAML files")->required();
-  validate_cmd->add_option("--set", overrides, "Override a scenario value: path=value");
+  validate_cmd->add_option("--set", overrides, kSetHelp);
 
   std::string describe_file;
   auto* describe_cmd =
       app.add_subcommand("describe", "Print the resolved scenario as YAML, with a summary");
   describe_cmd->add_option("file", describe_file, "Scenario YAML file")->required();
-  describe_cmd->add_option("--set", overrides, "Override a scenario value: path=value");
+  describe_cmd->add_option("--set", overrides, kSetHelp);
 
   auto* schema_cmd = app.add_subcommand("schema", "Print the JSON Schema of scenario files");
   auto* parameters_cmd =
