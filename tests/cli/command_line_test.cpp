@@ -1,4 +1,5 @@
-// What the command line promises: --set with `*`, and never with an empty value.
+// What the command line promises: option values checked with messages in words, --set with `*`
+// and never with an empty value.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
@@ -48,6 +49,40 @@ class CommandLineTest : public ::testing::Test {
   void TearDown() override { fs::remove_all(dir_); }
   fs::path dir_;
 };
+
+// ---- option values -------------------------------------------------------------------------
+
+struct BadOption {
+  const char* args;
+  const char* message;
+};
+
+TEST_F(CommandLineTest, BadOptionValuesAreRefusedInWords) {
+  const std::string out = shell_quote((dir_ / "x.h5").string());
+  for (const BadOption& c : std::vector<BadOption>{
+           {"--replications 0", "--replications: must be an integer >= 1 (got 0)"},
+           {"--replications -3", "--replications: must be an integer >= 1 (got -3)"},
+           {"--replications 2.5", "--replications: must be an integer >= 1 (got 2.5)"},
+           {"--threads -3", "--threads: must be an integer >= 0, 0 meaning every core (got -3)"},
+           {"--threads x", "--threads: must be an integer >= 0, 0 meaning every core (got x)"},
+           {"--seed -1",
+            "--seed: must be an unsigned 64-bit integer, 0 to 18446744073709551615 (got -1)"},
+           {"--seed 18446744073709551616",
+            "--seed: must be an unsigned 64-bit integer, 0 to 18446744073709551615 (got "
+            "18446744073709551616)"},
+       }) {
+    const Output o = sh(kCxsim + " run " + kTelecom + " -q -o " + out + " " + c.args);
+    EXPECT_EQ(o.exit_code, 2) << c.args << "\n" << o.text;
+    EXPECT_NE(o.text.find(c.message), std::string::npos) << c.args << "\n" << o.text;
+    EXPECT_LT(o.text.size(), 300u) << c.args << ": the message is short\n" << o.text;
+    EXPECT_FALSE(fs::exists(dir_ / "x.h5.partial")) << c.args;
+  }
+  // The largest seed is a seed.
+  const Output o =
+      sh(kCxsim + " run " + kTelecom +
+         " --set agents=200 --replications 1 --seed 18446744073709551615 -q -o " + out);
+  EXPECT_EQ(o.exit_code, 0) << o.text;
+}
 
 // ---- --set ---------------------------------------------------------------------------------
 
