@@ -1,13 +1,20 @@
 // What the command line promises: option values checked with messages in words, --set with `*`
-// and never with an empty value.
+// and never with an empty value, and a resume hint that, typed as printed after a real SIGINT,
+// finishes the run to the same datasets as an uninterrupted one.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "cli/resume_hint.hpp"
@@ -35,6 +42,61 @@ Output sh(const std::string& command) {
   const int status = pclose(pipe);
   out.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return out;
+}
+
+// Starts argv[0] with these arguments in `cwd`, stdout to /dev/null, stderr to `err`.
+pid_t spawn(const std::vector<std::string>& argv, const fs::path& cwd, const fs::path& err) {
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  const std::string dir = cwd.string();
+  const std::string err_path = err.string();
+  const pid_t pid = fork();
+  if (pid == 0) {
+    if (chdir(dir.c_str()) != 0) _exit(126);
+    const int e = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int null = open("/dev/null", O_WRONLY);
+    if (e < 0 || null < 0) _exit(126);
+    dup2(e, STDERR_FILENO);
+    dup2(null, STDOUT_FILENO);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+int exit_code_of(int status) {
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int wait_for(pid_t pid) {
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return exit_code_of(status);
+}
+
+std::string read_file(const fs::path& p) {
+  std::ifstream in(p);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// Replications marked done in a .partial file that cxsim still has open (it flushes after each
+// one); -1 when it cannot be read at this moment.
+int done_in(const fs::path& partial) {
+  const Output o =
+      sh("HDF5_USE_FILE_LOCKING=FALSE /usr/bin/python3 -c \"import sys, h5py\n"
+         "try:\n"
+         "    f = h5py.File(sys.argv[1], 'r'); print(int(f['done'][()].sum()))\n"
+         "except Exception:\n"
+         "    print(-1)\" " +
+         shell_quote(partial.string()));
+  try {
+    return std::stoi(o.text);
+  } catch (...) {
+    return -1;
+  }
 }
 
 class CommandLineTest : public ::testing::Test {
@@ -145,6 +207,111 @@ TEST_F(CommandLineTest, SetWithAnEmptyValueIsAnError) {
       EXPECT_FALSE(fs::exists(dir_ / "e.h5.partial"));
     }
   }
+}
+
+// ---- the resume hint -----------------------------------------------------------------------
+
+TEST_F(CommandLineTest, ResumeHintTypedAsPrintedAfterSigintFinishesTheSameRun) {
+  // A --set with `*`, one with spaces and an output name with a space, so that the hint must
+  // quote; no -q, so that progress lines are printed too and must not follow the hint.
+  auto arguments = [&](int replications, const std::string& output) {
+    return std::vector<std::string>{kCxsim,
+                                    "run",
+                                    kTelecom,
+                                    "-o",
+                                    output,
+                                    "--set",
+                                    "agents=1500",
+                                    "--set",
+                                    "segments.*.revenue.price=50",
+                                    "--set",
+                                    "description=cut and resumed",
+                                    "--replications",
+                                    std::to_string(replications),
+                                    "--seed",
+                                    "31",
+                                    "--threads",
+                                    "1"};
+  };
+  const fs::path cut = dir_ / "cut run.h5";
+  const fs::path partial = dir_ / "cut run.h5.partial";
+  const fs::path err = dir_ / "stderr.txt";
+
+  int replications = 0;
+  bool interrupted = false;
+  for (int attempt = 0; attempt < 3 && !interrupted; ++attempt) {
+    replications = attempt == 0 ? 150 : replications * 4;
+    fs::remove(cut);
+    fs::remove(partial);
+    const pid_t pid = spawn(arguments(replications, cut.filename().string()), dir_, err);
+    ASSERT_GT(pid, 0);
+    // Wait until the partial file holds at least one replication, then interrupt for real.
+    int status = 0;
+    bool exited = false;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (waitpid(pid, &status, WNOHANG) == pid) {
+        exited = true;
+        break;
+      }
+      if (fs::exists(partial) && done_in(partial) >= 1) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    if (!exited) {
+      ASSERT_EQ(kill(pid, SIGINT), 0);
+      waitpid(pid, &status, 0);
+    }
+    const int code = exit_code_of(status);
+    if (code == 0 && fs::exists(cut)) {
+      std::fprintf(stderr, "the run of %d replications finished before SIGINT; trying more\n",
+                   replications);
+      continue;
+    }
+    ASSERT_EQ(code, 128 + SIGINT) << read_file(err);
+    interrupted = true;
+  }
+  if (!interrupted) {
+    GTEST_SKIP() << "every run finished before SIGINT reached it (the machine is too fast for "
+                    "this test's run sizes); the hint was not exercised";
+  }
+  ASSERT_TRUE(fs::exists(partial));
+  ASSERT_FALSE(fs::exists(cut));
+
+  // The hint is the end of the last line on stderr, and the line ends there.
+  const std::string text = read_file(err);
+  ASSERT_FALSE(text.empty());
+  ASSERT_EQ(text.back(), '\n') << text;
+  const std::string body = text.substr(0, text.size() - 1);
+  const std::string last =
+      body.substr(body.rfind('\n') == std::string::npos ? 0 : body.rfind('\n') + 1);
+  ASSERT_EQ(last.rfind("interrupted: ", 0), 0u) << text;
+  const std::size_t at = last.find("; finish with: ");
+  ASSERT_NE(at, std::string::npos) << last;
+  const std::string hint = last.substr(at + std::string("; finish with: ").size());
+  EXPECT_EQ(
+      hint,
+      "cxsim run " + kTelecom +
+          " -o 'cut run.h5' --set agents=1500 --set "
+          "'segments.*.revenue.price=50' --set 'description=cut and resumed' --replications " +
+          std::to_string(replications) + " --seed 31 --threads 1 --resume");
+  const int kept = std::stoi(last.substr(std::string("interrupted: ").size()));
+  EXPECT_GE(kept, 1) << last;
+  EXPECT_LE(kept, replications) << last;  // all of them when SIGINT came just at the end
+
+  // Typed as printed (the program's path in place of `cxsim`), in the same directory.
+  ASSERT_EQ(hint.rfind("cxsim ", 0), 0u);
+  const std::string command = shell_quote(kCxsim) + hint.substr(std::string("cxsim").size());
+  const int resumed = wait_for(spawn({"/bin/sh", "-c", command}, dir_, dir_ / "resume.txt"));
+  ASSERT_EQ(resumed, 0) << command << "\n" << read_file(dir_ / "resume.txt");
+  EXPECT_TRUE(fs::exists(cut));
+  EXPECT_FALSE(fs::exists(partial));
+
+  // The same command, uninterrupted, to another file: the same datasets.
+  const int full = wait_for(spawn(arguments(replications, "full.h5"), dir_, dir_ / "full.txt"));
+  ASSERT_EQ(full, 0) << read_file(dir_ / "full.txt");
+  const Output c = sh("/usr/bin/python3 " + kSource + "/tests/tools/compare_results.py " +
+                      shell_quote((dir_ / "full.h5").string()) + " " + shell_quote(cut.string()));
+  EXPECT_EQ(c.exit_code, 0) << c.text;
 }
 
 }  // namespace
