@@ -12,6 +12,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/progress.hpp"
+#include "cli/resume_hint.hpp"
 #include "cli/run_steps.hpp"
 #include "cli/stop_signals.hpp"
 #include "engine/core/errors.hpp"
@@ -64,10 +65,10 @@ int run_command(const RunArguments& args) {
     const std::int64_t kept =
         static_cast<std::int64_t>(std::count(writer->done().begin(), writer->done().end(), true));
     writer.reset();  // closes <output>.partial with complete = 0
-    fmt::print(stderr,
-               "interrupted: {} of {} replications kept in {}.partial; finish with: cxsim run {} "
-               "-o {} --resume\n",
-               kept, scenario.replications, output.string(), args.scenario, output.string());
+    // The command to finish ends the last line on stderr: nothing is printed after it.
+    fmt::print(stderr, "interrupted: {}\n",
+               resume_hint(args, output.string(), kept, scenario.replications));
+    std::fflush(stderr);
     return 128 + signals.signal();
   }
   return finish_run(writer, output, args.quiet);

@@ -3,8 +3,11 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include <charconv>
+#include <cstdint>
 #include <exception>
 #include <iostream>
+#include <limits>
 
 #include "cli/commands.hpp"
 #include "engine/core/errors.hpp"
@@ -21,6 +24,28 @@ std::string joined_command_line(int argc, char** argv) {
   return out;
 }
 
+constexpr const char* kSetHelp =
+    "Override a scenario value: path=value, value required (repeatable; * in a path matches "
+    "every segment, touchpoint or other list item: 'segments.*.revenue.price=50')";
+
+// Integer options are checked as text, so that a bad value gets the allowed values in words
+// (CLI11's range checks print the bounds as doubles, and read -1 as 2^64 - 1 for an unsigned).
+template <class T>
+CLI::Validator integer_option(T min, const std::string& allowed) {
+  return CLI::Validator(
+      [min, allowed](std::string& text) -> std::string {
+        T value{};
+        const char* end = text.data() + text.size();
+        const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+        if (ec != std::errc{} || ptr != end || text.empty() || value < min) {
+          return fmt::format("must be {} (got {})", allowed,
+                             text.empty() ? std::string("nothing") : text);
+        }
+        return {};
+      },
+      "");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -34,14 +59,26 @@ int main(int argc, char** argv) {
   auto* run_cmd = app.add_subcommand("run", "Run a scenario and write results to HDF5");
   run_cmd->add_option("scenario", run.scenario, "Scenario YAML file")->required();
   run_cmd->add_option("-o,--output", run.output, "Results file (default: <scenario name>.h5)");
-  run_cmd->add_option("--replications", run.replications, "Number of replications")
-      ->check(CLI::PositiveNumber);
-  run_cmd->add_option("--seed", run.seed, "Random seed (64-bit)");
-  run_cmd->add_option("--threads", run.threads, "Worker threads (default: every core)")
-      ->check(CLI::NonNegativeNumber);
-  run_cmd->add_option("--set", run.overrides, "Override a scenario value: path=value (repeatable)");
+  run_cmd
+      ->add_option("--replications", run.replications,
+                   "Number of replications (overrides the scenario's)")
+      ->type_name("INT>=1")
+      ->check(integer_option<std::int64_t>(1, "an integer >= 1"));
+  run_cmd->add_option("--seed", run.seed, "Random seed, unsigned 64-bit (overrides the scenario's)")
+      ->type_name("UINT64")
+      ->check(
+          integer_option<std::uint64_t>(0, fmt::format("an unsigned 64-bit integer, 0 to {}",
+                                                       std::numeric_limits<std::uint64_t>::max())));
+  run_cmd
+      ->add_option("--threads", run.threads,
+                   "Worker threads (default 0: every core; results are the same at any count)")
+      ->type_name("INT>=0")
+      ->check(integer_option<int>(0, "an integer >= 0, 0 meaning every core"));
+  run_cmd->add_option("--set", run.overrides, kSetHelp);
   run_cmd->add_flag("--force", run.force, "Overwrite an existing results file");
-  run_cmd->add_flag("--resume", run.resume, "Finish an interrupted run from <output>.partial");
+  run_cmd->add_flag("--resume", run.resume,
+                    "Finish an interrupted run from <output>.partial, with the same scenario and "
+                    "options (an interrupted run prints the command)");
   run_cmd->add_flag("-q,--quiet", run.quiet, "Print nothing but errors");
   run_cmd->add_flag("--avoidable-cost", run.avoidable_cost,
                     "Also run the zero-defect counterfactual (total avoidable cost)");
@@ -53,13 +90,13 @@ int main(int argc, char** argv) {
   std::vector<std::string> overrides;
   auto* validate_cmd = app.add_subcommand("validate", "Check scenario files; report every error");
   validate_cmd->add_option("files", validate_files, "Scenario YAML files")->required();
-  validate_cmd->add_option("--set", overrides, "Override a scenario value: path=value");
+  validate_cmd->add_option("--set", overrides, kSetHelp);
 
   std::string describe_file;
   auto* describe_cmd =
       app.add_subcommand("describe", "Print the resolved scenario as YAML, with a summary");
   describe_cmd->add_option("file", describe_file, "Scenario YAML file")->required();
-  describe_cmd->add_option("--set", overrides, "Override a scenario value: path=value");
+  describe_cmd->add_option("--set", overrides, kSetHelp);
 
   auto* schema_cmd = app.add_subcommand("schema", "Print the JSON Schema of scenario files");
   auto* parameters_cmd =

@@ -17,6 +17,7 @@
 #include <optional>
 
 #include "cli/progress.hpp"
+#include "cli/resume_hint.hpp"
 #include "cli/run_steps.hpp"
 #include "cli/stop_signals.hpp"
 #include "distributed/mpi_session.hpp"
@@ -167,11 +168,10 @@ int mpi_run_command(const RunArguments& args) {
                mpi.size() == 1 ? "" : "s");
   }
   auto kept = [&] { return std::count(writer->done().begin(), writer->done().end(), true); };
-  auto resume_hint = [&] {
-    return fmt::format(
-        "{} of {} replications kept in {}.partial; finish with: cxsim run {} -o {} "
-        "--resume (with any number of ranks)",
-        kept(), scenario->replications, output.string(), args.scenario, output.string());
+  // The command to finish ends each message: the last line on stderr ends with it.
+  auto hint = [&] {
+    return resume_hint(args, output.string(), kept(), scenario->replications,
+                       " (with any number of ranks, or in one process)");
   };
 
   Progress progress(scenario->replications, already, Progress::style_for(args.quiet));
@@ -187,29 +187,30 @@ int mpi_run_command(const RunArguments& args) {
           // mpirun and Slurm kill every rank shortly after this signal: close the file now,
           // with what is written, rather than be killed in the middle of a write.
           progress.finish();
-          const std::string hint = resume_hint();
+          const std::string message = hint();
           writer.reset();
           fmt::print(stderr,
                      "cxsim: rank 0 stopped by signal {} (mpirun and Slurm send it to every "
                      "rank when one fails or the job is cancelled): {}\n",
-                     signals.signal(), hint);
+                     signals.signal(), message);
           std::fflush(stderr);
           MpiSession::abort_job(128 + signals.signal());
         });
   } catch (const std::exception& e) {
     progress.finish();
-    const std::string hint = resume_hint();
+    const std::string message = hint();
     writer.reset();
-    std::fprintf(stderr, "cxsim: rank 0: %s\n%s\n", e.what(), hint.c_str());
+    std::fprintf(stderr, "cxsim: rank 0: %s\n%s\n", e.what(), message.c_str());
     std::fflush(stderr);
     MpiSession::abort_job(1);
   }
   progress.finish();
 
   if (outcome.failed) {
-    const std::string hint = resume_hint();
+    const std::string message = hint();
     writer.reset();  // complete = 0
-    fmt::print(stderr, "cxsim: rank {} failed: {}\n{}\n", outcome.failed_rank, outcome.error, hint);
+    fmt::print(stderr, "cxsim: rank {} failed: {}\n{}\n", outcome.failed_rank, outcome.error,
+               message);
     return 1;
   }
   return finish_run(writer, output, args.quiet);

@@ -120,6 +120,12 @@ std::optional<std::vector<Step>> parse_steps(const std::string& path) {
   return steps;
 }
 
+// Keys that hold lists of named items in the scenario format.
+bool is_named_list_key(const std::string& key) {
+  return key == "segments" || key == "touchpoints" || key == "initiatives" || key == "roadmaps" ||
+         key == "effects";
+}
+
 }  // namespace
 
 void merge_yaml(YamlTree& base, const YamlTree& over) {
@@ -178,19 +184,27 @@ void apply_override(YamlTree& doc, const std::string& assignment,
          "'; expected dotted keys such as segments.consumer.revenue.price)");
     return;
   }
+  const std::string text = assignment.substr(eq + 1);
+  if (text.find_first_not_of(" \t") == std::string::npos) {
+    // Never a silent default: `--set seed=` is a mistake, `--set seed=null` a choice.
+    fail("a value is required (got nothing after '='; expected path=value, e.g. " + path +
+         "=..., or " + path + "=null for the default)");
+    return;
+  }
   std::vector<Diagnostic> value_diagnostics;
-  std::optional<YamlTree> value = parse_yaml(assignment.substr(eq + 1), where, value_diagnostics);
+  std::optional<YamlTree> value = parse_yaml(text, where, value_diagnostics);
+  const std::string trimmed =
+      text.substr(text.find_first_not_of(" \t"),
+                  text.find_last_not_of(" \t") - text.find_first_not_of(" \t") + 1);
+  if (!value && (trimmed == "null" || trimmed == "Null" || trimmed == "NULL" || trimmed == "~")) {
+    value = YamlTree{};  // explicit null: the key's default
+  }
   if (!value) {
-    // An empty value means null; anything else unparsable is reported as it is.
-    if (eq + 1 == assignment.size()) {
-      value = YamlTree{};
-    } else {
-      for (auto& d : value_diagnostics) {
-        d.path = path;
-        diagnostics.push_back(d);
-      }
-      return;
+    for (auto& d : value_diagnostics) {
+      d.path = path;
+      diagnostics.push_back(d);
     }
+    return;
   }
   const SourceLoc loc{where, 0, 0};
   auto relocate = [&](auto& self, YamlTree& t) -> void {
@@ -200,20 +214,65 @@ void apply_override(YamlTree& doc, const std::string& assignment,
   };
   relocate(relocate, *value);
 
-  YamlTree* node = &doc;
-  std::string walked;
-  for (std::size_t i = 0; i < steps->size(); ++i) {
+  // Walks the steps from `node` (reached by `walked`) and sets the value at the end; `*` walks
+  // on from every item of a list. Returns how many places were set, or -1 after reporting a
+  // problem. A step that names nothing is a miss: under `*` that item is left as it was and
+  // skipped, and the override is an error only when it sets nothing at all.
+  std::string first_miss;
+  auto miss = [&](const std::string& message) {
+    if (first_miss.empty()) first_miss = message;
+    return 0;
+  };
+  auto walk = [&](auto& self, YamlTree* node, std::size_t i, const std::string& walked) -> int {
+    if (i == steps->size()) {
+      *node = *value;
+      return 1;
+    }
     const Step& step = (*steps)[i];
     const bool last = i + 1 == steps->size();
+    const std::string parent = walked.empty() ? std::string("the document") : walked;
     if (step.index >= 0) {
-      walked += "[" + std::to_string(step.index) + "]";
+      const std::string here = walked + "[" + std::to_string(step.index) + "]";
       if (!node->is_sequence() || step.index >= static_cast<int>(node->items.size())) {
-        fail("no list item " + walked + " to set (got " +
-             std::to_string(node->is_sequence() ? node->items.size() : 0) + " items)");
-        return;
+        return miss("no list item " + here + " to set (got " +
+                    std::to_string(node->is_sequence() ? node->items.size() : 0) + " items)");
       }
-      node = &node->items[static_cast<std::size_t>(step.index)];
-    } else if (node->is_sequence()) {
+      return self(self, &node->items[static_cast<std::size_t>(step.index)], i + 1, here);
+    }
+    const std::string here = walked + (walked.empty() ? "" : ".") + step.key;
+    auto as_entry = [](YamlTree& item) {
+      if (item.is_scalar()) {
+        // `initiatives: [billing_fix]` entry: becomes {use: billing_fix} so it can take overrides.
+        YamlTree entry = YamlTree::map(item.loc);
+        entry.set("use", item, item.loc);
+        item = std::move(entry);
+      }
+    };
+    if (step.key == "*") {
+      // Every item of a list: every segment, touchpoint, initiative or roadmap.
+      if (!node->is_sequence() || node->items.empty()) {
+        const std::string got = node->is_sequence() ? "an empty list" : describe_value(*node);
+        return miss("'*' matches nothing in " + parent + " (got " + got +
+                    "; expected a list with at least one item, such as segments or touchpoints)");
+      }
+      int set = 0;
+      for (std::size_t k = 0; k < node->items.size(); ++k) {
+        YamlTree& item = node->items[k];
+        std::string name = item.is_map() ? item.item_name() : std::string();
+        if (name.empty() && item.is_map()) name = item.item_name("use");
+        if (name.empty() && item.is_scalar()) name = item.text;
+        const std::string item_path = name.empty() ? walked + "[" + std::to_string(k) + "]"
+                                                   : walked + (walked.empty() ? "" : ".") + name;
+        YamlTree before = item;
+        if (!last) as_entry(item);
+        const int n = self(self, &item, i + 1, item_path);
+        if (n < 0) return n;
+        if (n == 0) item = std::move(before);
+        set += n;
+      }
+      return set;
+    }
+    if (node->is_sequence()) {
       // A list item named by its name (segments, touchpoints, ...) or by `use` (roadmaps).
       YamlTree* found = nullptr;
       for (auto& item : node->items) {
@@ -224,39 +283,43 @@ void apply_override(YamlTree& doc, const std::string& assignment,
           break;
         }
       }
-      walked += (walked.empty() ? "" : ".") + step.key;
       if (found == nullptr) {
-        fail("no list item named '" + step.key + "' in " +
-             (walked.size() > step.key.size()
-                  ? walked.substr(0, walked.size() - step.key.size() - 1)
-                  : std::string("the document")) +
-             " (got a path that names nothing; expected an existing item)");
-        return;
+        return miss("no list item named '" + step.key + "' in " + parent +
+                    " (got a path that names nothing; expected an existing item)");
       }
-      if (found->is_scalar()) {
-        // `initiatives: [billing_fix]` entry: becomes {use: billing_fix} so it can take overrides.
-        YamlTree entry = YamlTree::map(found->loc);
-        entry.set("use", *found, found->loc);
-        *found = std::move(entry);
-      }
-      node = found;
-    } else {
-      walked += (walked.empty() ? "" : ".") + step.key;
-      if (node->is_null()) *node = YamlTree::map(loc);
-      if (!node->is_map()) {
-        fail("cannot set a key inside " + describe_value(*node) +
-             " (got a path through a value; expected a path through mappings)");
-        return;
-      }
-      YamlTree* child = node->find(step.key);
-      if (child == nullptr) {
-        node->set(step.key, last ? YamlTree{} : YamlTree::map(loc), loc);
-        child = node->find(step.key);
-      }
-      node = child;
+      as_entry(*found);
+      return self(self, found, i + 1, here);
     }
-    if (last) *node = *value;
-  }
+    if (node->is_null()) *node = YamlTree::map(loc);
+    if (!node->is_map()) {
+      fail("cannot set a key inside " + describe_value(*node) +
+           " (got a path through a value; expected a path through mappings)");
+      return -1;
+    }
+    YamlTree* child = node->find(step.key);
+    if (child == nullptr && !last) {
+      // A missing list has no items to name; made a mapping, it would only be a wrong type.
+      const std::string& next = (*steps)[i + 1].key;
+      if (next == "*") {
+        return miss("'*' matches nothing in " + here +
+                    " (got nothing; expected a list with at least one item, such as segments or "
+                    "touchpoints)");
+      }
+      if (is_named_list_key(step.key)) {
+        const Step& item = (*steps)[i + 1];
+        const std::string what =
+            item.index >= 0 ? "[" + std::to_string(item.index) + "]" : "named '" + item.key + "'";
+        return miss("no list item " + what + " in " + here + " (got no " + step.key +
+                    "; expected an existing item)");
+      }
+    }
+    if (child == nullptr) {
+      node->set(step.key, last ? YamlTree{} : YamlTree::map(loc), loc);
+      child = node->find(step.key);
+    }
+    return self(self, child, i + 1, here);
+  };
+  if (walk(walk, &doc, 0, "") == 0) fail(first_miss);
 }
 
 }  // namespace cxsim

@@ -21,9 +21,11 @@ std::optional<YamlTree> resolve_extends(YamlTree doc, const std::string& file,
                                         const std::string& base_dir,
                                         std::vector<Diagnostic>& diagnostics);
 
-// Applies one "path=value" override (value parsed as YAML). Paths are dotted; list items are
-// named by their `name` (or `use`) or by [index]. A path that cannot be reached is a diagnostic;
-// keys that do not exist in the format are left for validation to report as unknown.
+// Applies one "path=value" override (value parsed as YAML; an empty value is a diagnostic, `null`
+// asks for the default). Paths are dotted; list items are named by their `name` (or `use`), by
+// [index], or all at once by `*` (items without the rest of the path are skipped). A path that
+// reaches nothing is a diagnostic; keys that do not exist in the format are left for validation
+// to report as unknown.
 void apply_override(YamlTree& doc, const std::string& assignment,
                     std::vector<Diagnostic>& diagnostics);
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
@@ -52,21 +53,48 @@ BREAKDOWN_SHORT = {
 
 
 def repo_root() -> Path:
-    """The cxsim checkout this file belongs to (notebooks/ is one level below it)."""
+    """The cxsim checkout this file belongs to (notebooks/ is one level below it); for the
+    installed copy, P/share/cxsim, which holds the bundled scenarios/ the same way."""
     return Path(__file__).resolve().parent.parent
 
 
 def find_cxsim() -> Path:
-    """The cxsim executable: $CXSIM if set, else build/cli/cxsim in the checkout."""
+    """The cxsim executable, looked for in this order:
+
+    1. ``$CXSIM``, when set: it must name an executable file (a wrong ``$CXSIM`` is an error,
+       never silently replaced by another cxsim);
+    2. ``cxsim`` on ``PATH`` (``shutil.which``), e.g. after
+       ``cmake --install build --prefix ~/.local`` with ``~/.local/bin`` on ``PATH``;
+    3. ``build/cli/cxsim`` in the checkout this file belongs to;
+    4. when this file is the installed copy (``P/share/cxsim/python/``), ``P/bin/cxsim``.
+
+    Raises FileNotFoundError listing every place tried."""
     env = os.environ.get("CXSIM")
-    path = Path(env) if env else repo_root() / "build" / "cli" / "cxsim"
-    if not path.is_file() or not os.access(path, os.X_OK):
-        where = f"$CXSIM={env}" if env else str(path)
+    if env:
+        path = Path(env)
+        if path.is_file() and os.access(path, os.X_OK):
+            return path
         raise FileNotFoundError(
-            f"cxsim executable not found at {where}; build it with "
-            "`cmake -S . -B build -DCMAKE_BUILD_TYPE=Release && cmake --build build --target cxsim` "
-            "or set CXSIM to its path")
-    return path
+            f"cxsim executable not found: $CXSIM={env} is not an executable file; "
+            "set CXSIM to the path of cxsim, or unset it to search PATH and the build")
+    tried = ["$CXSIM (not set)"]
+    on_path = shutil.which("cxsim")
+    if on_path:
+        return Path(on_path)
+    tried.append("cxsim on PATH")
+    candidates = [repo_root() / "build" / "cli" / "cxsim"]
+    here = Path(__file__).resolve().parent
+    if here.name == "python" and here.parent.name == "cxsim" and here.parent.parent.name == "share":
+        candidates.append(here.parent.parent.parent / "bin" / "cxsim")
+    for path in candidates:
+        if path.is_file() and os.access(path, os.X_OK):
+            return path
+        tried.append(str(path))
+    raise FileNotFoundError(
+        "cxsim executable not found; tried " + ", ".join(tried) + ". Build it with "
+        "`cmake -S . -B build -DCMAKE_BUILD_TYPE=Release && cmake --build build --target cxsim`, "
+        "install it with `cmake --install build --prefix PREFIX` and put PREFIX/bin on PATH, "
+        "or set CXSIM to its path")
 
 
 def scenario_path(name: str) -> Path:

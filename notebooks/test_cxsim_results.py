@@ -6,6 +6,7 @@ import shutil
 import sys
 import tempfile
 import unittest
+from unittest import mock
 from pathlib import Path
 
 import numpy as np
@@ -82,29 +83,71 @@ class StatisticsTest(unittest.TestCase):
 
 
 class FindCxsimTest(unittest.TestCase):
+    """Search order: $CXSIM, then PATH, then build/cli/cxsim in the checkout."""
+
     def setUp(self):
-        self.saved = os.environ.get("CXSIM")
+        self.saved = {k: os.environ.get(k) for k in ("CXSIM", "PATH")}
+        self.tmp = Path(tempfile.mkdtemp(prefix="cxsim-find-"))
+        self.empty_dir = self.tmp / "empty"
+        self.empty_dir.mkdir()
 
     def tearDown(self):
-        if self.saved is None:
-            os.environ.pop("CXSIM", None)
-        else:
-            os.environ["CXSIM"] = self.saved
+        for k, v in self.saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+        shutil.rmtree(self.tmp)
 
-    def test_env_var_wins_and_a_missing_file_is_a_clear_error(self):
+    def fake(self, relative, executable=True):
+        """A stand-in cxsim at tmp/relative."""
+        path = self.tmp / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("#!/bin/sh\necho fake\n")
+        path.chmod(0o755 if executable else 0o644)
+        return path
+
+    def test_env_var_wins_over_path(self):
+        env = self.fake("env/cxsim")
+        self.fake("on_path/cxsim")
+        os.environ["CXSIM"] = str(env)
+        os.environ["PATH"] = str(self.tmp / "on_path")
+        self.assertEqual(cx.find_cxsim(), env)
+
+    def test_env_var_naming_nothing_is_a_clear_error_not_a_fallback(self):
+        self.fake("on_path/cxsim")
         os.environ["CXSIM"] = "/nonexistent/cxsim"
+        os.environ["PATH"] = str(self.tmp / "on_path")
         with self.assertRaises(FileNotFoundError) as ctx:
             cx.find_cxsim()
-        self.assertIn("/nonexistent/cxsim", str(ctx.exception))
+        self.assertIn("$CXSIM=/nonexistent/cxsim", str(ctx.exception))
 
-    def test_default_is_build_cli_cxsim_in_the_checkout(self):
+    def test_path_comes_before_the_checkout_build(self):
+        on_path = self.fake("on_path/cxsim")
+        self.fake("not_executable/cxsim", executable=False)
         os.environ.pop("CXSIM", None)
-        expected = cx.repo_root() / "build" / "cli" / "cxsim"
-        if expected.exists():
-            self.assertEqual(cx.find_cxsim(), expected)
-        else:
-            with self.assertRaises(FileNotFoundError):
+        os.environ["PATH"] = os.pathsep.join([str(self.tmp / "not_executable"), str(on_path.parent)])
+        with mock.patch.object(cx, "repo_root", return_value=self.tmp / "checkout"):
+            self.fake("checkout/build/cli/cxsim")
+            self.assertEqual(cx.find_cxsim(), on_path)
+
+    def test_checkout_build_when_not_on_path(self):
+        os.environ.pop("CXSIM", None)
+        os.environ["PATH"] = str(self.empty_dir)
+        with mock.patch.object(cx, "repo_root", return_value=self.tmp / "checkout"):
+            build = self.fake("checkout/build/cli/cxsim")
+            self.assertEqual(cx.find_cxsim(), build)
+
+    def test_nothing_found_lists_every_place_tried(self):
+        os.environ.pop("CXSIM", None)
+        os.environ["PATH"] = str(self.empty_dir)
+        with mock.patch.object(cx, "repo_root", return_value=self.tmp / "checkout"):
+            with self.assertRaises(FileNotFoundError) as ctx:
                 cx.find_cxsim()
+        message = str(ctx.exception)
+        for tried in ("$CXSIM (not set)", "cxsim on PATH",
+                      str(self.tmp / "checkout" / "build" / "cli" / "cxsim"), "cmake --install"):
+            self.assertIn(tried, message)
 
     def test_scenario_path_resolves_bundled_names(self):
         self.assertEqual(cx.scenario_path("telecom"), cx.repo_root() / "scenarios" / "telecom.yaml")

@@ -1,0 +1,49 @@
+// Shell quoting and the resume command of an interrupted run.
+#include "cli/resume_hint.hpp"
+
+#include <fmt/format.h>
+
+namespace cxsim::cli {
+
+namespace {
+
+bool plain(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+         std::string_view("_-./=:,+@%").find(c) != std::string_view::npos;
+}
+
+}  // namespace
+
+std::string shell_quote(std::string_view arg) {
+  bool needs_quotes = arg.empty();
+  for (char c : arg) needs_quotes = needs_quotes || !plain(c);
+  if (!needs_quotes) return std::string(arg);
+  std::string out = "'";
+  for (char c : arg) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out += c;
+    }
+  }
+  return out + "'";
+}
+
+std::string resume_command(const RunArguments& args, const std::string& output) {
+  std::string out = "cxsim run " + shell_quote(args.scenario) + " -o " + shell_quote(output);
+  for (const auto& o : args.overrides) out += " --set " + shell_quote(o);
+  if (args.replications) out += fmt::format(" --replications {}", *args.replications);
+  if (args.seed) out += fmt::format(" --seed {}", *args.seed);
+  if (args.avoidable_cost) out += " --avoidable-cost";
+  if (args.independent_streams) out += " --independent-streams";
+  if (args.threads > 0) out += fmt::format(" --threads {}", args.threads);
+  return out + " --resume";
+}
+
+std::string resume_hint(const RunArguments& args, const std::string& output, std::int64_t kept,
+                        std::int64_t total, std::string_view how) {
+  return fmt::format("{} of {} replications kept in {}.partial; finish{} with: {}", kept, total,
+                     output, how, resume_command(args, output));
+}
+
+}  // namespace cxsim::cli

@@ -1,0 +1,30 @@
+// The command that finishes an interrupted `cxsim run`: printed at the end of the last line on
+// stderr, so that it can be copied and typed as it is.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "cli/commands.hpp"
+
+namespace cxsim::cli {
+
+// `arg` as one POSIX shell word: unchanged when it holds only characters no shell treats
+// specially (letters, digits and _ - . / = : , + @ %), else in single quotes, with each ' inside
+// written as '\''. The empty string is ''.
+std::string shell_quote(std::string_view arg);
+
+// `cxsim run SCENARIO -o OUTPUT [--set A]... [--replications N] [--seed S] [--avoidable-cost]
+// [--independent-streams] [--threads T] --resume`: every option that decides the results, each
+// word quoted. --threads is kept when it was given (results are the same at any thread count;
+// it only keeps the resumed run as polite to a shared machine as the first); --force and --quiet
+// are dropped.
+std::string resume_command(const RunArguments& args, const std::string& output);
+
+// "K of N replications kept in OUTPUT.partial; finish<how> with: <resume_command>": the command
+// comes last, so that the line ends with it. `how` is e.g. " (with any number of ranks)".
+std::string resume_hint(const RunArguments& args, const std::string& output, std::int64_t kept,
+                        std::int64_t total, std::string_view how = "");
+
+}  // namespace cxsim::cli

@@ -1,0 +1,54 @@
+# `cmake --install` into a fresh prefix, then the installed program and helper are used from
+# there: P/bin/cxsim --version, and P/share/cxsim/python/cxsim_results.py finding P/bin/cxsim
+# on PATH and the bundled scenarios next to it.
+# Usage: cmake -DBUILD_DIR=... -DPREFIX=... -DPYTHON=/usr/bin/python3 -P install_test.cmake
+file(REMOVE_RECURSE "${PREFIX}")
+
+execute_process(COMMAND "${CMAKE_COMMAND}" --install "${BUILD_DIR}" --prefix "${PREFIX}"
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "cmake --install failed (${rc}):\n${out}\n${err}")
+endif()
+message(STATUS "${out}")
+
+foreach(f bin/cxsim share/cxsim/python/cxsim_results.py share/cxsim/scenarios/telecom.yaml
+          share/cxsim/scenarios/validation/bass_ring.yaml)
+  if(NOT EXISTS "${PREFIX}/${f}")
+    message(FATAL_ERROR "not installed: ${PREFIX}/${f}")
+  endif()
+endforeach()
+
+execute_process(COMMAND "${PREFIX}/bin/cxsim" --version
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 0 OR NOT out MATCHES "^cxsim [0-9]")
+  message(FATAL_ERROR "${PREFIX}/bin/cxsim --version: exit ${rc}, printed:\n${out}${err}")
+endif()
+message(STATUS "${PREFIX}/bin/cxsim --version: ${out}")
+
+# The installed helper, with only the prefix's bin on PATH (and the system's) and no $CXSIM.
+set(check [=[
+import sys
+from pathlib import Path
+prefix = Path(sys.argv[1])
+sys.path.insert(0, str(prefix / "share/cxsim/python"))
+import cxsim_results as cx
+assert Path(cx.__file__).resolve().parent == (prefix / "share/cxsim/python").resolve(), cx.__file__
+found = cx.find_cxsim()
+assert found.resolve() == (prefix / "bin/cxsim").resolve(), found
+assert cx.scenario_path("telecom").is_file(), cx.scenario_path("telecom")
+print("installed helper finds", found)
+# Not on PATH: the installed helper still finds the cxsim of its own prefix.
+import os, shutil
+os.environ["PATH"] = "/usr/bin:/bin"
+if shutil.which("cxsim") is None:
+    found = cx.find_cxsim()
+    assert found.resolve() == (prefix / "bin/cxsim").resolve(), found
+    print("off PATH, installed helper finds", found)
+]=])
+execute_process(COMMAND "${CMAKE_COMMAND}" -E env --unset=CXSIM "PATH=${PREFIX}/bin:/usr/bin:/bin"
+                        "${PYTHON}" -c "${check}" "${PREFIX}"
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "the installed helper:\n${out}${err}")
+endif()
+message(STATUS "${out}")
