@@ -2,6 +2,8 @@
 // across thread counts, interrupt and resume, describe round trip, schema.
 #include <gtest/gtest.h>
 
+#include "shell.hpp"
+
 #include <sys/wait.h>
 #include <sstream>
 
@@ -15,21 +17,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Output {
-  int exit_code;
-  std::string text;  // stdout and stderr
-};
-
-Output sh(const std::string& command) {
-  Output out{-1, {}};
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  if (!pipe) return out;
-  std::array<char, 4096> buf{};
-  while (std::fgets(buf.data(), buf.size(), pipe)) out.text += buf.data();
-  const int status = pclose(pipe);
-  out.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  return out;
-}
+using cxsim::testing::Output;
+using cxsim::testing::sh;
 
 const std::string kCxsim = CXSIM_BINARY;
 const std::string kSource = CXSIM_SOURCE_DIR;

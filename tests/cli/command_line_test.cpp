@@ -3,9 +3,11 @@
 // finishes the run to the same datasets as an uninterrupted one.
 #include <fcntl.h>
 #include <gtest/gtest.h>
+
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "shell.hpp"
 
 #include <array>
 #include <chrono>
@@ -28,21 +30,8 @@ const std::string kCxsim = CXSIM_BINARY;
 const std::string kSource = CXSIM_SOURCE_DIR;
 const std::string kTelecom = kSource + "/scenarios/telecom.yaml";
 
-struct Output {
-  int exit_code;
-  std::string text;  // stdout and stderr
-};
-
-Output sh(const std::string& command) {
-  Output out{-1, {}};
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  if (!pipe) return out;
-  std::array<char, 4096> buf{};
-  while (std::fgets(buf.data(), buf.size(), pipe)) out.text += buf.data();
-  const int status = pclose(pipe);
-  out.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  return out;
-}
+using cxsim::testing::Output;
+using cxsim::testing::sh;
 
 // Starts argv[0] with these arguments in `cwd`, stdout to /dev/null, stderr to `err`.
 pid_t spawn(const std::vector<std::string>& argv, const fs::path& cwd, const fs::path& err) {
