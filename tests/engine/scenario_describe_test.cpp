@@ -69,6 +69,7 @@ void expect_equal(const Scenario& x, const Scenario& y) {
       EXPECT_EQ(a.capex_slot, b.capex_slot);
       EXPECT_EQ(a.capex_months, b.capex_months);
       EXPECT_EQ(a.opex_slot, b.opex_slot);
+      EXPECT_EQ(a.sustaining_opex_slot, b.sustaining_opex_slot);
       ASSERT_EQ(a.effects.size(), b.effects.size());
       for (std::size_t e = 0; e < a.effects.size(); ++e) {
         EXPECT_EQ(a.effects[e].target, b.effects[e].target);
@@ -115,6 +116,31 @@ TEST(ScenarioDescribe, OverridesAndOddValuesRoundTrip) {
               "terminal_value=none", "market.network.per_replication=false",
               "segments.consumer.performance=0.1234567890123",
               "segments.business.heterogeneity={baseline_churn_monthly: {beta: [0.668, 3.806]}}"});
+}
+
+TEST(ScenarioDescribe, SustainingOpexRoundTrips) {
+  std::string text = testing::kExample;
+  const std::string opex = "    opex_per_month: 20000\n";
+  text.replace(text.find(opex), opex.size(), opex + "    sustaining_opex_per_month: 12000\n");
+  text +=
+      "  - name: own_run_rate\n"
+      "    initiatives:\n"
+      "      - {use: app_revamp, sustaining_opex_per_month: {uniform: [1000, 2000]}}\n";
+  round_trip(text, {"terminal_value=customer_equity_net"});
+  const Scenario sc = load_scenario_text(text, "x.yaml");
+  EXPECT_NE(sc.resolved_yaml.find("sustaining_opex_per_month: 12000"), std::string::npos)
+      << sc.resolved_yaml;
+  EXPECT_NE(sc.resolved_yaml.find("sustaining_opex_per_month: {uniform: [1000, 2000]}"),
+            std::string::npos)
+      << sc.resolved_yaml;
+}
+
+TEST(ScenarioDescribe, BundledScenariosRoundTrip) {
+  for (const char* name : {"telecom", "banking", "retail_transactional"}) {
+    const Scenario sc =
+        load_scenario(std::string(CXSIM_SOURCE_DIR) + "/scenarios/" + name + ".yaml");
+    round_trip(sc.resolved_yaml);
+  }
 }
 
 TEST(ScenarioDescribe, SummaryInComments) {
