@@ -27,18 +27,36 @@ GROUPS = {
     "zd_timeseries": "zero_defect/timeseries",
     "zd_summary": "zero_defect/summary",
     "zd_statistics": "zero_defect/statistics",
+    "robustness": "robustness",
+}
+
+# The terminal-value choices (MODEL.md section 3), in the order of /coords/terminal_value: what
+# NPV counts after the horizon. Every results file of format 1.1 has the NPV under each of them.
+TERMINAL_CHOICES = {
+    "customer_equity_net": "customer equity at the horizon net of the sustaining cost of the "
+                           "initiatives still in force",
+    "customer_equity": "customer equity at the horizon, gross (counts what initiatives buy after "
+                       "the horizon, not what they cost)",
+    "none": "nothing after the horizon (cash only)",
 }
 
 # Lines of the avoidable-cost breakdown, in the order they are drawn. Each is a part of
-# NPV(zero defect) - NPV(roadmap); together they add up to /summary/avoidable_cost_total.
+# NPV(zero defect) - NPV(roadmap); together they add up to /summary/avoidable_cost_total. The cash
+# lines (over the horizon) add up to /summary/avoidable_cost_cash; the terminal line (after it) is
+# /summary/avoidable_cost_terminal, the difference of the two npv_terminal.
 BREAKDOWN_LABELS = {
     "failure_handling": "failure handling (direct cost of failures)",
     "lost_margin": "lost margin from churn (revenue - variable cost)",
     "cost_to_serve": "cost to serve (more customers, more contacts)",
     "replacement_acquisition": "replacement acquisition",
-    "lost_equity": "customer equity lost at the horizon",
     "initiatives": "initiative spend",
+    "lost_equity": "customer equity lost at the horizon (terminal value)",
 }
+
+# The lines that are cash over the horizon (the rest is the terminal value after it).
+CASH_LINES = ("failure_handling", "lost_margin", "cost_to_serve", "replacement_acquisition",
+              "initiatives")
+TERMINAL_LINES = ("lost_equity",)
 
 
 # The same lines, short enough for tick labels.
@@ -215,8 +233,21 @@ class Results:
         return (1.0 + self.monthly_discount_rate) ** (-month.astype(float))
 
     @property
-    def terminal_value(self) -> bool:
-        return self.scenario.get("terminal_value", "customer_equity") != "none"
+    def terminal_value(self) -> str:
+        """What NPV counts after the horizon: customer_equity_net, customer_equity or none.
+
+        The root attribute of format 1.1; 1.0 files (no attribute) counted the gross equity."""
+        return str(self.attrs.get("terminal_value")
+                   or self.scenario.get("terminal_value", "customer_equity"))
+
+    @property
+    def currency(self) -> str:
+        """The unit of every money dataset: the root attribute `currency` (the scenario's), '' if unset."""
+        return str(self.attrs.get("currency") or self.scenario.get("currency") or "")
+
+    def money(self, x: float, digits: int = 3) -> str:
+        """format_money in this file's currency."""
+        return format_money(x, self.currency, digits)
 
 
 def open_results(path: str | Path) -> Results:
@@ -256,10 +287,13 @@ def interval(da: xr.DataArray, dim: str = "replication", level: float = 0.90) ->
 
 
 def probability(flags: xr.DataArray, dim: str = "replication") -> xr.Dataset:
-    """Share of replications where flags is true, with a 95% Wilson score interval."""
+    """Share of replications where flags is true, with a 95% Wilson score interval.
+
+    Flags are 1 or 0 (NaN skipped); a fraction counts as that share of a replication, as
+    /summary/is_best's 1/k for a k-way tie, so probability(is_best).p is P(best)."""
     valid = flags.notnull()
     n = valid.sum(dim)
-    k = (flags.where(valid, 0) > 0).sum(dim)
+    k = flags.where(valid, 0).astype(float).clip(0, 1).sum(dim)
     p = k / n.where(n > 0)
     z = 1.959963984540054
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
@@ -271,25 +305,72 @@ def probability(flags: xr.DataArray, dim: str = "replication") -> xr.Dataset:
 def cumulative_discounted_delta(res: Results) -> xr.DataArray:
     """Cumulative discounted cash flow minus the baseline's, by roadmap, replication and month.
 
-    This is the curve payback is read from (terminal value excluded)."""
+    This is the curve payback is read from (terminal value excluded); at the horizon it is
+    /summary/delta_npv_cash."""
     dcf = res.timeseries.discounted_cash_flow
     return paired_delta(dcf, res.baseline).cumsum("month")
 
 
-def npv_from_timeseries(res: Results) -> xr.DataArray:
-    """NPV rebuilt from the monthly cash flows and the terminal customer equity (checks /summary/npv)."""
-    ts, disc = res.timeseries, res.discount_factor
-    npv = (ts.net_cash_flow * disc).sum("month")
-    if res.terminal_value:
-        npv = npv + ts.customer_equity.isel(month=-1, drop=True) * disc.isel(month=-1, drop=True)
-    return npv
+def npv_cash_from_timeseries(res: Results, zero_defect: bool = False) -> xr.DataArray:
+    """Discounted net cash flow over the horizon, rebuilt from the months (checks /summary/npv_cash)."""
+    ts = res.zd_timeseries if zero_defect else res.timeseries
+    return (ts.net_cash_flow * res.discount_factor).sum("month")
+
+
+def terminal_from_timeseries(res: Results, choice: str | None = None,
+                             zero_defect: bool = False) -> xr.DataArray:
+    """The discounted terminal value (npv_terminal) rebuilt from the customer equity at the horizon.
+
+    Under customer_equity_net (MODEL.md section 3) it is CE_T / (1 + d)^T less
+    /summary/terminal_sustaining_cost (O_T L_T / (1 + d)^T: the running cost of the initiatives
+    still in force, carried over the customers' remaining lifetimes); under customer_equity the
+    gross CE_T / (1 + d)^T; under none 0. choice defaults to the run's; zero_defect rebuilds the
+    zero-defect twin's from /zero_defect."""
+    choice = choice or res.terminal_value
+    ts = res.zd_timeseries if zero_defect else res.timeseries
+    summary = res.zd_summary if zero_defect else res.summary
+    equity = ts.customer_equity.isel(month=-1, drop=True) * res.discount_factor.isel(month=-1, drop=True)
+    if choice == "none":
+        return xr.zeros_like(equity)
+    if choice == "customer_equity":
+        return equity
+    if choice == "customer_equity_net":
+        if "terminal_sustaining_cost" not in summary:
+            raise ValueError(f"{res.path}: no terminal_sustaining_cost (a format 1.0 file): "
+                             "customer_equity_net cannot be rebuilt")
+        return equity - summary.terminal_sustaining_cost
+    raise ValueError(f"unknown terminal value choice {choice!r} (one of {', '.join(TERMINAL_CHOICES)})")
+
+
+def npv_from_timeseries(res: Results, choice: str | None = None,
+                        zero_defect: bool = False) -> xr.DataArray:
+    """NPV rebuilt as cash over the horizon plus the terminal value (checks /summary/npv and npv_<choice>)."""
+    return (npv_cash_from_timeseries(res, zero_defect)
+            + terminal_from_timeseries(res, choice, zero_defect))
+
+
+def value_split(res: Results) -> xr.Dataset:
+    """Where each roadmap's NPV gain comes from, per replication: delta_npv = cash + terminal.
+
+    `cash` is the discounted cash gained over the baseline within the horizon (the fan chart's
+    curve at its last month), `terminal` the gain in terminal value after it."""
+    s = res.summary
+    if "delta_npv_cash" in s:
+        cash, terminal = s.delta_npv_cash, s.delta_npv_terminal
+    else:  # format 1.0
+        cash = cumulative_discounted_delta(res).isel(month=-1, drop=True)
+        terminal = s.delta_npv - cash
+    return xr.Dataset({"delta_npv": s.delta_npv, "cash": cash, "terminal": terminal})
 
 
 def avoidable_breakdown(res: Results) -> xr.Dataset:
     """The zero-defect counterfactual's cash-flow statement minus the roadmap's, line by line, discounted.
 
     Each variable is [roadmap, replication] in money; their sum is /summary/avoidable_cost_total
-    (NPV(zero defect) - NPV(roadmap)). Positive = money the failures cost."""
+    (NPV(zero defect) - NPV(roadmap)). Positive = money the failures cost. The CASH_LINES add up to
+    avoidable_cost_cash; `lost_equity` is the terminal part, the zero-defect twin's npv_terminal
+    minus the roadmap's (avoidable_cost_terminal): under customer_equity_net it is net of the
+    larger sustaining cost the twin's longer customer lifetimes carry."""
     if not res.has_zero_defect:
         raise ValueError(f"{res.path}: no zero-defect counterfactual (run with --avoidable-cost or "
                          "analysis.zero_defect_counterfactual: true)")
@@ -304,24 +385,121 @@ def avoidable_breakdown(res: Results) -> xr.Dataset:
         "lost_margin": pv(diff.revenue - diff.variable_cost),
         "cost_to_serve": pv(-diff.cost_to_serve),
         "replacement_acquisition": pv(-diff.acquisition_cost),
-        "lost_equity": (diff.customer_equity.isel(month=-1, drop=True)
-                        * disc.isel(month=-1, drop=True)) if res.terminal_value
-        else xr.zeros_like(pv(diff.revenue)),
         "initiatives": pv(-(diff.initiative_opex + diff.initiative_capex)),
+        "lost_equity": (terminal_from_timeseries(res, zero_defect=True)
+                        - terminal_from_timeseries(res)),
     }
     return xr.Dataset(parts)
 
 
+def avoidable_split(res: Results) -> xr.Dataset:
+    """The avoidable cost in its two parts, [roadmap, replication]: cash (over the horizon),
+    terminal (after it) and total = cash + terminal, from /summary (rebuilt for 1.0 files)."""
+    s = res.summary
+    if "avoidable_cost_cash" in s:
+        cash, terminal = s.avoidable_cost_cash, s.avoidable_cost_terminal
+    else:
+        parts = avoidable_breakdown(res)
+        cash = sum(parts[k] for k in CASH_LINES)
+        terminal = sum(parts[k] for k in TERMINAL_LINES)
+    return xr.Dataset({"cash": cash, "terminal": terminal, "total": s.avoidable_cost_total})
+
+
+def payback_median(months) -> float:
+    """Median payback month where "never" (NaN) is later than every month: the ceil(n/2)-th smallest.
+
+    inf (never) when fewer than half of the replications pay back; NaN when there are none."""
+    v = np.sort(np.where(np.isnan(np.asarray(months, dtype=float)), np.inf,
+                         np.asarray(months, dtype=float)))
+    if v.size == 0:
+        return math.nan
+    return float(v[(v.size + 1) // 2 - 1])
+
+
+def format_payback(month: float, prefix: str = "") -> str:
+    """'never' for inf, '-' for NaN (the baseline), else the month (after prefix, e.g. 'month ')."""
+    if month is None or math.isnan(month):
+        return "-"
+    return "never" if math.isinf(month) else f"{prefix}{month:.0f}"
+
+
+def payback_summary(res: Results) -> xr.Dataset:
+    """Per roadmap: `share` of replications that pay back within the horizon (/summary/paid_back)
+    and the `median` payback month counting never as later than every month (inf = never).
+    NaN for the baseline, which has nothing to pay back."""
+    s = res.summary
+    pay = s.payback_month
+    if "paid_back" in s:
+        paid = s.paid_back
+    else:  # format 1.0
+        paid = pay.notnull().astype(float).where(s.roadmap != res.baseline)
+    medians = []
+    for r in res.roadmaps:
+        counted = paid.sel(roadmap=r).notnull().values
+        medians.append(payback_median(pay.sel(roadmap=r).values[counted])
+                       if r != res.baseline and counted.any() else math.nan)
+    median = xr.DataArray(medians, dims="roadmap", coords={"roadmap": s.roadmap.values})
+    return xr.Dataset({"share": paid.mean("replication", skipna=True), "median": median})
+
+
+def prob_best(res: Results, choice: str | None = None) -> xr.DataArray:
+    """P(best): share of replications in which each roadmap has the highest NPV (ties split).
+
+    The mean of /summary/is_best (is_best_<choice> for another terminal-value choice); files
+    without it are ranked from npv."""
+    s = res.summary
+    name = "is_best" if choice is None else f"is_best_{choice}"
+    if name in s:
+        return s[name].mean("replication", skipna=True)
+    npv = s.npv if choice is None else s[f"npv_{choice}"]
+    top = npv.max("roadmap")
+    is_top = (npv == top).astype(float)
+    return (is_top / is_top.sum("roadmap")).mean("replication")
+
+
+def _rank(mean_npv: xr.DataArray) -> xr.DataArray:
+    """1 = best; ties share the better rank."""
+    values = mean_npv.values
+    ranks = [1 + int(np.sum(values > v)) for v in values]
+    return xr.DataArray(np.asarray(ranks, dtype=float), dims="roadmap",
+                        coords={"roadmap": mean_npv.roadmap.values})
+
+
+def robustness_from_summary(res: Results) -> xr.Dataset:
+    """The roadmaps under every terminal-value choice, [terminal_value, roadmap], from /summary's
+    npv_<choice>, delta_npv_<choice> and is_best_<choice>: what /robustness holds."""
+    s = res.summary
+    missing = [f"npv_{c}" for c in TERMINAL_CHOICES if f"npv_{c}" not in s]
+    if missing:
+        raise ValueError(f"{res.path}: no {missing[0]} (a format 1.0 file): one terminal value only")
+    choices = list(TERMINAL_CHOICES)
+    stack = lambda arrays: xr.concat(arrays, dim="terminal_value").assign_coords(terminal_value=choices)
+    return xr.Dataset({
+        "mean_delta_npv": stack([s[f"delta_npv_{c}"].mean("replication") for c in choices]),
+        "p_best": stack([prob_best(res, c) for c in choices]),
+        "rank": stack([_rank(s[f"npv_{c}"].mean("replication")) for c in choices]),
+    })
+
+
+def robustness(res: Results) -> xr.Dataset:
+    """/robustness ([terminal_value, roadmap]: mean_delta_npv, p_best, rank), else rebuilt from /summary."""
+    if "robustness" in res.groups:
+        return res.robustness
+    return robustness_from_summary(res)
+
+
 def ranked_table(res: Results, level: float = 0.90):
-    """One row per roadmap, best mean NPV gain first: what a strategy reader compares (pandas DataFrame)."""
+    """One row per roadmap, best mean NPV gain first: what a strategy reader compares (pandas DataFrame).
+
+    `payback median (month)` is inf where the median replication never pays back (format_payback)."""
     import pandas as pd
 
     s = res.summary
-    delta = s.delta_npv
+    split = value_split(res)
     best = prob_best(res)
     beats = probability(s.beats_baseline.where(s.roadmap != res.baseline))
-    iv = interval(delta, level=level)
-    pays = probability(s.payback_month.notnull().where(s.roadmap != res.baseline))
+    iv = interval(split.delta_npv, level=level)
+    pays = payback_summary(res)
     lo, hi = int(round(100 * (1 - level) / 2)), int(round(100 * (1 + level) / 2))
     rows = []
     for r in res.roadmaps:
@@ -331,11 +509,13 @@ def ranked_table(res: Results, level: float = 0.90):
             "vs baseline mean": float(iv["mean"].sel(roadmap=r)),
             f"vs baseline p{lo:02d}": float(iv["low"].sel(roadmap=r)),
             f"vs baseline p{hi:02d}": float(iv["high"].sel(roadmap=r)),
+            "vs baseline: cash mean": float(split.cash.sel(roadmap=r).mean()),
+            "vs baseline: terminal mean": float(split.terminal.sel(roadmap=r).mean()),
             "P(beats baseline)": float(beats.p.sel(roadmap=r)),
             "P(best)": float(best.sel(roadmap=r)),
             "ROI median": float(s.roi.sel(roadmap=r).median(skipna=True)),
-            "payback median (month)": float(s.payback_month.sel(roadmap=r).median(skipna=True)),
-            "P(pays back)": float(pays.p.sel(roadmap=r)),
+            "P(pays back)": float(pays.share.sel(roadmap=r)),
+            "payback median (month)": float(pays["median"].sel(roadmap=r)),
             "customers end": float(s.customers_end.sel(roadmap=r).mean()),
             "NPS end": float(s.nps_end.sel(roadmap=r).mean()),
         })
@@ -343,20 +523,94 @@ def ranked_table(res: Results, level: float = 0.90):
     return df.sort_values("vs baseline mean", ascending=False)
 
 
-def prob_best(res: Results) -> xr.DataArray:
-    """Share of replications in which each roadmap has the highest NPV (ties split)."""
-    npv = res.summary.npv
-    top = npv.max("roadmap")
-    is_top = (npv == top).astype(float)
-    return (is_top / is_top.sum("roadmap")).mean("replication")
+def value_split_text(res: Results, roadmap: str, currency: str | None = None) -> str:
+    """One sentence: how much of a roadmap's mean NPV gain is cash within the horizon and how much
+    is terminal value after it."""
+    cur = res.currency if currency is None else currency
+    split = value_split(res).sel(roadmap=roadmap).mean("replication")
+    delta, cash, terminal = (float(split[k]) for k in ("delta_npv", "cash", "terminal"))
+    T = int(res.attrs.get("horizon_months", res.timeseries.sizes["month"]))
+    after = {"customer_equity_net": f"the customers still there at month {T}, valued net of what "
+                                    "keeps the initiatives running after it",
+             "customer_equity": f"the customers still there at month {T}, valued gross",
+             "none": "nothing: the run counts no value after the horizon"}.get(res.terminal_value,
+                                                                              "the terminal value")
+    money = lambda x: format_money(x, cur)
+    if cash >= 0 and terminal >= 0 and delta > 0:
+        return (f"Of the {money(delta)} of NPV that **{roadmap}** gains on average, {money(cash)} "
+                f"({cash / delta:.0%}) is cash within the {T}-month horizon and {money(terminal)} "
+                f"({terminal / delta:.0%}) is terminal value ({after}).")
+    if cash < 0 <= terminal:
+        return (f"**{roadmap}** does not earn its cost back in cash within the {T}-month horizon: "
+                f"its discounted cash is {money(cash)} against the baseline on average; the "
+                f"terminal value ({after}) adds {money(terminal)}, so its NPV gain of "
+                f"{money(delta)} comes entirely from after the horizon.")
+    return (f"**{roadmap}**'s mean NPV gain of {money(delta)} is {money(cash)} of cash within the "
+            f"{T}-month horizon and {money(terminal)} of terminal value ({after}).")
 
 
-def recommendation(res: Results, currency: str = "", level: float = 0.90) -> str:
+def terminal_choice_text(res: Results, currency: str | None = None) -> str:
+    """Markdown bullets: the best roadmap under each terminal-value choice (from /robustness) and
+    whether the decision depends on what is counted after the horizon."""
+    cur = res.currency if currency is None else currency
+    rob = robustness(res)
+    chosen = res.terminal_value
+    T = int(res.attrs.get("horizon_months", res.timeseries.sizes["month"]))
+    best = {}
+    lines = []
+    run_order = None
+    for c in rob.terminal_value.values:
+        c = str(c)
+        r = rob.sel(terminal_value=c)
+        # Best by mean NPV (rank 1); ties go to the first listed.
+        b = str(r.roadmap.values[int(np.argmin(r["rank"].values))])
+        best[c] = b
+        order = [str(x) for x in r.roadmap.values[np.argsort(r["rank"].values, kind="stable")]]
+        if c == chosen:
+            run_order = order
+        tag = " (the run's choice)" if c == chosen else ""
+        line = f"- Under **{c}**{tag}, counting {TERMINAL_CHOICES.get(c, c)}: **{b}** is best"
+        if b == res.baseline:
+            alts = [x for x in order if x != res.baseline]
+            if alts:
+                a = alts[0]
+                line += (f": no roadmap beats the baseline on average (the closest, {a}, "
+                         f"{format_money(float(r.mean_delta_npv.sel(roadmap=a)), cur)})")
+        else:
+            line += f", {format_money(float(r.mean_delta_npv.sel(roadmap=b)), cur)} over the baseline on average"
+        line += f"; best in {float(r.p_best.sel(roadmap=b)):.0%} of replications"
+        lines.append((c, line, order))
+    out = []
+    for c, line, order in lines:
+        if c != chosen and run_order is not None:
+            moved = sum(1 for a, b in zip(order, run_order) if a != b)
+            line += "; same ranking as the run's" if moved == 0 else f"; {moved} of {len(order)} roadmaps change place"
+        out.append(line + ".")
+    text = "\n".join(out)
+    run_best = best.get(chosen)
+    others = sorted({b for c, b in best.items() if b != run_best})
+    if not others:
+        text += (f"\n\n**{run_best}** is best whatever is counted after the horizon: the decision "
+                 "does not hang on the terminal value.")
+    else:
+        differ = "; ".join(f"{best[c]} under {c}" for c in best if best[c] != run_best)
+        text += (f"\n\nThe decision depends on what is counted after month {T}: **{run_best}** under "
+                 f"{chosen}, but {differ}.")
+        if best.get("none") == res.baseline:
+            text += (" Counting cash within the horizon only, no roadmap pays for itself: the case "
+                     "for investing rests on the customers kept after the horizon, so check the "
+                     "assumptions behind their value (retention, margin, sustaining cost).")
+    return text
+
+
+def recommendation(res: Results, currency: str | None = None, level: float = 0.90) -> str:
     """A markdown paragraph that names the roadmap to choose and how sure the data allow one to be."""
+    currency = res.currency if currency is None else currency
     s = res.summary
     table = ranked_table(res, level)
     lo, hi = int(round(100 * (1 - level) / 2)), int(round(100 * (1 + level) / 2))
     n = int(s.sizes["replication"])
+    T = int(res.attrs.get("horizon_months", res.timeseries.sizes["month"]))
     first = table.index[0]
     beats = probability(s.beats_baseline.where(s.roadmap != res.baseline))
     if first == res.baseline:
@@ -365,17 +619,26 @@ def recommendation(res: Results, currency: str = "", level: float = 0.90) -> str
                 f"{table.iloc[1]['P(beats baseline)']:.0%} of them."
                 if len(table) > 1 else "**Only the baseline was simulated.**")
     row = table.iloc[0]
+    best_iv = probability(s.is_best if "is_best" in s else
+                          (s.npv == s.npv.max("roadmap")).astype(float))
     text = (f"**Choose {first}.** Over {n} replications it adds "
             f"{format_money(row['vs baseline mean'], currency)} of NPV against the baseline on average "
             f"({lo}-{hi}% range {format_money(row[f'vs baseline p{lo:02d}'], currency)} to "
             f"{format_money(row[f'vs baseline p{hi:02d}'], currency)}), beats the baseline in "
             f"{row['P(beats baseline)']:.0%} of replications (95% interval "
             f"{float(beats.low.sel(roadmap=first)):.0%}-{float(beats.high.sel(roadmap=first)):.0%}) and has the highest NPV of all roadmaps "
-            f"in {row['P(best)']:.0%}.")
-    if not math.isnan(row["payback median (month)"]):
-        text += (f" It pays back (cumulative discounted gain stays positive) by month "
-                 f"{row['payback median (month)']:.0f} in the median replication, and pays back within "
-                 f"the horizon in {row['P(pays back)']:.0%} of them.")
+            f"(P(best)) in {row['P(best)']:.0%} (95% interval "
+            f"{float(best_iv.low.sel(roadmap=first)):.0%}-{float(best_iv.high.sel(roadmap=first)):.0%}).")
+    text += " " + value_split_text(res, first, currency)
+    share, median = row["P(pays back)"], row["payback median (month)"]
+    if math.isinf(median):
+        text += (f" Its cumulative discounted cash gain over the baseline turns and stays positive "
+                 f"within the {T}-month horizon in {share:.0%} of replications, fewer than half: in "
+                 f"the median replication it does not pay back within the horizon.")
+    elif not math.isnan(median):
+        text += (f" Its cumulative discounted cash gain over the baseline turns and stays positive "
+                 f"within the horizon in {share:.0%} of replications; counting those that never do "
+                 f"as later than every month, the median payback is month {median:.0f}.")
     others = [r for r in table.index[1:] if r != res.baseline]
     if others:
         second = others[0]
@@ -399,6 +662,10 @@ def recommendation(res: Results, currency: str = "", level: float = 0.90) -> str
             text += ("The top two are close: the data do not separate them with confidence; run more "
                      "replications or decide between them on criteria outside the model (risk, "
                      "capacity, NPS).")
+    try:
+        text += "\n\nWhat each terminal value concludes:\n\n" + terminal_choice_text(res, currency)
+    except ValueError:
+        pass  # a format 1.0 file: one terminal value only
     return text
 
 
@@ -447,64 +714,156 @@ def money_label(what: str, currency: str = "") -> str:
     return f"{what} ({currency})" if currency else f"{what} (money)"
 
 
-# Plots shared by the notebooks and scripts/make-figures.
+# Plots shared by the notebooks and scripts/make-figures. currency=None: the file's own.
 
-def plot_fan(ax, res: Results, currency: str = "", level: float = 0.90, roadmaps=None):
-    """Fan chart: median and central band of the cumulative discounted cash flow gained over the baseline."""
+def plot_fan(ax, res: Results, currency: str | None = None, level: float = 0.90, roadmaps=None):
+    """Fan chart: median and central band of the cumulative discounted cash flow gained over the baseline.
+
+    The curves are cash only; each legend entry gives the roadmap's mean NPV gain split into the
+    cash at the horizon (the curve's end, mean) and the terminal value after it."""
+    currency = res.currency if currency is None else currency
     cum = cumulative_discounted_delta(res)
     iv = interval(cum, level=level)
+    split = value_split(res).mean("replication")
+    pays = payback_summary(res)
     lo, hi = int(round(100 * (1 - level) / 2)), int(round(100 * (1 + level) / 2))
     month = cum.month.values
     colors = roadmap_colors(res)
+    money = lambda x: format_money(x, "")
     for r in roadmaps or res.alternatives:
         color = colors[r]
         ax.fill_between(month, iv["low"].sel(roadmap=r), iv["high"].sel(roadmap=r), color=color,
                         alpha=0.18, linewidth=0)
         ax.plot(month, iv["median"].sel(roadmap=r), color=color, linewidth=2,
-                label=f"{r} (median, {lo}-{hi}% band)")
+                label=(f"{r}: NPV gain {money(float(split.delta_npv.sel(roadmap=r)))} = cash "
+                       f"{money(float(split.cash.sel(roadmap=r)))} + terminal "
+                       f"{money(float(split.terminal.sel(roadmap=r)))}; pays back in "
+                       f"{float(pays.share.sel(roadmap=r)):.0%}"))
     ax.axhline(0, color="black", linewidth=0.8, linestyle="--", label=f"break-even vs {res.baseline}")
     ax.set_title(f"Cumulative discounted cash flow gained over '{res.baseline}'"
-                 f" ({lo}-{hi}% bands over {cum.sizes['replication']} replications)")
+                 f" (median, {lo}-{hi}% bands over {cum.sizes['replication']} replications)")
     ax.set_xlabel("month")
     ax.set_ylabel(money_label("cumulative discounted delta cash flow", currency))
     ax.yaxis.set_major_formatter(money_formatter(currency))
     ax.set_xlim(month[0], month[-1])
     ax.grid(alpha=0.3)
-    ax.legend(loc="upper left", fontsize="small")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), fontsize="small", ncol=1,
+              title=f"roadmap: mean NPV gain ({res.terminal_value}) = cash to month "
+                    f"{month[-1]} + terminal value after it; share of replications that pay back",
+              title_fontsize="small")
     return ax
 
 
-def plot_avoidable_breakdown(ax, res: Results, currency: str = "", level: float = 0.90,
+def plot_value_split(ax, res: Results, currency: str | None = None, level: float = 0.90,
+                     roadmaps=None):
+    """Where the NPV gain comes from: per roadmap, the mean cash gained within the horizon (solid)
+    and the terminal value gained after it (hatched), gains stacked right of zero and losses left
+    of it, so that they net to the mean NPV gain (diamond, with the central interval of the NPV
+    gain)."""
+    currency = res.currency if currency is None else currency
+    split = value_split(res)
+    means = split.mean("replication")
+    iv = interval(split.delta_npv, level=level)
+    lo, hi = int(round(100 * (1 - level) / 2)), int(round(100 * (1 + level) / 2))
+    colors = roadmap_colors(res)
+    names = roadmaps or sorted(res.alternatives, key=lambda r: float(means.delta_npv.sel(roadmap=r)))
+    y = np.arange(len(names))
+    for i, r in enumerate(names):
+        right = left = 0.0
+        for part, style in (("cash", {}), ("terminal", {"alpha": 0.45, "hatch": "//"})):
+            v = float(means[part].sel(roadmap=r))
+            start = right if v >= 0 else left
+            ax.barh(i, v, 0.6, left=start, color=colors[r], edgecolor="black", linewidth=0.5, **style)
+            if v >= 0:
+                right += v
+            else:
+                left += v
+        d = float(means.delta_npv.sel(roadmap=r))
+        err = np.array([[d - float(iv["low"].sel(roadmap=r))], [float(iv["high"].sel(roadmap=r)) - d]])
+        ax.errorbar(d, i, xerr=err.clip(min=0), fmt="D", color="black", markerfacecolor="white",
+                    capsize=3, zorder=3)
+    from matplotlib.patches import Patch
+    from matplotlib.lines import Line2D
+    T = int(res.timeseries.month.values[-1])
+    ax.legend(handles=[Patch(facecolor="lightgrey", edgecolor="black", label=f"cash within the horizon (months 1-{T})"),
+                       Patch(facecolor="lightgrey", edgecolor="black", hatch="//", alpha=0.6,
+                             label=f"terminal value after month {T} ({res.terminal_value})"),
+                       Line2D([], [], marker="D", color="black", markerfacecolor="white", linestyle="",
+                              label=f"NPV gain (net): mean, {lo}-{hi}% interval")],
+              fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=3)
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_yticks(y, names)
+    ax.set_ylabel("roadmap")
+    ax.set_xlabel(money_label(f"NPV gained over '{res.baseline}' (mean)", currency))
+    ax.xaxis.set_major_formatter(money_formatter(currency))
+    ax.set_title(f"Where the NPV gain comes from: cash over the horizon and terminal value after it "
+                 f"({split.sizes['replication']} replications)")
+    ax.grid(axis="x", alpha=0.3)
+    return ax
+
+
+def plot_avoidable_breakdown(ax, res: Results, currency: str | None = None, level: float = 0.90,
                              roadmaps=None):
-    """Grouped bars: each line of the avoidable cost (zero defect minus actual, discounted) with its interval."""
+    """Grouped bars: each line of the avoidable cost (zero defect minus actual, discounted) with its
+    interval; the cash lines and their subtotal (avoidable_cost_cash) first, then the terminal part
+    (avoidable_cost_terminal, hatched) apart from them, then the total."""
+    currency = res.currency if currency is None else currency
     parts = avoidable_breakdown(res)
-    names = [k for k in BREAKDOWN_LABELS
-             if not (k == "initiatives" and float(abs(parts[k]).max()) < 1e-6)]
+    split = avoidable_split(res)
+    cash_names = [k for k in CASH_LINES
+                  if not (k == "initiatives" and float(abs(parts[k]).max()) < 1e-6)]
     roadmaps = roadmaps or res.roadmaps
     lo, hi = int(round(100 * (1 - level) / 2)), int(round(100 * (1 + level) / 2))
     width = 0.8 / len(roadmaps)
-    x = np.arange(len(names) + 1)
-    total = res.summary.avoidable_cost_total
+    k = len(cash_names)
+    # Cash lines, their subtotal, a gap, the terminal part, a gap, the total.
+    x = np.array(list(range(k + 1)) + [k + 1.6, k + 3.0])
+    groups = ([parts[n] for n in cash_names] + [split.cash, split.terminal, split.total])
+    labels = ([BREAKDOWN_SHORT[n] for n in cash_names]
+              + ["CASH\nover the horizon", "TERMINAL VALUE\nafter the horizon",
+                 "TOTAL avoidable cost\n(cash + terminal)"])
+    hatches = [""] * k + ["", "//", ""]
+    edges = [0.3] * k + [1.2, 1.2, 1.2]
     colors = roadmap_colors(res)
     for i, r in enumerate(roadmaps):
-        series = [parts[k].sel(roadmap=r) for k in names] + [total.sel(roadmap=r)]
-        ivs = [interval(v) for v in series]
+        ivs = [interval(v.sel(roadmap=r)) for v in groups]
         mean = np.array([float(v["mean"]) for v in ivs])
         err = np.array([[float(v["mean"] - v["low"]) for v in ivs],
                         [float(v["high"] - v["mean"]) for v in ivs]]).clip(min=0)
-        ax.bar(x - 0.4 + width * (i + 0.5), mean, width, yerr=err, capsize=2, color=colors[r],
-               label=r, error_kw={"elinewidth": 0.8})
+        pos = x - 0.4 + width * (i + 0.5)
+        # Every bar but the total's; the total is drawn as its cash part with the terminal part on top.
+        ax.bar(pos[:-1], mean[:-1], width, yerr=err[:, :-1], capsize=2, color=colors[r],
+               label=r, error_kw={"elinewidth": 0.8}, hatch=hatches[:-1], edgecolor="black",
+               linewidth=edges[:-1])
+        cash, terminal = mean[k], mean[k + 1]
+        ax.bar(pos[-1], cash, width, color=colors[r], edgecolor="black", linewidth=edges[-1])
+        ax.bar(pos[-1], terminal, width, bottom=cash, color=colors[r], hatch="//",
+               edgecolor="black", linewidth=edges[-1], yerr=err[:, -1:], capsize=2,
+               error_kw={"elinewidth": 0.8})
+    T = int(res.timeseries.month.values[-1])
+    ax.axvspan(-0.5, k + 0.5, color="tab:blue", alpha=0.05, linewidth=0)
+    ax.axvspan(k + 1.1, k + 2.1, color="tab:orange", alpha=0.08, linewidth=0)
+    ax.axvline(k + 2.3, color="grey", linewidth=0.8, linestyle=":")
+    base = res.baseline if res.baseline in roadmaps else roadmaps[0]
+    mean_of = lambda v: format_money(float(v.sel(roadmap=base).mean()), currency)
+    ax.text((k - 0.5) / 2 + 0.0, 0.98, f"cash, months 1-{T}\n({base}: {mean_of(split.cash)})",
+            transform=ax.get_xaxis_transform(), ha="center", va="top", fontsize="small")
+    ax.text(k + 1.6, 0.98, f"terminal value after month {T}\n({res.terminal_value};\n"
+                           f"{base}: {mean_of(split.terminal)})",
+            transform=ax.get_xaxis_transform(), ha="center", va="top", fontsize="small")
     ax.set_xticks(x)
-    ax.set_xticklabels([BREAKDOWN_SHORT[k] for k in names] + ["TOTAL\navoidable cost"],
-                       fontsize="small")
+    ax.set_xticklabels(labels, fontsize="small")
+    ax.set_xlim(-0.6, x[-1] + 0.6)
     ax.set_xlabel("line of the cash-flow statement (zero defect minus actual; positive = cost of failures)")
     ax.axhline(0, color="black", linewidth=0.8)
     ax.set_title(f"Avoidable cost of failures by line, present value "
-                 f"(mean, {lo}-{hi}% bars over {total.sizes['replication']} replications)")
+                 f"(mean, {lo}-{hi}% bars over {split.sizes['replication']} replications)")
     ax.set_ylabel(money_label("present value", currency))
     ax.yaxis.set_major_formatter(money_formatter(currency))
+    top = max(float(interval(split.total.sel(roadmap=r))["high"]) for r in roadmaps)
+    ax.set_ylim(top=1.18 * top)
     ax.grid(axis="y", alpha=0.3)
-    ax.legend(title="roadmap", fontsize="small")
+    ax.legend(title="roadmap", fontsize="small", loc="upper left", bbox_to_anchor=(0.0, 0.88))
     return ax
 
 

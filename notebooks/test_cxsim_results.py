@@ -167,6 +167,28 @@ class KernelTest(unittest.TestCase):
         self.assertEqual(os.path.realpath(exe), os.path.realpath(sys.executable))
 
 
+class PaybackAndTiesTest(unittest.TestCase):
+    def test_probability_counts_a_tie_as_its_share(self):
+        # is_best is 1/k for a k-way tie: two ties and one outright win in 4 replications is 50%.
+        p = cx.probability(_synthetic([[0.5, 0.5, 1, 0]]))
+        self.assertAlmostEqual(float(p.p[0]), 0.5)
+
+    def test_payback_median_counts_never_as_later_than_every_month(self):
+        nan = np.nan
+        self.assertEqual(cx.payback_median([3, 5, 4]), 4)
+        # ceil(n/2)-th smallest, never = later than every month.
+        self.assertEqual(cx.payback_median([3, nan, 5]), 5)
+        self.assertEqual(cx.payback_median([1, 2, 3, nan, nan, nan]), 3)    # exactly half pay back
+        self.assertTrue(math.isinf(cx.payback_median([1, 2, nan, nan, nan])))  # fewer than half
+        self.assertTrue(math.isinf(cx.payback_median([nan, nan])))
+        self.assertTrue(math.isnan(cx.payback_median([])))
+        # Not the median of those that pay back (that would read month 2 here).
+        self.assertTrue(math.isinf(cx.payback_median([2, nan, nan])))
+        self.assertEqual(cx.format_payback(math.inf), "never")
+        self.assertEqual(cx.format_payback(math.nan), "-")
+        self.assertEqual(cx.format_payback(14.0, "month "), "month 14")
+
+
 def _cxsim_available():
     try:
         cx.find_cxsim()
@@ -207,32 +229,139 @@ class RealResultsFileTest(unittest.TestCase):
         ratio = (ts.discounted_cash_flow / ts.net_cash_flow).isel(roadmap=0, replication=0)
         np.testing.assert_allclose(ratio.values, self.res.discount_factor.values, rtol=1e-9)
 
-    def test_npv_rebuilt_from_timeseries_equals_summary(self):
-        npv = self.res.summary.npv
-        np.testing.assert_allclose(cx.npv_from_timeseries(self.res).values, npv.values,
-                                   rtol=1e-9, atol=1e-3)
+    def test_format_1_1_attributes(self):
+        attrs = self.res.attrs
+        self.assertEqual(str(attrs["format_version"]).split(".")[0], "1")
+        self.assertEqual(self.res.terminal_value, "customer_equity_net")
+        self.assertEqual(self.res.terminal_value, self.res.scenario["terminal_value"])
+        # The currency comes from the file (the telecom scenario's), not from the notebook.
+        self.assertEqual(self.res.currency, "USD")
+        self.assertEqual(self.res.currency, self.res.scenario["currency"])
+
+    def test_npv_is_cash_plus_terminal_and_rebuilds_from_timeseries(self):
+        s = self.res.summary
+        close = lambda a, b: np.testing.assert_allclose(a.values, b.values, rtol=1e-9, atol=1e-2)
+        close(s.npv_cash + s.npv_terminal, s.npv)
+        close(cx.npv_cash_from_timeseries(self.res), s.npv_cash)
+        close(cx.terminal_from_timeseries(self.res), s.npv_terminal)
+        close(cx.npv_from_timeseries(self.res), s.npv)
+        # Net of the sustaining cost: the terminal value is the discounted equity at the horizon
+        # less terminal_sustaining_cost, never the gross equity (unless nothing is in force).
+        disc_T = float(self.res.discount_factor.isel(month=-1))
+        gross = self.res.timeseries.customer_equity.isel(month=-1) * disc_T
+        close(gross - s.terminal_sustaining_cost, s.npv_terminal)
+        self.assertTrue(bool((s.terminal_sustaining_cost.sel(roadmap="baseline") == 0).all()))
+        self.assertTrue(bool((s.terminal_sustaining_cost.drop_sel(roadmap="baseline") > 0).all()))
+
+    def test_npv_under_every_terminal_choice(self):
+        res, s = self.res, self.res.summary
+        close = lambda a, b: np.testing.assert_allclose(a.values, b.values, rtol=1e-9, atol=1e-2)
+        for choice in cx.TERMINAL_CHOICES:
+            close(cx.npv_from_timeseries(res, choice), s[f"npv_{choice}"])
+            close(cx.paired_delta(s[f"npv_{choice}"], res.baseline), s[f"delta_npv_{choice}"])
+        close(s.npv_none, s.npv_cash)
+        close(s[f"npv_{res.terminal_value}"], s.npv)
+        # The gross choice counts what initiatives buy after the horizon but not what they cost.
+        close(s.npv_customer_equity - s.npv_customer_equity_net, s.terminal_sustaining_cost)
+
+    def test_terminal_sustaining_cost_is_opex_in_force_times_remaining_lifetime(self):
+        # O_T L_T / (1 + d)^T (MODEL.md section 3), O_T summed from the resolved scenario's roadmaps.
+        res = self.res
+        T = int(res.attrs["horizon_months"])
+        library = {i["name"]: i for i in res.scenario["initiatives"]}
+        disc_T = float(res.discount_factor.isel(month=-1))
+        for roadmap in res.scenario["roadmaps"]:
+            o_t = 0.0
+            for item in roadmap.get("initiatives") or []:
+                use = item if isinstance(item, dict) else {"use": item}
+                lib = library[use.get("use", use.get("name"))]
+                get = lambda key, default=None: use.get(key, lib.get(key, default))
+                sustaining = get("sustaining_opex_per_month", get("opex_per_month", 0))
+                if not isinstance(sustaining, (int, float)):
+                    self.skipTest("a sustaining opex is a distribution: O_T differs by replication")
+                end = get("end_month")
+                if get("start_month", 1) <= T and (end is None or end >= T):
+                    o_t += sustaining
+            name = roadmap["name"]
+            for ts, summary in ((res.timeseries, res.summary), (res.zd_timeseries, res.zd_summary)):
+                lifetime = ts.discounted_lifetime.sel(roadmap=name).isel(month=-1)
+                np.testing.assert_allclose(summary.terminal_sustaining_cost.sel(roadmap=name).values,
+                                           (o_t * lifetime * disc_T).values, rtol=1e-9, atol=1e-3)
+        # The zero-defect twin keeps its customers longer, so it carries more sustaining cost.
+        alt = res.alternatives
+        self.assertTrue(bool((res.zd_summary.terminal_sustaining_cost.sel(roadmap=alt)
+                              > res.summary.terminal_sustaining_cost.sel(roadmap=alt)).all()))
 
     def test_paired_delta_of_npv_is_delta_npv(self):
         s = self.res.summary
         np.testing.assert_allclose(cx.paired_delta(s.npv, self.res.baseline).values,
                                    s.delta_npv.values, rtol=1e-9, atol=1e-3)
 
-    def test_cumulative_delta_at_horizon_plus_terminal_equity_is_delta_npv(self):
-        res = self.res
-        cum = cx.cumulative_discounted_delta(res).isel(month=-1)
-        ce = cx.paired_delta(res.timeseries.customer_equity.isel(month=-1), res.baseline)
-        terminal = ce * float(res.discount_factor.isel(month=-1))
-        np.testing.assert_allclose((cum + terminal).values, res.summary.delta_npv.values,
-                                   rtol=1e-9, atol=1e-2)
+    def test_cumulative_delta_cash_at_horizon_plus_delta_terminal_is_delta_npv(self):
+        res, s = self.res, self.res.summary
+        close = lambda a, b: np.testing.assert_allclose(a.values, b.values, rtol=1e-9, atol=1e-2)
+        cum = cx.cumulative_discounted_delta(res).isel(month=-1, drop=True)
+        close(cum, s.delta_npv_cash)
+        close(cx.paired_delta(s.npv_terminal, res.baseline), s.delta_npv_terminal)
+        close(cum + s.delta_npv_terminal, s.delta_npv)
+        split = cx.value_split(res)
+        close(split.cash + split.terminal, split.delta_npv)
 
     def test_breakdown_adds_up_to_total_avoidable_cost(self):
-        parts = cx.avoidable_breakdown(self.res)
+        res, s = self.res, self.res.summary
+        close = lambda a, b: np.testing.assert_allclose(a.values, b.values, rtol=1e-9, atol=1e-2)
+        parts = cx.avoidable_breakdown(res)
         self.assertEqual(set(parts.data_vars), set(cx.BREAKDOWN_LABELS))
-        total = sum(parts[k] for k in parts.data_vars)
-        np.testing.assert_allclose(total.values, self.res.summary.avoidable_cost_total.values,
-                                   rtol=1e-9, atol=1e-2)
+        self.assertEqual(set(cx.CASH_LINES) | set(cx.TERMINAL_LINES), set(cx.BREAKDOWN_LABELS))
+        close(sum(parts[k] for k in parts.data_vars), s.avoidable_cost_total)
+        # The cash lines are the cash part; the terminal line is the difference of npv_terminal
+        # between the zero-defect twin and the roadmap (net of the twin's larger sustaining cost).
+        close(sum(parts[k] for k in cx.CASH_LINES), s.avoidable_cost_cash)
+        close(parts.lost_equity, res.zd_summary.npv_terminal - s.npv_terminal)
+        close(parts.lost_equity, s.avoidable_cost_terminal)
+        close(s.avoidable_cost_cash + s.avoidable_cost_terminal, s.avoidable_cost_total)
+        close(res.zd_summary.npv_cash - s.npv_cash, s.avoidable_cost_cash)
+        split = cx.avoidable_split(res)
+        close(split.cash + split.terminal, split.total)
         # Failures cost money directly: the first line is positive for every roadmap.
         self.assertTrue(bool((parts.failure_handling > 0).all()))
+
+    def test_payback_share_and_median(self):
+        res, s = self.res, self.res.summary
+        pays = cx.payback_summary(res)
+        alt = res.alternatives
+        np.testing.assert_array_equal(s.paid_back.sel(roadmap=alt).values,
+                                      s.payback_month.sel(roadmap=alt).notnull().values.astype(float))
+        self.assertTrue(bool(s.paid_back.sel(roadmap=res.baseline).isnull().all()))
+        for r in alt:
+            v = s.payback_month.sel(roadmap=r).values
+            self.assertAlmostEqual(float(pays.share.sel(roadmap=r)), float(np.mean(~np.isnan(v))))
+            months = np.sort(np.where(np.isnan(v), np.inf, v))
+            self.assertEqual(float(pays["median"].sel(roadmap=r)), months[(len(v) + 1) // 2 - 1])
+        self.assertTrue(math.isnan(float(pays.share.sel(roadmap=res.baseline))))
+        self.assertTrue(math.isnan(float(pays["median"].sel(roadmap=res.baseline))))
+
+    def test_prob_best_is_the_mean_of_is_best(self):
+        res, s = self.res, self.res.summary
+        best = cx.prob_best(res)
+        np.testing.assert_allclose(best.values, s.is_best.mean("replication").values)
+        self.assertAlmostEqual(float(best.sum()), 1.0)
+        # The same as ranking the NPVs (ties split).
+        top = (s.npv == s.npv.max("roadmap")).astype(float)
+        np.testing.assert_allclose(best.values, (top / top.sum("roadmap")).mean("replication").values)
+        for choice in cx.TERMINAL_CHOICES:
+            self.assertAlmostEqual(float(cx.prob_best(res, choice).sum()), 1.0)
+
+    def test_robustness_group_matches_the_summary(self):
+        res = self.res
+        self.assertIn("robustness", res.groups)
+        mine, file = cx.robustness_from_summary(res), res.robustness
+        self.assertEqual([str(c) for c in file.terminal_value.values], list(cx.TERMINAL_CHOICES))
+        for name in ("mean_delta_npv", "p_best", "rank"):
+            np.testing.assert_allclose(mine[name].values, file[name].values, rtol=1e-9, atol=1e-3)
+        text = cx.terminal_choice_text(res)
+        for choice in cx.TERMINAL_CHOICES:
+            self.assertIn(f"**{choice}**", text)
 
     def test_touchpoint_ledger_sums_to_the_failure_cost_line(self):
         res = self.res
@@ -244,10 +373,21 @@ class RealResultsFileTest(unittest.TestCase):
         self.assertEqual(sorted(table.index), sorted(self.res.roadmaps))
         means = table["vs baseline mean"].values
         self.assertTrue(all(means[i] >= means[i + 1] for i in range(len(means) - 1)))
-        best = cx.prob_best(self.res)
-        self.assertAlmostEqual(float(best.sum()), 1.0)
-        text = cx.recommendation(self.res, "USD")
+        for col in ("vs baseline: cash mean", "vs baseline: terminal mean", "P(best)",
+                    "P(pays back)", "payback median (month)"):
+            self.assertIn(col, table.columns)
+        np.testing.assert_allclose(
+            table["vs baseline: cash mean"] + table["vs baseline: terminal mean"],
+            table["vs baseline mean"], rtol=1e-9, atol=1e-2)
+        text = cx.recommendation(self.res)      # the currency comes from the file
         self.assertIn(table.index[0], text)
+        self.assertIn("USD", text)
+        self.assertIn("P(best)", text)
+        self.assertIn("terminal value", text)
+        pays = cx.payback_summary(self.res)
+        if table.index[0] != self.res.baseline and math.isinf(float(pays["median"].sel(roadmap=table.index[0]))):
+            self.assertIn("does not pay back within the horizon", text)
+            self.assertNotIn("the median payback is month", text)
         plan = cx.roadmap_plan(self.res)
         self.assertEqual(plan["baseline"], [])
         self.assertIn(("digital_app", 10), plan["billing_then_digital"])
@@ -256,14 +396,19 @@ class RealResultsFileTest(unittest.TestCase):
         import matplotlib
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
-        fig, axes = plt.subplots(1, 2)
-        cx.plot_fan(axes[0], self.res, "USD")
-        cx.plot_avoidable_breakdown(axes[1], self.res, "USD")
+        fig, axes = plt.subplots(1, 3)
+        cx.plot_fan(axes[0], self.res)
+        cx.plot_avoidable_breakdown(axes[1], self.res)
+        cx.plot_value_split(axes[2], self.res)
         for ax in axes:
             self.assertTrue(ax.get_title())
             self.assertTrue(ax.get_xlabel())
-            self.assertTrue(ax.get_ylabel())
+            self.assertIn("USD", ax.get_ylabel() + ax.get_xlabel())
             self.assertIsNotNone(ax.get_legend())
+        # The avoidable cost picture shows the terminal part apart from the cash part.
+        ticks = " ".join(t.get_text() for t in axes[1].get_xticklabels())
+        self.assertIn("CASH", ticks)
+        self.assertIn("TERMINAL", ticks)
         plt.close(fig)
 
     def test_sweep_and_run_errors(self):
