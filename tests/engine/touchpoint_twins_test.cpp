@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/core/errors.hpp"
 #include "engine/finance.hpp"
 #include "engine/memory_budget.hpp"
 #include "engine/replication.hpp"
@@ -199,6 +200,31 @@ TEST(TouchpointTwins, TheMemoryEstimateCountsTheTwins) {
   EXPECT_EQ(roadmap_runs_per_replication(with), M * (2 + K));
   EXPECT_EQ(roadmap_runs_per_replication(without), M * 2);
   EXPECT_GT(replication_memory_bytes(with), replication_memory_bytes(without));
+}
+
+TEST(TouchpointTwins, TheLoadersSizeCheckCountsTheTwins) {
+  const double memory = physical_memory_bytes();
+  if (memory <= 0) GTEST_SKIP() << "physical memory unknown here";
+  // Agents that fit with 2 roadmaps x (itself + zero-defect), not with a twin more per roadmap:
+  // (1 + 4) populations and the network fit, (1 + 6) do not.
+  const double per_agent = replication_memory_bytes(1.0, 5.0, NetworkType::small_world, 6) -
+                           replication_memory_bytes(1.0, 4.0, NetworkType::small_world, 6);
+  const double network =
+      replication_memory_bytes(1.0, 4.0, NetworkType::small_world, 6) - 5.0 * per_agent;
+  const auto agents = static_cast<std::int64_t>(memory / (6.0 * per_agent + network));
+  LoadOptions options;
+  options.overrides = {"agents=" + std::to_string(agents),
+                       "market.population=" + std::to_string(10 * agents),
+                       "analysis.avoidable_cost_by_touchpoint=false"};
+  EXPECT_NO_THROW(load_scenario_text(kOneTouchpoint, "one.yaml", options));
+  options.overrides.back() = "analysis.avoidable_cost_by_touchpoint=true";
+  try {
+    load_scenario_text(kOneTouchpoint, "one.yaml", options);
+    ADD_FAILURE() << "a run that cannot fit with its twins was accepted";
+  } catch (const ScenarioError& e) {
+    EXPECT_NE(std::string(e.what()).find("too large for this machine"), std::string::npos)
+        << e.what();
+  }
 }
 
 }  // namespace
