@@ -538,7 +538,7 @@ margin-top:34px}h3{font-size:15px}
 .headline{font-size:17px;background:#eef4fb;border-left:5px solid #1f4e79;padding:10px 14px}
 .robust{padding:8px 12px}.ok{background:#eef7ea;border-left:5px solid #548235}
 .warn{background:#fdf1e7;border-left:5px solid #c55a11}
-table{border-collapse:collapse;margin:10px 0;font-size:13px}th,td{padding:4px 9px;border-bottom:1px solid #ddd;
+table{border-collapse:collapse;margin:10px 0;font-size:13px;display:block;max-width:100%;overflow-x:auto}th,td{padding:4px 9px;border-bottom:1px solid #ddd;
 vertical-align:top}th{background:#f2f2f2;text-align:left}.num{text-align:right;white-space:nowrap}
 table.small{font-size:11.5px}.range{color:#777;font-size:11px}
 .source{font-size:11px;color:#666;margin-top:2px}code{font-size:11.5px}
