@@ -81,7 +81,8 @@ int main(int argc, char** argv) {
                     "options (an interrupted run prints the command)");
   run_cmd->add_flag("-q,--quiet", run.quiet, "Print nothing but errors");
   run_cmd->add_flag("--avoidable-cost", run.avoidable_cost,
-                    "Also run the zero-defect counterfactual (total avoidable cost)");
+                    "Also run the zero-defect counterfactual (total avoidable cost; by "
+                    "touchpoint: --set analysis.avoidable_cost_by_touchpoint=true)");
   run_cmd->add_flag("--independent-streams", run.independent_streams,
                     "Give each roadmap its own random numbers (for measuring what common random "
                     "numbers buy; not for decisions)");

@@ -185,6 +185,23 @@ TEST_F(FinanceOutputs, TablesCopyStatisticsAndNameTheirDatasets) {
   for (const auto& row : cum.rows) EXPECT_EQ(std::get<double>(row[1]), 0.0);
 }
 
+TEST(FinanceHelp, TheCommandsAndTheirOptionsAreListed) {
+  Output o = sh(kCxsim + " --help");
+  EXPECT_EQ(o.exit_code, 0);
+  EXPECT_NE(o.text.find("export"), std::string::npos) << o.text;
+  EXPECT_NE(o.text.find("report"), std::string::npos) << o.text;
+  o = sh(kCxsim + " export --help");
+  EXPECT_EQ(o.exit_code, 0);
+  for (const char* s : {"--xlsx", "--csv", "--force", "tidy CSV"}) {
+    EXPECT_NE(o.text.find(s), std::string::npos) << s << "\n" << o.text;
+  }
+  o = sh(kCxsim + " report --help");
+  EXPECT_EQ(o.exit_code, 0);
+  for (const char* s : {"-o,--output", "--python", "self-contained"}) {
+    EXPECT_NE(o.text.find(s), std::string::npos) << s << "\n" << o.text;
+  }
+}
+
 TEST(ExactNumber, ReadsBackAsTheSameDouble) {
   for (const double v : {0.1, 1.0 / 3.0, 1286976161.4249146, -7.2e-300, 1e300, 123456789.0}) {
     EXPECT_EQ(std::stod(cxsim::reports::exact_number(v)), v) << cxsim::reports::exact_number(v);
