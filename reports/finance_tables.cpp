@@ -91,6 +91,7 @@ struct Run {
   double statistic(const std::string& group, const std::string& metric, std::size_t i,
                    const std::string& name, std::size_t k = 0) const {
     const std::string path = group + "/" + metric;
+    if (!file.has(path)) return kNaN;  // a format 1.0 file lacks the 1.1 metrics
     auto& cached = cache_[path];
     if (!cached) cached = std::make_unique<std::vector<double>>(file.doubles(path));
     const auto s = std::find(statistic_names.begin(), statistic_names.end(), name);
@@ -106,6 +107,7 @@ struct Run {
   std::vector<double> summary(const std::string& metric, std::size_t i,
                               const std::string& group = "summary") const {
     const std::string path = group + "/" + metric;
+    if (!file.has(path)) return std::vector<double>(R, kNaN);
     auto& cached = cache_[path];
     if (!cached) cached = std::make_unique<std::vector<double>>(file.doubles(path));
     return {cached->begin() + static_cast<std::ptrdiff_t>(i * R),

@@ -345,7 +345,8 @@ def payback_section(t):
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{100 * v:.0f}%"))
     ax.set_xlabel("month")
     ax.set_ylabel("replications paid back")
-    ax.legend(fontsize=8, frameon=False, loc="upper left")
+    if alts:
+        ax.legend(fontsize=8, frameon=False, loc="upper left")
     fig.tight_layout()
     img = figure_html(fig, "Share of replications paid back by each month")
     rows = []

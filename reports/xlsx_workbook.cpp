@@ -286,7 +286,7 @@ void write_workbook(const FinanceTables& tables, const std::filesystem::path& ou
     lxw_row_t chart_row = placed["summary"].last + 3;
 
     // Cumulative discounted delta cash per roadmap: the median of each (p50 columns).
-    {
+    if (M > 1) {
       lxw_chart* chart = workbook_add_chart(book.get(), LXW_CHART_LINE);
       const Placed& p = placed["cumulative_delta_cash"];
       for (std::size_t i = 0; i < M; ++i) {
