@@ -16,6 +16,7 @@
 #include "cli/run_steps.hpp"
 #include "cli/stop_signals.hpp"
 #include "engine/core/errors.hpp"
+#include "engine/memory_budget.hpp"
 #include "engine/runner.hpp"
 #include "outputs/results_writer.hpp"
 #ifdef CXSIM_MPI
@@ -49,7 +50,8 @@ int run_command(const RunArguments& args) {
   // Test hook: behave as if interrupted once this many replications are written.
   const char* stop_after_env = std::getenv("CXSIM_STOP_AFTER");
   const std::int64_t stop_after = stop_after_env ? std::atoll(stop_after_env) : -1;
-  Progress progress(scenario.replications, already, Progress::style_for(args.quiet));
+  Progress progress(scenario.replications, already, Progress::style_for(args.quiet), stderr,
+                    roadmap_runs_per_replication(scenario));
   RunnerOptions options;
   options.threads = args.threads;
   options.stop = &signals.flag();

@@ -33,4 +33,22 @@ int parameters_command();
 int summary_command(const std::string& file, const std::vector<std::string>& compare = {});
 int results_doc_command();
 
+struct ExportArguments {
+  std::string file;  // the results file
+  std::string xlsx;  // workbook to write; empty: none
+  std::string csv;   // directory of tidy CSV files; empty: none
+  bool force = false;
+  bool quiet = false;
+};
+int export_command(const ExportArguments& args);
+
+struct ReportArguments {
+  std::string file;
+  std::string output;  // empty: FILE with .html
+  std::string python;  // empty: /usr/bin/python3
+  bool force = false;
+  bool quiet = false;
+};
+int report_command(const ReportArguments& args);
+
 }  // namespace cxsim::cli

@@ -81,7 +81,8 @@ int main(int argc, char** argv) {
                     "options (an interrupted run prints the command)");
   run_cmd->add_flag("-q,--quiet", run.quiet, "Print nothing but errors");
   run_cmd->add_flag("--avoidable-cost", run.avoidable_cost,
-                    "Also run the zero-defect counterfactual (total avoidable cost)");
+                    "Also run the zero-defect counterfactual (total avoidable cost; by "
+                    "touchpoint: --set analysis.avoidable_cost_by_touchpoint=true)");
   run_cmd->add_flag("--independent-streams", run.independent_streams,
                     "Give each roadmap its own random numbers (for measuring what common random "
                     "numbers buy; not for decisions)");
@@ -114,6 +115,36 @@ int main(int argc, char** argv) {
                    "Compare two roadmaps A B head to head, paired replication by replication")
       ->expected(2);
 
+  cli::ExportArguments export_args;
+  auto* export_cmd = app.add_subcommand(
+      "export",
+      "Write the finance tables of a complete results file as an Excel workbook and/or tidy CSV "
+      "files (docs/finance-outputs.md)");
+  export_cmd->add_option("file", export_args.file, "Results file (.h5)")->required();
+  export_cmd->add_option("--xlsx", export_args.xlsx,
+                         "Workbook to write: Summary (with charts), Decision, Robustness, Cash "
+                         "flow by year, Cumulative delta cash, Avoidable cost, Per replication, "
+                         "Assumptions, Provenance; numbers exactly as in the results file");
+  export_cmd->add_option("--csv", export_args.csv,
+                         "Directory for the same tables as tidy CSV, one long-format file per "
+                         "table (created if missing)");
+  export_cmd->add_flag("--force", export_args.force, "Overwrite existing output files");
+  export_cmd->add_flag("-q,--quiet", export_args.quiet, "Print nothing but errors");
+
+  cli::ReportArguments report_args;
+  auto* report_cmd = app.add_subcommand(
+      "report",
+      "Write a self-contained HTML report of a complete results file for strategy and finance "
+      "readers: the decision, cumulative delta cash, NPV, payback, avoidable cost, assumptions "
+      "and provenance (charts drawn by matplotlib; no network needed to view it)");
+  report_cmd->add_option("file", report_args.file, "Results file (.h5)")->required();
+  report_cmd->add_option("-o,--output", report_args.output, "HTML file (default: FILE with .html)");
+  report_cmd->add_option(
+      "--python", report_args.python,
+      "Python 3 with matplotlib that draws the charts (default /usr/bin/python3)");
+  report_cmd->add_flag("--force", report_args.force, "Overwrite an existing HTML file");
+  report_cmd->add_flag("-q,--quiet", report_args.quiet, "Print nothing but errors");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -129,6 +160,8 @@ int main(int argc, char** argv) {
     if (*parameters_cmd) return cli::parameters_command();
     if (*results_doc_cmd) return cli::results_doc_command();
     if (*summary_cmd) return cli::summary_command(summary_file, compare);
+    if (*export_cmd) return cli::export_command(export_args);
+    if (*report_cmd) return cli::report_command(report_args);
   } catch (const ScenarioError& e) {
     std::cerr << e.what() << '\n';
     const auto n = e.diagnostics().size();

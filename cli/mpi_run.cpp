@@ -23,6 +23,7 @@
 #include "distributed/mpi_session.hpp"
 #include "distributed/replication_farm.hpp"
 #include "engine/core/errors.hpp"
+#include "engine/memory_budget.hpp"
 #include "outputs/results_writer.hpp"
 
 namespace cxsim::cli {
@@ -174,7 +175,8 @@ int mpi_run_command(const RunArguments& args) {
                        " (with any number of ranks, or in one process)");
   };
 
-  Progress progress(scenario->replications, already, Progress::style_for(args.quiet));
+  Progress progress(scenario->replications, already, Progress::style_for(args.quiet), stderr,
+                    roadmap_runs_per_replication(*scenario));
   FarmOutcome outcome;
   try {
     outcome = coordinate_farm(

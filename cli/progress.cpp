@@ -8,9 +8,11 @@
 
 namespace cxsim::cli {
 
-Progress::Progress(std::int64_t total, std::int64_t already, Style style, std::FILE* out)
+Progress::Progress(std::int64_t total, std::int64_t already, Style style, std::FILE* out,
+                   int runs_per_replication)
     : total_(total),
       done_(already),
+      runs_per_replication_(runs_per_replication),
       style_(style),
       out_(out),
       start_(std::chrono::steady_clock::now()),
@@ -52,8 +54,12 @@ void Progress::draw(bool final_line) {
   const double rate = elapsed > 0 ? done_here_ / elapsed : 0.0;
   const double left = rate > 0 ? (total_ - done_) / rate : NAN;
   const double fraction = total_ > 0 ? static_cast<double>(done_) / total_ : 1.0;
+  const std::string runs = runs_per_replication_ > 1
+                               ? fmt::format(" ({}/{} roadmap runs)", done_ * runs_per_replication_,
+                                             total_ * runs_per_replication_)
+                               : std::string();
   const std::string stats =
-      fmt::format("{}/{} replications  {:.1f}/s  elapsed {}  left {}", done_, total_, rate,
+      fmt::format("{}/{} replications{}  {:.1f}/s  elapsed {}  left {}", done_, total_, runs, rate,
                   format_duration(elapsed), done_ == total_ ? "0s" : format_duration(left));
   if (style_ == Style::bar) {
     constexpr int kWidth = 30;

@@ -12,8 +12,11 @@ class Progress {
  public:
   enum class Style { bar, lines, quiet };
 
-  // `already` replications were done before this process (a resumed run).
-  Progress(std::int64_t total, std::int64_t already, Style style, std::FILE* out = stderr);
+  // `already` replications were done before this process (a resumed run). Each replication is
+  // `runs_per_replication` roadmap runs (roadmaps, zero-defect counterfactuals and per-touchpoint
+  // twins); more than one shows the runs too.
+  Progress(std::int64_t total, std::int64_t already, Style style, std::FILE* out = stderr,
+           int runs_per_replication = 1);
 
   // One more replication finished.
   void advance();
@@ -33,6 +36,7 @@ class Progress {
   std::int64_t total_;
   std::int64_t done_;
   std::int64_t done_here_ = 0;
+  int runs_per_replication_ = 1;
   Style style_;
   std::FILE* out_;
   std::chrono::steady_clock::time_point start_;

@@ -1,4 +1,5 @@
-// Layout: a magic word, the replication, counts, then each roadmap run's shape and values, then
+// Layout: a magic word, the replication, counts, then each roadmap run's shape and values (the
+// roadmaps, the zero-defect runs, then the per-touchpoint twins touchpoint by touchpoint), then
 // the parameter values; all fixed-width, so decoding can check every length before reading.
 #include "distributed/result_codec.hpp"
 
@@ -13,7 +14,7 @@ namespace cxsim {
 
 namespace {
 
-constexpr std::uint32_t kMagic = 0x43585231;  // "CXR1"
+constexpr std::uint32_t kMagic = 0x43585232;  // "CXR2": with per-touchpoint twins
 
 class Writer {
  public:
@@ -121,12 +122,16 @@ std::size_t runs_bytes(const std::vector<RoadmapRun>& runs) {
 
 std::vector<std::byte> encode_result(const ReplicationResult& result) {
   Writer w;
-  w.reserve(4 + 8 + runs_bytes(result.roadmaps) + runs_bytes(result.zero_defect) + 8 +
+  std::size_t twins_bytes = 4;
+  for (const auto& twins : result.touchpoint_twins) twins_bytes += runs_bytes(twins);
+  w.reserve(4 + 8 + runs_bytes(result.roadmaps) + runs_bytes(result.zero_defect) + twins_bytes + 8 +
             8 * result.parameters.size());
   w.put(kMagic);
   w.put(static_cast<std::int64_t>(result.replication));
   put_runs(w, result.roadmaps);
   put_runs(w, result.zero_defect);
+  w.put(static_cast<std::uint32_t>(result.touchpoint_twins.size()));
+  for (const auto& twins : result.touchpoint_twins) put_runs(w, twins);
   w.put_doubles(result.parameters);
   return w.take();
 }
@@ -140,6 +145,10 @@ ReplicationResult decode_result(std::span<const std::byte> bytes) {
   result.replication = r.get<std::int64_t>("the replication index");
   result.roadmaps = get_runs(r, "the roadmap results");
   result.zero_defect = get_runs(r, "the zero-defect results");
+  const auto touchpoints = r.get<std::uint32_t>("the per-touchpoint twin count");
+  for (std::uint32_t k = 0; k < touchpoints; ++k) {
+    result.touchpoint_twins.push_back(get_runs(r, "the per-touchpoint twins"));
+  }
   r.get_doubles(result.parameters, -1, "the parameter values");
   if (!r.at_end()) {
     throw IoError(

@@ -160,4 +160,34 @@ void set_avoidable_costs(std::vector<RoadmapRun>& runs,
   }
 }
 
+std::vector<double> touchpoint_summary_values(const ReplicationResult& result) {
+  const std::size_t K = result.touchpoint_twins.size();
+  const std::size_t M = result.roadmaps.size();
+  if (K == 0) return {};
+  std::vector<double> values(static_cast<std::size_t>(kTouchpointSummaryMetrics) * M * K, kNaN);
+  auto at = [&](TouchpointSummaryMetric m, std::size_t r, std::size_t k) -> double& {
+    return values[(static_cast<std::size_t>(m) * M + r) * K + k];
+  };
+  for (std::size_t k = 0; k < K; ++k) {
+    for (std::size_t r = 0; r < M && r < result.touchpoint_twins[k].size(); ++r) {
+      const RoadmapRun& run = result.roadmaps[r];
+      const RoadmapRun& twin = result.touchpoint_twins[k][r];
+      const double cash = twin.at(SummaryMetric::npv_cash) - run.at(SummaryMetric::npv_cash);
+      const double terminal =
+          twin.at(SummaryMetric::npv_terminal) - run.at(SummaryMetric::npv_terminal);
+      double failures = 0.0;
+      for (int t = 1; t <= run.months; ++t) {
+        failures += run.at(TouchpointMetric::failures, t, static_cast<int>(k));
+      }
+      const double total = cash + terminal;
+      at(TouchpointSummaryMetric::avoidable_cost, r, k) = total;
+      at(TouchpointSummaryMetric::avoidable_cost_cash, r, k) = cash;
+      at(TouchpointSummaryMetric::avoidable_cost_terminal, r, k) = terminal;
+      at(TouchpointSummaryMetric::cost_per_failure, r, k) =
+          failures > 0.0 ? total / failures : kNaN;
+    }
+  }
+  return values;
+}
+
 }  // namespace cxsim

@@ -32,6 +32,11 @@ void compare_with_baseline(std::vector<RoadmapRun>& runs, int baseline, double m
 // part; NaN without it.
 void set_avoidable_costs(std::vector<RoadmapRun>& runs, const std::vector<RoadmapRun>& zero_defect);
 
+// The /summary_by_touchpoint values of one replication, [TouchpointSummaryMetric][roadmap]
+// [touchpoint] flattened: each roadmap against its twin with only that touchpoint's failures
+// removed (ReplicationResult::touchpoint_twins); empty without twins.
+std::vector<double> touchpoint_summary_values(const ReplicationResult& result);
+
 // is_best of one replication's npv values: 1/k for the k roadmaps tied at the highest non-NaN
 // value, 0 for the others, NaN where the value is NaN.
 std::vector<double> best_shares(const std::vector<double>& npv);

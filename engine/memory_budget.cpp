@@ -31,9 +31,18 @@ double replication_memory_bytes(double agents, double roadmap_runs, NetworkType 
   return bytes;
 }
 
+double roadmap_runs(double roadmaps, bool zero_defect, bool by_touchpoint, int touchpoints) {
+  return roadmaps * (1.0 + (zero_defect ? 1.0 : 0.0) + (by_touchpoint ? touchpoints : 0.0));
+}
+
+int roadmap_runs_per_replication(const Scenario& scenario) {
+  return static_cast<int>(roadmap_runs(
+      static_cast<double>(scenario.roadmaps.size()), scenario.zero_defect_counterfactual,
+      scenario.avoidable_cost_by_touchpoint, static_cast<int>(scenario.touchpoints.size())));
+}
+
 double replication_memory_bytes(const Scenario& scenario) {
-  const double runs = static_cast<double>(scenario.roadmaps.size()) *
-                      (scenario.zero_defect_counterfactual ? 2.0 : 1.0);
+  const double runs = static_cast<double>(roadmap_runs_per_replication(scenario));
   return replication_memory_bytes(static_cast<double>(scenario.agents), runs, scenario.network.type,
                                   scenario.network.mean_degree);
 }

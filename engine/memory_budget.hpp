@@ -11,6 +11,11 @@ namespace cxsim {
 // Physical memory of this machine (MemTotal); 0 when unknown.
 double physical_memory_bytes();
 
+// Roadmap runs per replication: each roadmap, plus its zero-defect counterfactual when enabled,
+// plus one twin per touchpoint with analysis.avoidable_cost_by_touchpoint.
+double roadmap_runs(double roadmaps, bool zero_defect, bool by_touchpoint, int touchpoints);
+int roadmap_runs_per_replication(const Scenario& scenario);
+
 // Peak bytes of one replication in flight: its network, its initial population, and one
 // population per roadmap run (zero-defect twins included) running side by side.
 double replication_memory_bytes(double agents, double roadmap_runs, NetworkType network,

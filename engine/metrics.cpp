@@ -82,6 +82,13 @@ constexpr std::array<MetricInfo, kSummaryMetrics> kSummary{{
   {"is_best_customer_equity", "1", "is_best by npv_customer_equity"},
   {"is_best_none", "1", "is_best by npv_none"},
 }};
+
+constexpr std::array<MetricInfo, kTouchpointSummaryMetrics> kTouchpointSummary{{
+  {"avoidable_cost", "money", "npv of the roadmap's twin with only this touchpoint's failure rate 0 (same random numbers) minus npv: what this touchpoint's failures cost, churn, WOM and replacement acquisition included (avoidable_cost_cash + avoidable_cost_terminal)"},
+  {"avoidable_cost_cash", "money", "npv_cash of the touchpoint's zero-defect twin minus npv_cash"},
+  {"avoidable_cost_terminal", "money", "npv_terminal of the touchpoint's zero-defect twin minus npv_terminal (net of the roadmap's sustaining cost over the twin's lifetimes)"},
+  {"cost_per_failure", "money per failure", "avoidable_cost / the touchpoint's failures over the horizon in the roadmap (timeseries_by_touchpoint/failures summed); NaN without failures"},
+}};
 // clang-format on
 
 }  // namespace
@@ -97,6 +104,9 @@ std::span<const MetricInfo> touchpoint_metric_infos() {
 }
 std::span<const MetricInfo> summary_metric_infos() {
   return kSummary;
+}
+std::span<const MetricInfo> touchpoint_summary_metric_infos() {
+  return kTouchpointSummary;
 }
 
 }  // namespace cxsim

@@ -97,6 +97,17 @@ enum class SummaryMetric : int {
   count
 };
 
+// /summary_by_touchpoint/<metric> [roadmap, replication, touchpoint]: with
+// analysis.avoidable_cost_by_touchpoint, against the roadmap's twin with only that touchpoint's
+// failures removed.
+enum class TouchpointSummaryMetric : int {
+  avoidable_cost,
+  avoidable_cost_cash,
+  avoidable_cost_terminal,
+  cost_per_failure,
+  count
+};
+
 // The NPV, delta NPV and is_best metrics of one terminal-value choice.
 struct TerminalChoiceMetrics {
   SummaryMetric npv, delta_npv, is_best;
@@ -113,11 +124,13 @@ std::span<const MetricInfo> metric_infos();
 std::span<const MetricInfo> segment_metric_infos();
 std::span<const MetricInfo> touchpoint_metric_infos();
 std::span<const MetricInfo> summary_metric_infos();
+std::span<const MetricInfo> touchpoint_summary_metric_infos();
 
 inline constexpr int kMetrics = static_cast<int>(Metric::count);
 inline constexpr int kSegmentMetrics = static_cast<int>(SegmentMetric::count);
 inline constexpr int kTouchpointMetrics = static_cast<int>(TouchpointMetric::count);
 inline constexpr int kSummaryMetrics = static_cast<int>(SummaryMetric::count);
+inline constexpr int kTouchpointSummaryMetrics = static_cast<int>(TouchpointSummaryMetric::count);
 
 // Summary metrics of several roadmaps: [roadmap][SummaryMetric] -> one value per replication,
 // in replication order.
@@ -170,6 +183,9 @@ struct ReplicationResult {
   std::int64_t replication = 0;
   std::vector<RoadmapRun> roadmaps;     // by roadmap index
   std::vector<RoadmapRun> zero_defect;  // by roadmap index; empty unless the counterfactual runs
+  // [touchpoint][roadmap]: the roadmap with only that touchpoint's failure rate 0, compared with
+  // the baseline's twin of the same touchpoint; empty unless analysis.avoidable_cost_by_touchpoint.
+  std::vector<std::vector<RoadmapRun>> touchpoint_twins;
   std::vector<double> parameters;  // drawn value of each uncertain slot (uncertain_slots order)
 };
 

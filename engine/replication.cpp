@@ -4,7 +4,10 @@
 #include <tbb/parallel_for.h>
 
 #include <cmath>
+#include <iterator>
 #include <limits>
+#include <span>
+#include <vector>
 
 #include "engine/finance.hpp"
 #include "engine/initial_population.hpp"
@@ -71,7 +74,9 @@ void record_month(const MonthTotals& m, double w, int t, RoadmapRun& run) {
   run.at(Metric::wom_negative, t) = w * m.wom_negative;
 }
 
-RoadmapRun run_roadmap(const Scenario& sc, int roadmap_index, bool zero_defect,
+// `failure_free`: the touchpoints whose failure rate is 0 after the roadmap's effects (none for
+// the roadmap itself, all for its zero-defect counterfactual, one for a per-touchpoint twin).
+RoadmapRun run_roadmap(const Scenario& sc, int roadmap_index, std::span<const int> failure_free,
                        const ParameterDraw& draw, const Population& initial, const Network& network,
                        const StreamKey& key, double& initial_equity) {
   const Roadmap& roadmap = sc.roadmaps[roadmap_index];
@@ -83,7 +88,7 @@ RoadmapRun run_roadmap(const Scenario& sc, int roadmap_index, bool zero_defect,
   KernelScratch scratch;
   std::vector<double> v;
   for (int t = 1; t <= T; ++t) {
-    const int clamps = roadmap_month_vector(sc, roadmap, schedule, draw.values, t, zero_defect, v);
+    const int clamps = roadmap_month_vector(sc, roadmap, schedule, draw.values, t, failure_free, v);
     const MonthParameters params = shape_month_parameters(sc, v, draw.values);
     if (t == 1) initial_equity = w * initial_customer_equity(params, pop);
     const MonthTotals totals = simulate_month(params, network, key, t, pop, scratch);
@@ -116,36 +121,59 @@ ReplicationResult run_replication(const Scenario& sc, std::int64_t replication,
   const StreamKey base_key{sc.seed, rep_word};
   const Population initial = make_initial_population(sc, draw.values, base_key);
 
+  // Variants of every roadmap, each a block of n_roadmaps runs: the roadmap itself, its
+  // zero-defect counterfactual (when enabled), then one twin per touchpoint (when enabled). Each
+  // variant lists the touchpoints it makes failure-free.
   const int n_roadmaps = static_cast<int>(sc.roadmaps.size());
-  const int variants = sc.zero_defect_counterfactual ? 2 : 1;
-  std::vector<RoadmapRun> runs(static_cast<std::size_t>(n_roadmaps) * variants);
+  const int n_touchpoints = sc.layout.touchpoints();
+  std::vector<std::vector<int>> variants{{}};
+  if (sc.zero_defect_counterfactual) variants.push_back(all_touchpoints(sc));
+  const std::size_t first_twin = variants.size();
+  if (sc.avoidable_cost_by_touchpoint) {
+    for (int k = 0; k < n_touchpoints; ++k) variants.push_back({k});
+  }
+  std::vector<RoadmapRun> runs(static_cast<std::size_t>(n_roadmaps) * variants.size());
   std::vector<double> equity0(runs.size(), 0.0);
   tbb::parallel_for(0, static_cast<int>(runs.size()), [&](int job) {
     const int roadmap = job % n_roadmaps;
-    const bool zero_defect = job >= n_roadmaps;
+    const std::vector<int>& failure_free = variants[static_cast<std::size_t>(job / n_roadmaps)];
+    // Every variant of a roadmap draws the same random numbers as the roadmap (same StreamKey).
     StreamKey key = base_key;
     if (options.independent_streams) {
       // A distinct counter word per roadmap: no number is shared between roadmaps.
       key.replication = rep_word ^ (0x9e3779b9u * static_cast<std::uint32_t>(roadmap + 1));
     }
-    runs[job] = run_roadmap(sc, roadmap, zero_defect, draw, initial, network, key, equity0[job]);
+    runs[job] = run_roadmap(sc, roadmap, failure_free, draw, initial, network, key, equity0[job]);
   });
 
   const double d =
       monthly_discount_rate(draw.values[sc.layout.global(GlobalParam::discount_rate_annual)]);
   for (std::size_t job = 0; job < runs.size(); ++job) {
-    // A zero-defect twin carries its roadmap's sustaining cost over its own lifetimes.
+    // A zero-defect or per-touchpoint twin carries its roadmap's sustaining cost over its own
+    // lifetimes.
     const Roadmap& roadmap = sc.roadmaps[job % static_cast<std::size_t>(n_roadmaps)];
     const TerminalInputs terminal{
         sc.terminal_value, sustaining_opex_at_horizon(roadmap, sc.horizon_months, draw.values)};
     settle_finances(runs[job], d, equity0[job], terminal);
   }
-  result.roadmaps.assign(runs.begin(), runs.begin() + n_roadmaps);
-  if (variants == 2) result.zero_defect.assign(runs.begin() + n_roadmaps, runs.end());
+  auto variant = [&](std::size_t v) {
+    const auto begin = runs.begin() + static_cast<std::ptrdiff_t>(v * n_roadmaps);
+    return std::vector<RoadmapRun>(std::make_move_iterator(begin),
+                                   std::make_move_iterator(begin + n_roadmaps));
+  };
+  result.roadmaps = variant(0);
   compare_with_baseline(result.roadmaps, sc.baseline, d);
-  if (variants == 2) {
+  if (sc.zero_defect_counterfactual) {
+    result.zero_defect = variant(1);
     compare_with_baseline(result.zero_defect, sc.baseline, d);
     set_avoidable_costs(result.roadmaps, result.zero_defect);
+  }
+  if (sc.avoidable_cost_by_touchpoint) {
+    for (int k = 0; k < n_touchpoints; ++k) {
+      result.touchpoint_twins.push_back(variant(first_twin + static_cast<std::size_t>(k)));
+      // Paired among the twins of one touchpoint, as the zero-defect runs are among themselves.
+      compare_with_baseline(result.touchpoint_twins.back(), sc.baseline, d);
+    }
   }
   return result;
 }

@@ -1,5 +1,6 @@
 // One replication: draw its parameters, build its network and initial population, run every
-// roadmap (and its zero-defect counterfactual) on common random numbers, then value them.
+// roadmap (and its zero-defect counterfactual, and its per-touchpoint zero-defect twins) on common
+// random numbers, then value them.
 #pragma once
 
 #include <cstdint>

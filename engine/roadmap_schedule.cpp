@@ -52,9 +52,24 @@ double RoadmapSchedule::capex_share(int j, int month) const {
   return 1.0 / months;
 }
 
+std::vector<int> all_touchpoints(const Scenario& scenario) {
+  std::vector<int> all(static_cast<std::size_t>(scenario.layout.touchpoints()));
+  for (std::size_t k = 0; k < all.size(); ++k) all[k] = static_cast<int>(k);
+  return all;
+}
+
 int roadmap_month_vector(const Scenario& scenario, const Roadmap& roadmap,
                          const RoadmapSchedule& schedule, std::span<const double> base, int month,
                          bool zero_defect, std::vector<double>& out) {
+  const std::vector<int> failure_free =
+      zero_defect ? all_touchpoints(scenario) : std::vector<int>{};
+  return roadmap_month_vector(scenario, roadmap, schedule, base, month,
+                              std::span<const int>(failure_free), out);
+}
+
+int roadmap_month_vector(const Scenario& scenario, const Roadmap& roadmap,
+                         const RoadmapSchedule& schedule, std::span<const double> base, int month,
+                         std::span<const int> failure_free, std::vector<double>& out) {
   out.assign(base.begin(), base.end());
   std::vector<char> touched;
   const int n = static_cast<int>(roadmap.initiatives.size());
@@ -88,10 +103,8 @@ int roadmap_month_vector(const Scenario& scenario, const Roadmap& roadmap,
       if (touched[s] && clamp_to_bounds(scenario.slots[s], out[s])) ++clamps;
     }
   }
-  if (zero_defect) {
-    for (int k = 0; k < scenario.layout.touchpoints(); ++k) {
-      out[scenario.layout.touchpoint(k, TouchpointParam::failure_rate)] = 0.0;
-    }
+  for (const int k : failure_free) {
+    out[scenario.layout.touchpoint(k, TouchpointParam::failure_rate)] = 0.0;
   }
   return clamps;
 }

@@ -36,11 +36,21 @@ struct MonthSpend {
   double opex = 0.0;
 };
 
-// Builds month t's parameter vector into `out` from the replication's draw `base`; with
-// `zero_defect` every failure rate is then set to 0. Returns how many values were clamped.
+// Builds month t's parameter vector into `out` from the replication's draw `base`; then the
+// failure rate of every touchpoint in `failure_free` (indices into the scenario's touchpoints) is
+// set to 0, after the roadmap's effects: none for the roadmap itself, all of them for the
+// zero-defect counterfactual, one for a per-touchpoint twin. Returns how many values were clamped.
+int roadmap_month_vector(const Scenario& scenario, const Roadmap& roadmap,
+                         const RoadmapSchedule& schedule, std::span<const double> base, int month,
+                         std::span<const int> failure_free, std::vector<double>& out);
+
+// The same with `zero_defect`: every touchpoint failure-free (true) or none (false).
 int roadmap_month_vector(const Scenario& scenario, const Roadmap& roadmap,
                          const RoadmapSchedule& schedule, std::span<const double> base, int month,
                          bool zero_defect, std::vector<double>& out);
+
+// Every touchpoint of the scenario, 0..K-1: the zero-defect counterfactual's `failure_free`.
+std::vector<int> all_touchpoints(const Scenario& scenario);
 
 // The roadmap's initiative spend in month t (absolute money, not agent-weighted).
 MonthSpend roadmap_spend(const Roadmap& roadmap, const RoadmapSchedule& schedule,

@@ -313,6 +313,8 @@ std::string describe_scenario(const Scenario& sc) {
   }
   root.put("initiatives", std::move(initiatives));
   root.put("analysis.zero_defect_counterfactual", sc.zero_defect_counterfactual ? "true" : "false");
+  root.put("analysis.avoidable_cost_by_touchpoint",
+           sc.avoidable_cost_by_touchpoint ? "true" : "false");
 
   Out roadmaps = Out::list();
   for (const auto& r : sc.roadmaps) {

@@ -31,6 +31,7 @@ const KeyInfo kStructural[] = {
   {O::root, "market.network.per_replication", T::boolean, "true", -kInf, kInf, false, "", "", "Build a new network every replication (else one network for the run)", "assumption"},
   {O::root, "organization.change_capacity", T::integer, "-", 1, kInf, false, "", "initiatives", "Initiatives that can ramp at full speed at once (absent: unlimited)", "MODEL.md s.4"},
   {O::root, "analysis.zero_defect_counterfactual", T::boolean, "false", -kInf, kInf, false, "", "", "Also run every roadmap with all failure rates 0 (total avoidable cost)", "MODEL.md s.3"},
+  {O::root, "analysis.avoidable_cost_by_touchpoint", T::boolean, "false", -kInf, kInf, false, "", "", "Also run every roadmap once per touchpoint with only that touchpoint's failure rate 0 (avoidable cost by touchpoint, churn and WOM included)", "MODEL.md s.3"},
   {O::root, "segments", T::list, "", -kInf, kInf, false, "", "", "Customer segments (at least one; shares sum to 1)", "scenario data", O::segment},
   {O::root, "touchpoints", T::list, "[]", -kInf, kInf, false, "", "", "Service touchpoints where contacts, failures and recoveries happen", "scenario data", O::touchpoint},
   {O::root, "initiatives", T::list, "[]", -kInf, kInf, false, "", "", "Library of CX initiatives that roadmaps use", "scenario data", O::initiative},

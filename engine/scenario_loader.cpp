@@ -561,6 +561,9 @@ void Builder::read_structure(const YamlTree& root) {
   if (const auto z = boolean(root, R, "analysis.zero_defect_counterfactual", "")) {
     sc_.zero_defect_counterfactual = *z;
   }
+  if (const auto z = boolean(root, R, "analysis.avoidable_cost_by_touchpoint", "")) {
+    sc_.avoidable_cost_by_touchpoint = *z;
+  }
   for (const auto& p : global_params()) {
     globals_.push_back(param(at(root, p.key), root.loc, p, std::string(p.key)));
   }
@@ -1211,8 +1214,10 @@ void Builder::cross_checks(const YamlTree& root) {
   }
   // Absurd sizes: refuse rather than fail to allocate half-way through a run.
   if (agents_ok_) {
-    const double roadmaps = std::max<double>(1.0, static_cast<double>(sc_.roadmaps.size())) *
-                            (sc_.zero_defect_counterfactual ? 2.0 : 1.0);
+    const double roadmaps =
+        roadmap_runs(std::max<double>(1.0, static_cast<double>(sc_.roadmaps.size())),
+                     sc_.zero_defect_counterfactual, sc_.avoidable_cost_by_touchpoint,
+                     static_cast<int>(sc_.touchpoints.size()));
     const double bytes = replication_memory_bytes(agents_, roadmaps, type, sc_.network.mean_degree);
     const double available = physical_memory_bytes();
     if (available > 0 && bytes > available) {

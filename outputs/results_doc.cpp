@@ -56,6 +56,7 @@ the baseline).
 | `baseline_roadmap` | the roadmap deltas and ROI are measured against |
 | `terminal_value` | the scenario's choice (`customer_equity_net`, `customer_equity` or `none`): what `npv` counts after the horizon; absent in 1.0 files |
 | `zero_defect_counterfactual` | 1 when `/zero_defect` is present |
+| `avoidable_cost_by_touchpoint` | 1 when `/summary_by_touchpoint` and `/statistics_by_touchpoint` are present |
 | `complete` | 1 once every replication is written; 0 while running or after an interrupt |
 
 ## Groups
@@ -70,6 +71,8 @@ the baseline).
 | `/summary/<metric>` | [roadmap, replication] | below |
 | `/statistics/<metric>` | [roadmap, statistic] | for every `/summary` metric: mean, sd (ddof 1), se, p05, p50, p95 (linear interpolation), n; NaN excluded |
 | `/zero_defect/timeseries`, `/zero_defect/summary`, `/zero_defect/statistics` | as above | the zero-defect counterfactual (every failure rate 0, same random numbers), when enabled |
+| `/summary_by_touchpoint/<metric>` | [roadmap, replication, touchpoint] | with `analysis.avoidable_cost_by_touchpoint`: each roadmap against its twin with only that touchpoint's failure rate 0 (same random numbers): below |
+| `/statistics_by_touchpoint/<metric>` | [roadmap, touchpoint, statistic] | the same statistics as `/statistics`, of each `/summary_by_touchpoint` metric |
 | `/robustness/<name>` | [terminal_value, roadmap] | the roadmaps under every terminal-value choice, from the same replications: below |
 | `/parameters/<path>` | [replication] | the value drawn in each replication for each parameter given as a distribution, by scenario path |
 | `/done` | [replication] | 1 for each replication written (what `--resume` reads) |
@@ -81,6 +84,20 @@ the baseline).
   out += "\n## /timeseries_by_segment\n\n" + metric_table(segment_metric_infos());
   out += "\n## /timeseries_by_touchpoint\n\n" + metric_table(touchpoint_metric_infos());
   out += "\n## /summary\n\n" + metric_table(summary_metric_infos());
+  out += R"(
+## /summary_by_touchpoint
+
+With `analysis.avoidable_cost_by_touchpoint: true`, every roadmap also runs once per touchpoint
+with only that touchpoint's failure rate set to 0 after the roadmap's effects, on the same random
+numbers (MODEL.md s.3, avoidable cost). Each twin is valued like the roadmap, with the roadmap's
+sustaining cost over its own lifetimes, so the terminal part is net of it. With a single
+touchpoint the twin is the zero-defect counterfactual, and `avoidable_cost` equals
+`/summary/avoidable_cost_total` bit for bit. The per-touchpoint costs need not add up to the total:
+failures at several touchpoints interact through satisfaction and churn. `/statistics_by_touchpoint`
+holds their statistics over replications (as `/statistics`, with a touchpoint dimension).
+
+)";
+  out += metric_table(touchpoint_summary_metric_infos());
   out += R"(
 ## /robustness
 

@@ -19,6 +19,7 @@
 #include "engine/core/errors.hpp"
 #include "engine/core/version.hpp"
 #include "engine/decision.hpp"
+#include "engine/finance.hpp"
 #include "engine/statistics.hpp"
 
 namespace cxsim {
@@ -264,6 +265,7 @@ ResultsWriter::ResultsWriter(Path out, const Scenario& s)
       touchpoints_(static_cast<int>(s.touchpoints.size())),
       replications_(s.replications),
       zero_defect_(s.zero_defect_counterfactual),
+      touchpoint_twins_(s.avoidable_cost_by_touchpoint),
       terminal_value_(s.terminal_value),
       done_(static_cast<std::size_t>(s.replications), false) {
   for (const auto& slot : s.slots) {
@@ -277,8 +279,9 @@ ResultsWriter::~ResultsWriter() {
 
 void ResultsWriter::close() {
   // Datasets first, then the file (strong close would also do it, but explicitly is clearer).
-  for (auto* group : {&timeseries_, &by_segment_, &by_touchpoint_, &summary_,
-                      &zero_defect_timeseries_, &zero_defect_summary_, &parameters_}) {
+  for (auto* group :
+       {&timeseries_, &by_segment_, &by_touchpoint_, &summary_, &zero_defect_timeseries_,
+        &zero_defect_summary_, &touchpoint_summary_, &parameters_}) {
     group->clear();
   }
   done_dataset_.reset();
@@ -329,6 +332,8 @@ std::unique_ptr<ResultsWriter> ResultsWriter::create(const Path& out, const Scen
                       s.roadmaps.empty() ? std::string() : s.roadmaps[s.baseline].name, partial);
   h5::write_attribute(f, "zero_defect_counterfactual",
                       static_cast<std::int64_t>(s.zero_defect_counterfactual ? 1 : 0), partial);
+  h5::write_attribute(f, "avoidable_cost_by_touchpoint",
+                      static_cast<std::int64_t>(s.avoidable_cost_by_touchpoint ? 1 : 0), partial);
   h5::write_attribute(f, "complete", std::int64_t{0}, partial);
 
   // /scenario: the resolved text, as one string.
@@ -450,6 +455,21 @@ std::unique_ptr<ResultsWriter> ResultsWriter::create(const Path& out, const Scen
     summary_group(zd.get(), "summary", "/zero_defect/summary");
     statistics_group(zd.get(), "statistics", "/zero_defect/statistics");
   }
+  if (w->touchpoint_twins_) {
+    // One zero-defect twin per touchpoint (analysis.avoidable_cost_by_touchpoint).
+    const h5::Group g =
+        group_with(f, "summary_by_touchpoint", {"roadmap", "replication", "touchpoint"});
+    const h5::Group st =
+        group_with(f, "statistics_by_touchpoint", {"roadmap", "touchpoint", "statistic"});
+    for (const auto& m : touchpoint_summary_metric_infos()) {
+      create_metric(g.get(), "/summary_by_touchpoint", std::string(m.name),
+                    {d_roadmap, d_rep_small, d_touchpoint}, m.units, m.description, false, partial);
+      create_metric(st.get(), "/statistics_by_touchpoint", std::string(m.name),
+                    {d_roadmap, d_touchpoint, d_statistic}, m.units,
+                    fmt::format("statistics over replications of: {}", m.description), false,
+                    partial);
+    }
+  }
   {
     const h5::Group g = group_with(f, "parameters", {"replication"});
     for (std::size_t i = 0; i < s.slots.size(); ++i) {
@@ -563,6 +583,9 @@ void ResultsWriter::open_datasets() {
     open_all("zero_defect/timeseries", metric_infos(), zero_defect_timeseries_);
     open_all("zero_defect/summary", summary_metric_infos(), zero_defect_summary_);
   }
+  if (touchpoint_twins_) {
+    open_all("summary_by_touchpoint", touchpoint_summary_metric_infos(), touchpoint_summary_);
+  }
   const h5::Group g = open_group(f, "parameters", partial_);
   parameters_.clear();
   for (const auto& path : parameter_paths_)
@@ -596,6 +619,14 @@ void ResultsWriter::write(const ReplicationResult& r) {
   };
   check_runs(r.roadmaps, "roadmap");
   if (zero_defect_) check_runs(r.zero_defect, "zero-defect");
+  if (touchpoint_twins_) {
+    if (r.touchpoint_twins.size() != static_cast<std::size_t>(touchpoints_)) {
+      throw IoError(fmt::format("{}: replication {} has {} per-touchpoint twin sets, expected {}",
+                                partial_.string(), r.replication, r.touchpoint_twins.size(),
+                                touchpoints_));
+    }
+    for (const auto& twins : r.touchpoint_twins) check_runs(twins, "per-touchpoint twin");
+  }
   if (r.parameters.size() != parameter_paths_.size()) {
     throw IoError(fmt::format("{}: replication {} has {} parameter values, expected {}",
                               partial_.string(), r.replication, r.parameters.size(),
@@ -653,6 +684,7 @@ void ResultsWriter::write(const ReplicationResult& r) {
                    "/zero_defect/timeseries");
       write_summary(r.zero_defect, zero_defect_summary_, "/zero_defect/summary");
     }
+    if (touchpoint_twins_) write_touchpoint_summary(r);
   }
   for (std::size_t i = 0; i < parameters_.size(); ++i) {
     write_block(parameters_[i].get(), {rep}, {1}, &r.parameters[i], partial_,
@@ -732,6 +764,47 @@ void ResultsWriter::write_robustness() {
   h5::write_attribute(g.get(), "most_roadmaps_reranked", reranked, partial_);
 }
 
+void ResultsWriter::write_touchpoint_summary(const ReplicationResult& r) {
+  const auto M = static_cast<hsize_t>(roadmaps_);
+  const auto K = static_cast<hsize_t>(touchpoints_);
+  if (K == 0) return;
+  const std::vector<double> values = touchpoint_summary_values(r);
+  for (std::size_t m = 0; m < touchpoint_summary_.size(); ++m) {
+    write_block(touchpoint_summary_[m].get(), {0, static_cast<hsize_t>(r.replication), 0},
+                {M, 1, K}, values.data() + m * M * K, partial_,
+                fmt::format("/summary_by_touchpoint/{} of replication {}",
+                            touchpoint_summary_metric_infos()[m].name, r.replication));
+  }
+}
+
+void ResultsWriter::write_touchpoint_statistics() {
+  const auto R = static_cast<std::size_t>(replications_);
+  const auto M = static_cast<std::size_t>(roadmaps_);
+  const auto K = static_cast<std::size_t>(touchpoints_);
+  if (M == 0 || K == 0) return;
+  const h5::Group g = open_group(file_.get(), "statistics_by_touchpoint", partial_);
+  for (std::size_t m = 0; m < touchpoint_summary_.size(); ++m) {
+    const std::string name(touchpoint_summary_metric_infos()[m].name);
+    // [roadmap][replication][touchpoint] in, [roadmap][touchpoint][statistic] out.
+    const auto values = read_all(touchpoint_summary_[m].get(), M * R * K, partial_,
+                                 "/summary_by_touchpoint/" + name);
+    std::vector<double> stats(M * K * kStatistics);
+    std::vector<double> column(R);
+    for (std::size_t i = 0; i < M; ++i) {
+      for (std::size_t k = 0; k < K; ++k) {
+        for (std::size_t rep = 0; rep < R; ++rep) column[rep] = values[(i * R + rep) * K + k];
+        const auto row = as_array(summarize(column));
+        std::copy(row.begin(), row.end(),
+                  stats.begin() + static_cast<std::ptrdiff_t>((i * K + k) * kStatistics));
+      }
+    }
+    const h5::Dataset ds = open_dataset(g.get(), name, partial_);
+    h5::check_status(
+        H5Dwrite(ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, stats.data()),
+        partial_, fmt::format("cannot write /statistics_by_touchpoint/{}", name));
+  }
+}
+
 void ResultsWriter::finish() {
   if (finished_ || !file_.valid()) {
     throw IoError(fmt::format("{}: the results file is already closed", partial_.string()));
@@ -745,6 +818,7 @@ void ResultsWriter::finish() {
   write_statistics(summary_, "statistics");
   if (zero_defect_) write_statistics(zero_defect_summary_, "zero_defect/statistics");
   write_robustness();
+  if (touchpoint_twins_) write_touchpoint_statistics();
   h5::write_attribute(file_.get(), "complete", std::int64_t{1}, partial_);
   close();
   std::error_code ec;

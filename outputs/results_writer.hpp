@@ -62,6 +62,10 @@ class ResultsWriter {
   void write_statistics(const std::vector<h5::Dataset>& summary, const std::string& group);
   // /robustness: the roadmaps ranked under every terminal-value choice (engine/decision.hpp).
   void write_robustness();
+  // /summary_by_touchpoint for one replication, and /statistics_by_touchpoint at the end
+  // (analysis.avoidable_cost_by_touchpoint).
+  void write_touchpoint_summary(const ReplicationResult& r);
+  void write_touchpoint_statistics();
   void close();
 
   std::filesystem::path out_;
@@ -72,6 +76,7 @@ class ResultsWriter {
   int touchpoints_ = 0;
   std::int64_t replications_ = 0;
   bool zero_defect_ = false;
+  bool touchpoint_twins_ = false;
   TerminalValue terminal_value_ = TerminalValue::customer_equity_net;
   std::vector<std::string> parameter_paths_;
 
@@ -82,6 +87,7 @@ class ResultsWriter {
   std::vector<h5::Dataset> summary_;
   std::vector<h5::Dataset> zero_defect_timeseries_;
   std::vector<h5::Dataset> zero_defect_summary_;
+  std::vector<h5::Dataset> touchpoint_summary_;  // /summary_by_touchpoint, when enabled
   std::vector<h5::Dataset> parameters_;
   h5::Dataset done_dataset_;
   std::vector<bool> done_;

@@ -97,6 +97,8 @@ struct Scenario {
   NetworkConfig network;
   int change_capacity = 0;  // 0 = unlimited
   bool zero_defect_counterfactual = false;
+  // One zero-defect twin per touchpoint per roadmap (only that touchpoint's failures removed).
+  bool avoidable_cost_by_touchpoint = false;
 
   std::vector<Segment> segments;
   std::vector<Touchpoint> touchpoints;

@@ -29,6 +29,7 @@ void expect_equal(const Scenario& x, const Scenario& y) {
   EXPECT_EQ(x.network.per_replication, y.network.per_replication);
   EXPECT_EQ(x.change_capacity, y.change_capacity);
   EXPECT_EQ(x.zero_defect_counterfactual, y.zero_defect_counterfactual);
+  EXPECT_EQ(x.avoidable_cost_by_touchpoint, y.avoidable_cost_by_touchpoint);
   ASSERT_EQ(x.segments.size(), y.segments.size());
   for (std::size_t i = 0; i < x.segments.size(); ++i) {
     EXPECT_EQ(x.segments[i].name, y.segments[i].name);

@@ -1,6 +1,7 @@
 # `cmake --install` into a fresh prefix, then the installed program and helper are used from
-# there: P/bin/cxsim --version, and P/share/cxsim/python/cxsim_results.py finding P/bin/cxsim
-# on PATH and the bundled scenarios next to it.
+# there: P/bin/cxsim --version, P/share/cxsim/python/cxsim_results.py finding P/bin/cxsim
+# on PATH and the bundled scenarios next to it, and `cxsim report` drawing with
+# P/share/cxsim/reports/make_report.py.
 # Usage: cmake -DBUILD_DIR=... -DPREFIX=... -DPYTHON=/usr/bin/python3 -P install_test.cmake
 file(REMOVE_RECURSE "${PREFIX}")
 
@@ -12,7 +13,7 @@ endif()
 message(STATUS "${out}")
 
 foreach(f bin/cxsim share/cxsim/python/cxsim_results.py share/cxsim/scenarios/telecom.yaml
-          share/cxsim/scenarios/validation/bass_ring.yaml)
+          share/cxsim/scenarios/validation/bass_ring.yaml share/cxsim/reports/make_report.py)
   if(NOT EXISTS "${PREFIX}/${f}")
     message(FATAL_ERROR "not installed: ${PREFIX}/${f}")
   endif()
@@ -52,3 +53,19 @@ if(NOT rc EQUAL 0)
   message(FATAL_ERROR "the installed helper:\n${out}${err}")
 endif()
 message(STATUS "${out}")
+
+# The installed program writes a report with the installed make_report.py.
+execute_process(COMMAND "${CMAKE_COMMAND}" -E env --unset=CXSIM_REPORT_SCRIPT
+                        "${PREFIX}/bin/cxsim" run "${PREFIX}/share/cxsim/scenarios/telecom.yaml"
+                        -o "${PREFIX}/telecom.h5" --replications 2 --set agents=500 -q
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(rc EQUAL 0)
+  execute_process(COMMAND "${CMAKE_COMMAND}" -E env --unset=CXSIM_REPORT_SCRIPT
+                          "${PREFIX}/bin/cxsim" report "${PREFIX}/telecom.h5"
+                          -o "${PREFIX}/telecom.html"
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+endif()
+if(NOT rc EQUAL 0 OR NOT EXISTS "${PREFIX}/telecom.html")
+  message(FATAL_ERROR "the installed cxsim report:\n${out}${err}")
+endif()
+message(STATUS "installed cxsim report wrote ${PREFIX}/telecom.html")

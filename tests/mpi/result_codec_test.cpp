@@ -35,6 +35,13 @@ ReplicationResult sample(bool zero_defect) {
   for (int i = 0; i < 3; ++i) r.roadmaps.push_back(patterned_run(5, 2, 3, 100.0 * i));
   if (zero_defect) {
     for (int i = 0; i < 3; ++i) r.zero_defect.push_back(patterned_run(5, 2, 3, -100.0 * i));
+    // Per-touchpoint twins: [touchpoint][roadmap], 3 touchpoints of 3 roadmaps.
+    r.touchpoint_twins.resize(3);
+    for (int k = 0; k < 3; ++k) {
+      for (int i = 0; i < 3; ++i) {
+        r.touchpoint_twins[k].push_back(patterned_run(5, 2, 3, 1000.0 * (k + 1) + 10.0 * i));
+      }
+    }
   }
   r.parameters = {0.25, -1.0, 1e300};
   return r;
@@ -65,6 +72,10 @@ TEST(ResultCodec, RoundTripIsBitExact) {
     EXPECT_EQ(back.replication, r.replication);
     expect_same(back.roadmaps, r.roadmaps);
     expect_same(back.zero_defect, r.zero_defect);
+    ASSERT_EQ(back.touchpoint_twins.size(), r.touchpoint_twins.size());
+    for (std::size_t k = 0; k < r.touchpoint_twins.size(); ++k) {
+      expect_same(back.touchpoint_twins[k], r.touchpoint_twins[k]);
+    }
     expect_bits_equal(back.parameters, r.parameters);
   }
 }

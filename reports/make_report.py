@@ -1,0 +1,587 @@
+#!/usr/bin/python3
+"""Writes the self-contained HTML report of a cxsim results file from the finance tables that
+`cxsim report` hands over as JSON (the same tables as `cxsim export`). Charts are drawn with
+matplotlib and embedded as base64 PNG; nothing in the page is fetched from anywhere (no scripts,
+no external fonts, styles or images). Every table and chart names the datasets its numbers come
+from.
+
+Usage (normally run by `cxsim report FILE -o OUT.html`): make_report.py TABLES.json OUT.html
+"""
+import base64
+import html
+import io
+import json
+import math
+import os
+import sys
+import tempfile
+
+os.environ.setdefault("MPLCONFIGDIR", tempfile.mkdtemp(prefix="cxsim-mpl-"))
+import matplotlib  # noqa: E402
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
+
+COLORS = ["#1f4e79", "#c55a11", "#548235", "#7030a0", "#bf9000", "#2e75b6", "#a5a5a5", "#843c0c"]
+plt.rcParams.update({"font.size": 9, "axes.spines.top": False, "axes.spines.right": False,
+                     "axes.grid": True, "grid.alpha": 0.25, "savefig.dpi": 110,
+                     "font.family": "DejaVu Sans"})
+
+
+# ----------------------------------------------------------------------------- numbers as text
+
+def amount(x, currency="", signed=False):
+    """3 significant digits with k/M/B/T, as the terminal summary prints them."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "-"
+    if isinstance(x, str):
+        return x
+    a = abs(x)
+    for scale, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k"), (1, "")):
+        if a >= scale or scale == 1:
+            v = x / scale
+            text = f"{v:.0f}" if abs(v) >= 100 else f"{v:.1f}" if abs(v) >= 10 else f"{v:.2f}"
+            if x == 0:
+                text = "0"
+            text += suffix
+            break
+    if signed and x > 0:
+        text = "+" + text
+    return f"{currency} {text}".strip() if currency else text
+
+
+def percent(p):
+    if p is None or (isinstance(p, float) and math.isnan(p)):
+        return "-"
+    pct = 100 * p
+    if 0 < pct < 0.5:
+        return "&lt;1%"
+    if 99.5 < pct < 100:
+        return "&gt;99%"
+    return f"{pct:.0f}%"
+
+
+def fmt(value, kind, currency):
+    if value is None:
+        return "-"
+    if isinstance(value, str):
+        return html.escape(value)
+    if kind == "money":
+        return amount(value, currency)
+    if kind == "money_unit":
+        return f"{currency} {value:,.2f}".strip()
+    if kind in ("share",):
+        return percent(value)
+    if kind == "ratio":
+        return f"{100 * value:,.0f}%" if abs(value) >= 0.1 else f"{100 * value:.1f}%"
+    if kind == "month":
+        return f"{value:.0f}"
+    if kind == "count":
+        return amount(value)
+    if value == int(value) and abs(value) < 1e15:
+        return f"{value:.0f}"
+    return f"{value:.4g}"
+
+
+# ----------------------------------------------------------------------------- the tables
+
+class Tables:
+    def __init__(self, data):
+        self.facts = data["facts"]
+        self.roadmaps = data["roadmaps"]
+        self.touchpoints = data["touchpoints"]
+        self.tables = data["tables"]
+        self.currency = self.facts.get("currency", "")
+        self.baseline = self.facts.get("baseline", self.roadmaps[0] if self.roadmaps else "")
+        self.best = self.facts.get("best", "")
+
+    def table(self, tid):
+        return self.tables[tid]
+
+    def column(self, tid, header):
+        t = self.tables[tid]
+        headers = [c["header"] for c in t["columns"]]
+        return headers.index(header)
+
+    def rows(self, tid):
+        return self.tables[tid]["rows"]
+
+    def money(self, what):
+        return f"{what} ({self.currency})" if self.currency else what
+
+    def value(self, tid, header, **keys):
+        """The cell of column `header` in the row whose key columns equal `keys`."""
+        t = self.tables[tid]
+        c = self.column(tid, header)
+        key_index = {col["id"]: i for i, col in enumerate(t["columns"]) if col["key"]}
+        for row in t["rows"]:
+            if all(row[key_index[k]] == v for k, v in keys.items()):
+                return row[c]
+        return None
+
+
+def color_of(tables, name):
+    return COLORS[tables.roadmaps.index(name) % len(COLORS)]
+
+
+def alternatives(tables):
+    return [r for r in tables.roadmaps if r != tables.baseline]
+
+
+def footnote(sources):
+    items = ", ".join(f"<code>{html.escape(s)}</code>" for s in sources)
+    return f'<p class="source">Source: {items}</p>'
+
+
+def html_table(header, rows, right_from=1, cls=""):
+    out = [f'<table class="{cls}"><thead><tr>']
+    out += [f'<th class="{"num" if i >= right_from else ""}">{h}</th>' for i, h in enumerate(header)]
+    out.append("</tr></thead><tbody>")
+    for row in rows:
+        out.append("<tr>" + "".join(
+            f'<td class="{"num" if i >= right_from else ""}">{v}</td>' for i, v in enumerate(row)) + "</tr>")
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+def figure_html(fig, alt):
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", bbox_inches="tight")
+    plt.close(fig)
+    data = base64.b64encode(buf.getvalue()).decode()
+    return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'
+
+
+def money_axis(ax, currency, axis="y"):
+    """Tick labels as 12.3M; the currency goes into the axis label."""
+    f = FuncFormatter(lambda v, _pos: amount(v))
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(f)
+    if currency:
+        (ax.set_ylabel if axis == "y" else ax.set_xlabel)(currency)
+
+
+def with_currency(label, currency):
+    return f"{label} ({html.escape(currency)})" if currency else label
+
+
+# ----------------------------------------------------------------------------- sections
+
+def decision_section(t):
+    c = t.currency
+    best, base = t.best, t.baseline
+    get = lambda header: t.value("summary", header, roadmap=best)
+    mean = get(t.money("delta NPV mean"))
+    p05, p95 = get(t.money("delta NPV p05")), get(t.money("delta NPV p95"))
+    cash, terminal = get(t.money("delta NPV cash mean")), get(t.money("delta NPV terminal mean"))
+    p_best, p_beat = get("P(best)"), get("P(beat baseline)")
+    decision = {row[0]: row[2] for row in t.rows("decision")}
+    runner = t.facts.get("runner_up", "")
+    parts = []
+    if best == base:
+        parts.append(f"<p class=\"headline\">Doing nothing (<b>{html.escape(base)}</b>) has the highest "
+                     f"mean NPV: no roadmap beats it on average. It is best in {percent(p_best)} "
+                     "of replications.</p>")
+    else:
+        parts.append(
+            f'<p class="headline">Choose <b>{html.escape(best)}</b>: it adds '
+            f"<b>{amount(mean, c, True)}</b> of NPV over {html.escape(base)} on average "
+            f"(90% of replications between {amount(p05, c, True)} and {amount(p95, c, True)}), "
+            f"of which {amount(cash, c, True)} is cash within the plan and {amount(terminal, c, True)} "
+            f"the value of the customers still there after it, net of what keeps the initiatives running.</p>")
+        parts.append(
+            f"<p>How sure: it has the highest NPV in <b>{percent(p_best)}</b> of replications and beats "
+            f"the baseline in {percent(p_beat)}.")
+        if runner:
+            d = decision.get("best minus runner-up: mean NPV difference")
+            lo = decision.get("best minus runner-up: 90% interval of the mean, low")
+            hi = decision.get("best minus runner-up: 90% interval of the mean, high")
+            pg = decision.get("P(best > runner-up)")
+            parts.append(
+                f" Against the runner-up, {html.escape(runner)}, it is {amount(d, c, True)} ahead on "
+                f"average (90% interval of the mean {amount(lo, c, True)} to {amount(hi, c, True)}), "
+                f"and ahead in {percent(pg)} of replications (paired: same customers, same draws).")
+        parts.append("</p>")
+    stays = t.facts.get("best_stays_best", "")
+    robust_rows = [r for r in t.rows("robustness") if r[1] == best]
+    if stays == "1":
+        parts.append(f"<p class=\"robust ok\">The answer survives the other ways of valuing what "
+                     f"happens after the horizon: {html.escape(best)} is best under every terminal-value "
+                     "choice.</p>")
+    elif stays == "0":
+        others = [f"{html.escape(r[1])} under {html.escape(r[0])}"
+                  for r in t.rows("robustness") if r[5] == 1 and r[1] != best]
+        parts.append(f"<p class=\"robust warn\">The answer depends on how value after the horizon is "
+                     f"counted: {html.escape(best)} is best under {html.escape(t.facts.get('terminal_value', ''))}, "
+                     f"but {'; '.join(others)}.</p>")
+    header = ["terminal value", "best roadmap", with_currency(f"{html.escape(best)}: mean delta NPV", c),
+              f"{html.escape(best)}: P(best)", "its rank"]
+    rows = []
+    choices = []
+    for r in t.rows("robustness"):
+        if r[0] not in choices:
+            choices.append(r[0])
+    for choice in choices:
+        winners = [r[1] for r in t.rows("robustness") if r[0] == choice and r[5] == 1]
+        mine = [r for r in robust_rows if r[0] == choice][0]
+        label = html.escape(choice) + (" (the run's choice)" if mine[2] == "yes" else "")
+        rows.append([label, html.escape(", ".join(winners)), amount(mine[3], signed=True),
+                     percent(mine[4]), fmt(mine[5], "number", c)])
+    parts.append(html_table(header, rows, right_from=2))
+    parts.append(footnote(t.table("decision")["sources"] + t.table("robustness")["sources"] +
+                          ["/statistics/delta_npv_cash", "/statistics/delta_npv_terminal"]))
+    return "<section id=\"decision\"><h2>The decision</h2>" + "".join(parts) + "</section>"
+
+
+def fan_section(t):
+    cum = t.table("cumulative_delta_cash")
+    months = [r[0] for r in cum["rows"]]
+    alts = alternatives(t)
+    n = len(alts)
+    cols = 2 if n > 1 else 1
+    rows_ = math.ceil(n / cols) if n else 1
+    fig, axes = plt.subplots(rows_, cols, figsize=(10, 3.0 * rows_ + 0.4), sharex=True, sharey=True,
+                             squeeze=False)
+    for ax in axes.flat[n:]:
+        ax.set_visible(False)
+    for ax, name in zip(axes.flat, alts):
+        col = lambda stat: t.column("cumulative_delta_cash", f"{name} {stat}")
+        get = lambda stat: [r[col(stat)] for r in cum["rows"]]
+        color = color_of(t, name)
+        for other in alts:
+            if other != name:
+                ax.plot(months, [r[t.column("cumulative_delta_cash", f"{other} p50")] for r in cum["rows"]],
+                        color="#bbbbbb", lw=0.8)
+        ax.fill_between(months, get("p05"), get("p95"), color=color, alpha=0.15, lw=0, label="5-95%")
+        ax.fill_between(months, get("p25"), get("p75"), color=color, alpha=0.3, lw=0, label="25-75%")
+        ax.plot(months, get("p50"), color=color, lw=2, label="median")
+        ax.axhline(0, color="black", lw=0.8)
+        ax.set_title(name, fontsize=10, color=color, loc="left")
+        money_axis(ax, t.currency)
+    for ax in axes[-1]:
+        ax.set_xlabel("month")
+    if n:
+        axes.flat[0].legend(loc="upper left", fontsize=8, frameon=False)
+    fig.suptitle("Cumulative discounted cash flow gained over the baseline (paired per replication; "
+                 "grey: the other roadmaps' medians)", fontsize=10, x=0.01, ha="left")
+    fig.tight_layout()
+    img = figure_html(fig, "Fan chart of cumulative discounted delta cash per roadmap")
+    last = cum["rows"][-1]
+    header = ["roadmap", with_currency("median at the horizon", t.currency), "5th percentile", "95th percentile"]
+    rows = [[html.escape(name)] + [amount(last[t.column("cumulative_delta_cash", f"{name} {s}")], signed=True)
+                                   for s in ("p50", "p05", "p95")] for name in alts]
+    return ("<section id=\"cash\"><h2>Cash gained over the baseline, month by month</h2>"
+            "<p>Within the plan, terminal value excluded: the curve payback is read from. The band is "
+            "where the paired difference falls in 90% (light) and 50% (dark) of replications.</p>"
+            + img + html_table(header, rows) + footnote(cum["sources"]) + "</section>")
+
+
+def value_section(t):
+    c = t.currency
+    s = t.table("summary")
+    header = ["roadmap", with_currency("NPV", c), with_currency("delta NPV", c) + "<br>mean, 5-95%",
+              "of which cash", "of which terminal", "P(best)", "P(beat)", "ROI", "paid back",
+              "median payback"]
+    rows = []
+    for r in s["rows"]:
+        name = r[0]
+        g = lambda h: r[t.column("summary", h)]
+        base = name == t.baseline
+        pay = g("median payback month (never counted)")
+        delta = (f"{amount(g(t.money('delta NPV mean')), signed=True)}<br><span class=\"range\">"
+                 f"{amount(g(t.money('delta NPV p05')), signed=True)} to "
+                 f"{amount(g(t.money('delta NPV p95')), signed=True)}</span>")
+        rows.append([
+            html.escape(name) + (" (baseline)" if base and name != "baseline" else ""),
+            amount(g(t.money("NPV mean"))),
+            "-" if base else delta,
+            "-" if base else amount(g(t.money("delta NPV cash mean")), signed=True),
+            "-" if base else amount(g(t.money("delta NPV terminal mean")), signed=True),
+            percent(g("P(best)")),
+            "-" if base else percent(g("P(beat baseline)")),
+            "-" if base else fmt(g("ROI mean"), "ratio", c),
+            "-" if base else percent(g("paid back")),
+            "-" if base else (pay if isinstance(pay, str) else fmt(pay, "month", c) if pay is not None else "-"),
+        ])
+    table = html_table(header, rows)
+    # Distributions of delta NPV from the per-replication table.
+    per = t.table("per_replication")
+    ci = t.column("per_replication", "delta_npv")
+    alts = alternatives(t)
+    data = [[row[ci] for row in per["rows"] if row[0] == name and row[ci] is not None] for name in alts]
+    fig, ax = plt.subplots(figsize=(10, 0.55 * len(alts) + 1.2))
+    if alts:
+        ax.boxplot(data, vert=False, labels=alts, widths=0.5, showfliers=False,
+                   medianprops={"color": "black"})
+        for k, (name, values) in enumerate(zip(alts, data)):
+            jitter = [k + 1 + 0.12 * math.sin(7.3 * j) for j in range(len(values))]
+            ax.scatter(values, jitter, s=10, color=color_of(t, name), alpha=0.7, zorder=3)
+        ax.axvline(0, color="black", lw=0.8)
+        ax.invert_yaxis()
+    money_axis(ax, c, "x")
+    ax.set_xlabel(with_currency(f"delta NPV against {t.baseline}", c) + ", one dot per replication")
+    fig.tight_layout()
+    img = figure_html(fig, "Distribution of delta NPV per roadmap")
+    return ("<section id=\"value\"><h2>Value of each roadmap</h2>"
+            "<p>NPV = cash over the plan plus the terminal value; delta = against the baseline in the same "
+            "replication. ROI = delta NPV over the extra investment; median payback counts replications "
+            "that never pay back as later than every month.</p>" + table + footnote(s["sources"])
+            + img + footnote(["/summary/delta_npv"]) + "</section>")
+
+
+def payback_section(t):
+    per = t.table("per_replication")
+    ci = t.column("per_replication", "payback_month")
+    horizon = int(t.facts.get("horizon_months", "0") or 0)
+    alts = alternatives(t)
+    fig, ax = plt.subplots(figsize=(10, 3.2))
+    for name in alts:
+        values = [row[ci] for row in per["rows"] if row[0] == name]
+        n = len(values)
+        months = list(range(0, horizon + 1))
+        share = [sum(1 for v in values if v is not None and v <= m) / n if n else 0 for m in months]
+        ax.step(months, share, where="post", color=color_of(t, name), lw=2, label=name)
+    ax.set_ylim(0, 1.02)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{100 * v:.0f}%"))
+    ax.set_xlabel("month")
+    ax.set_ylabel("replications paid back")
+    if alts:
+        ax.legend(fontsize=8, frameon=False, loc="upper left")
+    fig.tight_layout()
+    img = figure_html(fig, "Share of replications paid back by each month")
+    rows = []
+    for name in alts:
+        share = t.value("summary", "paid back", roadmap=name)
+        med = t.value("summary", "median payback month (never counted)", roadmap=name)
+        rows.append([html.escape(name), percent(share),
+                     med if isinstance(med, str) else fmt(med, "month", t.currency) if med is not None else "-"])
+    return ("<section id=\"payback\"><h2>Payback</h2><p>The month from which cumulative discounted "
+            "delta cash stays at or above zero to the horizon; replications that never get there are "
+            "counted as never, not dropped.</p>" + img
+            + html_table(["roadmap", "paid back within the horizon", "median payback month"], rows)
+            + footnote(["/summary/payback_month", "/statistics/paid_back"]) + "</section>")
+
+
+def avoidable_section(t):
+    c = t.currency
+    av = t.table("avoidable_cost")
+    rows_all = av["rows"]
+    srcs = av["row_sources"]
+    twins = t.facts.get("by_touchpoint") == "1"
+    measure = "avoidable cost by touchpoint" if twins else "direct failure cost, discounted"
+    focus = [t.baseline] + ([t.best] if t.best and t.best != t.baseline else [])
+
+    def pick(roadmap, meas, item):
+        for r in rows_all:
+            if r[0] == roadmap and r[1] == meas and r[2] == item:
+                return r
+        return None
+
+    parts = ["<section id=\"avoidable\"><h2>What failures cost</h2>"]
+    parts.append(
+        "<p>The direct cost is the failure-cost ledger (repeat contacts, credits, complaint handling). "
+        "The total avoidable cost reruns each roadmap on the same random numbers with failures "
+        "removed: it adds the margin of customers who left because of failures, lost word of mouth "
+        "and the acquisition spent replacing them.")
+    if twins:
+        parts.append(" By touchpoint, only that touchpoint's failures are removed; per failure divides by "
+                     "its failures over the horizon. Touchpoints' costs need not add up to the total: "
+                     "failures compound through satisfaction and churn.")
+    parts.append("</p>")
+    # Chart: by touchpoint, grouped by roadmap, with 5-95% whiskers.
+    if t.touchpoints:
+        fig, ax = plt.subplots(figsize=(10, 0.5 * len(t.touchpoints) * len(focus) + 1.4))
+        height = 0.8 / len(focus)
+        for j, name in enumerate(focus):
+            means, lo, hi, ys = [], [], [], []
+            for k, tp in enumerate(t.touchpoints):
+                r = pick(name, measure, tp)
+                if r is None:
+                    continue
+                means.append(r[3])
+                lo.append(r[3] - r[4])
+                hi.append(r[6] - r[3])
+                ys.append(k + j * height)
+            ax.barh(ys, means, height=height * 0.9, xerr=[lo, hi], color=color_of(t, name),
+                    error_kw={"lw": 0.8, "capsize": 2}, label=name)
+        ax.set_yticks([k + height * (len(focus) - 1) / 2 for k in range(len(t.touchpoints))])
+        ax.set_yticklabels(t.touchpoints)
+        ax.invert_yaxis()
+        money_axis(ax, c, "x")
+        ax.set_xlabel(with_currency("avoidable cost (NPV)" if twins else "direct failure cost (discounted)", c)
+                      + ", mean with 5-95% of replications")
+        ax.legend(fontsize=8, frameon=False)
+        fig.tight_layout()
+        parts.append(figure_html(fig, "Avoidable cost by touchpoint"))
+        header = ["touchpoint", "roadmap", "failures", with_currency("direct cost (discounted)", c)]
+        if twins:
+            header += [with_currency("avoidable cost", c), "90% of replications", "cash part", "terminal part",
+                       with_currency("per failure", c)]
+        rows = []
+        ranked = sorted(t.touchpoints, key=lambda tp: -((pick(focus[0], measure, tp) or [0, 0, 0, 0])[3] or 0))
+        for tp in ranked:
+            for name in focus:
+                f_ = pick(name, "failures over the horizon", tp)
+                d_ = pick(name, "direct failure cost, discounted", tp)
+                row = [html.escape(tp), html.escape(name), amount(f_[3]) if f_ else "-", amount(d_[3]) if d_ else "-"]
+                if twins:
+                    a = pick(name, "avoidable cost by touchpoint", tp)
+                    ca = pick(name, "avoidable cost by touchpoint, cash part", tp)
+                    te = pick(name, "avoidable cost by touchpoint, terminal part", tp)
+                    pf = pick(name, "avoidable cost per failure", tp)
+                    row += [amount(a[3]), f"{amount(a[4])} to {amount(a[6])}", amount(ca[3]),
+                            amount(te[3]), f"{pf[3]:,.2f}" if pf[3] is not None else "-"]
+                rows.append(row)
+        parts.append(html_table(header, rows, right_from=2))
+        sources = ["/timeseries_by_touchpoint/failures", "/timeseries_by_touchpoint/failure_cost"]
+        if twins:
+            sources += ["/statistics_by_touchpoint/avoidable_cost", "/statistics_by_touchpoint/avoidable_cost_cash",
+                        "/statistics_by_touchpoint/avoidable_cost_terminal", "/statistics_by_touchpoint/cost_per_failure"]
+        parts.append(footnote(sources))
+    # By line, from the zero-defect counterfactual.
+    if t.facts.get("zero_defect") == "1":
+        items = [r[2] for r in rows_all if r[0] == t.baseline and r[1] == "total avoidable cost by line"]
+        fig, ax = plt.subplots(figsize=(10, 0.45 * len(items) * len(focus) + 1.2))
+        height = 0.8 / len(focus)
+        for j, name in enumerate(focus):
+            vals = [pick(name, "total avoidable cost by line", it)[3] for it in items]
+            ax.barh([k + j * height for k in range(len(items))], vals, height=height * 0.9,
+                    color=color_of(t, name), label=name)
+        ax.set_yticks([k + height * (len(focus) - 1) / 2 for k in range(len(items))])
+        ax.set_yticklabels(items)
+        ax.invert_yaxis()
+        ax.axvline(0, color="black", lw=0.8)
+        money_axis(ax, c, "x")
+        ax.set_xlabel(with_currency("zero-defect counterfactual minus the roadmap, discounted", c)
+                      + "; positive = what failures cost")
+        ax.legend(fontsize=8, frameon=False)
+        fig.tight_layout()
+        parts.append("<h3>By line of the cash-flow statement</h3>")
+        parts.append(figure_html(fig, "Avoidable cost by line"))
+        header = [with_currency("line", c)] + [html.escape(n) for n in focus]
+        rows = [[html.escape(it)] + [amount(pick(n, "total avoidable cost by line", it)[3]) for n in focus]
+                for it in items]
+        rows.append(["<b>total avoidable cost</b>"] + [f"<b>{amount(pick(n, 'total avoidable cost', 'all touchpoints')[3])}</b>"
+                                                      for n in focus])
+        rows.append(["of which cash"] + [amount(pick(n, "total avoidable cost, cash part", "all touchpoints")[3]) for n in focus])
+        rows.append(["of which terminal"] + [amount(pick(n, "total avoidable cost, terminal part", "all touchpoints")[3])
+                                             for n in focus])
+        parts.append(html_table(header, rows))
+        line_sources = sorted({s for r, s in zip(rows_all, srcs) if r[1] == "total avoidable cost by line"})
+        parts.append(footnote(line_sources + ["/statistics/avoidable_cost_total", "/statistics/avoidable_cost_cash",
+                                              "/statistics/avoidable_cost_terminal"]))
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def cash_flow_section(t):
+    c = t.currency
+    cf = t.table("cash_flow_by_year")
+    years = sorted({col["dims"]["year"] for col in cf["columns"] if "year" in col["dims"]}, key=int)
+    header = ["roadmap", with_currency("basis", c)] + [html.escape(col["header"].rsplit(" ", 1)[0]) for col in cf["columns"]
+                                     if col["dims"].get("statistic") == "mean"]
+    rows = []
+    for r in cf["rows"]:
+        if r[1] != "net cash flow":
+            continue
+        cells = [html.escape(r[0]), html.escape(r[2])]
+        for y in years:
+            m = r[t.column("cash_flow_by_year", next(col["header"] for col in cf["columns"]
+                                                     if col["dims"] == {"year": y, "statistic": "mean"}))]
+            lo = r[t.column("cash_flow_by_year", next(col["header"] for col in cf["columns"]
+                                                      if col["dims"] == {"year": y, "statistic": "p05"}))]
+            hi = r[t.column("cash_flow_by_year", next(col["header"] for col in cf["columns"]
+                                                      if col["dims"] == {"year": y, "statistic": "p95"}))]
+            cells.append(f"{amount(m)}<br><span class=\"range\">{amount(lo)} to {amount(hi)}</span>")
+        rows.append(cells)
+    return ("<section id=\"cashflow\"><h2>Net cash flow by plan year</h2><p>Mean, and 5th to 95th "
+            "percentile, of each plan year's net cash flow (revenue less every cost line, initiatives "
+            "included); the workbook and CSV export carry every line.</p>"
+            + html_table(header, rows, right_from=2) + footnote(["/timeseries/net_cash_flow",
+                                                                 "/timeseries/discounted_cash_flow"]) + "</section>")
+
+
+def assumptions_section(t):
+    a = t.table("assumptions")
+    header = ["parameter", "distribution", "units", "mean drawn", "5th pct", "median", "95th pct"]
+    rows = []
+    for r in a["rows"]:
+        rows.append([f"<code>{html.escape(r[0])}</code>", f"<code>{html.escape(r[2])}</code>", html.escape(r[1]),
+                     fmt(r[4], "number", ""), fmt(r[5], "number", ""), fmt(r[6], "number", ""),
+                     fmt(r[7], "number", "")])
+    body = html_table(header, rows, right_from=3, cls="small") if rows else "<p>No value was uncertain.</p>"
+    return ("<section id=\"assumptions\"><h2>Assumptions drawn</h2><p>Every scenario value given as "
+            "a distribution, drawn once per replication and shared by every roadmap.</p>" + body
+            + footnote(["/parameters/<path> (values; the distribution from each dataset's description)"]) + "</section>")
+
+
+def provenance_section(t):
+    p = t.table("provenance")
+    keep = ["results file", "results file SHA-256", "exported by", "scenario_name", "scenario_sha256", "seed",
+            "replications", "agents", "population", "horizon_months", "currency", "terminal_value",
+            "baseline_roadmap", "engine_version", "git_commit", "created_utc", "hostname", "command_line",
+            "resumed_command_line", "format_version", "complete"]
+    by_item = {r[0]: r[1] for r in p["rows"]}
+    rows = [[html.escape(k), f"<code>{html.escape(fmt(by_item[k], 'number', '') if not isinstance(by_item[k], str) else by_item[k])}</code>"]
+            for k in keep if k in by_item]
+    scenario = "\n".join(r[1] or "" for r in t.rows("scenario"))
+    return ("<section id=\"provenance\"><h2>Provenance</h2>" + html_table(["item", "value"], rows, right_from=9)
+            + footnote(p["sources"]) + "<details><summary>The resolved scenario</summary><pre>"
+            + html.escape(scenario) + "</pre></details>" + footnote(["/scenario"]) + "</section>")
+
+
+CSS = """
+body{font-family:"DejaVu Sans",Verdana,Arial,sans-serif;color:#222;max-width:1080px;margin:24px auto;
+padding:0 16px;line-height:1.45;font-size:14px}
+h1{font-size:24px;margin-bottom:4px}h2{font-size:19px;border-bottom:2px solid #1f4e79;padding-bottom:3px;
+margin-top:34px}h3{font-size:15px}
+.sub{color:#555;margin-top:0}.meta{color:#666;font-size:12px}
+.headline{font-size:17px;background:#eef4fb;border-left:5px solid #1f4e79;padding:10px 14px}
+.robust{padding:8px 12px}.ok{background:#eef7ea;border-left:5px solid #548235}
+.warn{background:#fdf1e7;border-left:5px solid #c55a11}
+table{border-collapse:collapse;margin:10px 0;font-size:13px;display:block;max-width:100%;overflow-x:auto}th,td{padding:4px 9px;border-bottom:1px solid #ddd;
+vertical-align:top}th{background:#f2f2f2;text-align:left}.num{text-align:right;white-space:nowrap}
+table.small{font-size:11.5px}.range{color:#777;font-size:11px}
+.source{font-size:11px;color:#666;margin-top:2px}code{font-size:11.5px}
+img{max-width:100%;height:auto;display:block;margin:8px 0}
+pre{background:#f7f7f7;padding:10px;font-size:11px;overflow-x:auto}
+nav{font-size:13px;margin:10px 0 0 0}nav a{margin-right:12px;color:#1f4e79}
+"""
+
+
+def main(json_path, out_path):
+    with open(json_path, encoding="utf-8") as fh:
+        t = Tables(json.load(fh))
+    f = t.facts
+    name = f.get("scenario_name", "")
+    meta = (f"{f.get('replications')} replications, {f.get('agents')} agents, {f.get('horizon_months')} months; "
+            f"money in {html.escape(t.currency or 'the scenario currency')}; terminal value "
+            f"{html.escape(f.get('terminal_value', ''))}; baseline {html.escape(t.baseline)}; "
+            f"results file SHA-256 <code>{html.escape(f.get('file_sha256', '')[:16])}</code>...")
+    nav = "".join(f'<a href="#{a}">{b}</a>' for a, b in (
+        ("decision", "Decision"), ("cash", "Cash over time"), ("value", "Value"), ("payback", "Payback"),
+        ("avoidable", "Failures"), ("cashflow", "Cash flow"), ("assumptions", "Assumptions"),
+        ("provenance", "Provenance")))
+    body = [
+        f"<header><h1>{html.escape(name)}: which CX roadmap, and what poor service costs</h1>",
+        f"<p class=\"sub\">{html.escape(f.get('description', ''))}</p><p class=\"meta\">{meta}</p>",
+        f"<nav>{nav}</nav></header>",
+        decision_section(t), fan_section(t), value_section(t), payback_section(t),
+        avoidable_section(t), cash_flow_section(t), assumptions_section(t), provenance_section(t),
+        f"<footer class=\"source\">Generated by {html.escape(f.get('exported_by', 'cxsim'))} from "
+        f"{html.escape(os.path.basename(f.get('file', '')) or 'the results file')}; every number above "
+        "names the dataset of the results file it comes from.</footer>",
+    ]
+    page = ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f"<title>{html.escape(name)}: cxsim report</title><style>{CSS}</style></head><body>"
+            + "\n".join(body) + "</body></html>\n")
+    with open(out_path, "w", encoding="utf-8") as fh:
+        fh.write(page)
+    return 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3:
+        print(__doc__, file=sys.stderr)
+        sys.exit(2)
+    sys.exit(main(sys.argv[1], sys.argv[2]))
