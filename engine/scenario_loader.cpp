@@ -7,12 +7,12 @@
 #include <charconv>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <optional>
-#include <sstream>
 
 #include "engine/core/errors.hpp"
+#include "engine/core/printable.hpp"
 #include "engine/did_you_mean.hpp"
+#include "engine/input_file.hpp"
 #include "engine/memory_budget.hpp"
 #include "engine/scenario_describe.hpp"
 #include "engine/scenario_keys.hpp"
@@ -74,8 +74,12 @@ ValueRange after_effect(ValueRange x, EffectOp op, ValueRange v) {
   return x;
 }
 
+// Names become HDF5 attribute values, dataset labels and the default results file name
+// (<name>.h5), so they are short and plain.
+constexpr std::size_t kMaxNameLength = 100;
+
 bool valid_name(const std::string& s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+  return !s.empty() && s.size() <= kMaxNameLength && std::all_of(s.begin(), s.end(), [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
   });
 }
@@ -290,10 +294,40 @@ class Builder {
             "missing required key (expected a name of letters, digits, '_' or '-')");
       return std::nullopt;
     }
+    if (node->is_scalar() && node->text.size() > kMaxNameLength) {
+      error(node->loc, path,
+            fmt::format("name too long (got {} characters; expected 1 to {} letters, digits, '_' "
+                        "or '-')",
+                        node->text.size(), kMaxNameLength));
+      return std::nullopt;
+    }
     if (!node->is_scalar() || !valid_name(node->text)) {
       error(node->loc, path,
             "invalid name (got " + describe_value(*node) +
                 "; expected letters, digits, '_' or '-' only)");
+      return std::nullopt;
+    }
+    return node->text;
+  }
+
+  // A free-text key: any printable text; of the control characters only those in `allowed`
+  // (they would reach the terminal raw, and a NUL would cut the results-file attribute).
+  std::optional<std::string> text(const YamlTree& map, std::string_view key,
+                                  std::string_view allowed) {
+    const YamlTree* node = map.find(key);
+    if (node == nullptr || node->is_null()) return std::nullopt;
+    if (!node->is_scalar()) {
+      error(node->loc, std::string(key),
+            "wrong type (got " + describe_value(*node) + "; expected text)");
+      return std::nullopt;
+    }
+    if (const auto at = first_control(node->text, allowed)) {
+      const std::size_t n = static_cast<unsigned char>(node->text[*at]) == 0xC2 ? 2 : 1;
+      error(node->loc, std::string(key),
+            fmt::format("control character in text (got '{}' at character {}; expected "
+                        "printable text{})",
+                        printable(node->text.substr(*at, n)), *at + 1,
+                        allowed.empty() ? "" : ", with tabs and line breaks allowed"));
       return std::nullopt;
     }
     return node->text;
@@ -496,20 +530,8 @@ Scenario Builder::build(const YamlTree& root, const std::string& file) {
 void Builder::read_structure(const YamlTree& root) {
   const KeyOwner R = KeyOwner::root;
   if (const auto n = name(root, "")) sc_.name = *n;
-  if (const YamlTree* d = root.find("description"); d != nullptr && !d->is_null()) {
-    if (d->is_scalar()) {
-      sc_.description = d->text;
-    } else {
-      error(d->loc, "description", "wrong type (got " + describe_value(*d) + "; expected text)");
-    }
-  }
-  if (const YamlTree* c = root.find("currency"); c != nullptr && !c->is_null()) {
-    if (c->is_scalar()) {
-      sc_.currency = c->text;
-    } else {
-      error(c->loc, "currency", "wrong type (got " + describe_value(*c) + "; expected text)");
-    }
-  }
+  if (const auto d = text(root, "description", "\t\n")) sc_.description = *d;
+  if (const auto c = text(root, "currency", "")) sc_.currency = *c;
   // An invalid horizon would make every month check fail too; check months against the maximum.
   const auto horizon = integer(root, R, "horizon_months", "");
   sc_.horizon_months = horizon ? *horizon : 600;
@@ -1250,16 +1272,11 @@ Scenario load_document(const std::string& text, const std::string& display_name,
 
 Scenario load_scenario(const std::string& path, const LoadOptions& options) {
   namespace fs = std::filesystem;
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) {
-    throw IoError("cannot read scenario file '" + path + "': it is a directory");
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw IoError("cannot read scenario file '" + path + "': no such file or no permission");
-  std::ostringstream text;
-  text << in.rdbuf();
+  ReadProblem problem;
+  const std::optional<std::string> text = read_input_file(path, problem);
+  if (!text) throw ScenarioError({Diagnostic{path, 0, 0, "", problem.message()}});
   const fs::path parent = fs::path(path).parent_path();
-  return load_document(text.str(), path, parent.empty() ? "." : parent.string(), options);
+  return load_document(*text, path, parent.empty() ? "." : parent.string(), options);
 }
 
 Scenario load_scenario_text(const std::string& yaml_text, const std::string& display_name,

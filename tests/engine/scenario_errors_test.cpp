@@ -357,6 +357,94 @@ std::vector<BadCase> bad_cases() {
        {"did you mean 'population'"},
        {"market.populaton=5"}},
       {"set_wrong_type", m, 0, "horizon_months", {"wrong type", "'abc'"}, {"horizon_months=abc"}},
+      // Hostile YAML: refused with a message, never a crash or a misleading one.
+      {"alias_to_itself",
+       "a: &c [*c]\n",
+       1,
+       "a[0]",
+       {"alias refers to itself or to a node containing it"}},
+      {"alias_to_an_ancestor",
+       m + "market2: &m {inner: {list: [1, *m]}}\n",
+       15,
+       "market2.inner.list[1]",
+       {"alias refers to itself or to a node containing it"}},
+      {"deep_flow_nesting", std::string(200000, '['), -1, "", {"nested deeper than 64 levels"}},
+      {"deep_block_nesting",
+       [] {
+         std::string t;
+         for (int i = 0; i < 70; ++i)
+           t += std::string(static_cast<std::size_t>(2 * i), ' ') + "a:\n";
+         return t + std::string(140, ' ') + "x\n";
+       }(),
+       -1,
+       "",
+       {"nested deeper than 64 levels"}},
+      {"deep_through_aliases",
+       [] {
+         // Each line nests the one before twice over: 40 levels of aliases inside lists.
+         std::string t = "a0: &a0 [[1]]\n";
+         for (int i = 1; i < 40; ++i) {
+           t += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [[*a" +
+                std::to_string(i - 1) + "]]\n";
+         }
+         return t;
+       }(),
+       -1,
+       "",
+       {"nested deeper than 64 levels"}},
+      {"nul_byte", m + "description: a" + '\0' + "b\n", 15, "", {"not a text/YAML file", "NUL"}},
+      {"binary_input",
+       "\x7f"
+       "ELF\x02\x01\x01\xff\xfe\n",
+       1,
+       "",
+       {"not a text/YAML file", "not UTF-8"}},
+      {"latin1_text", m + "description: caf\xe9\n", 15, "", {"not a text/YAML file", "\\xe9"}},
+      {"raw_escape_character",
+       m + "description: \x1b[31mred\n",
+       15,
+       "",
+       {"control character", "\\x1b"}},
+      {"string_tag_on_a_number",
+       replace(m, "share: 1", "share: !!str 1"),
+       8,
+       "segments.consumer.share",
+       {"wrong type", "\"1\"", "expected a number"}},
+      {"string_tag_on_a_parameter",
+       replace(m, "price: 40", "price: !!str 40"),
+       14,
+       "segments.consumer.revenue.price",
+       {"wrong type", "expected a number"}},
+      {"escape_in_name",
+       replace(m, "name: minimal", "name: \"min\\eimal\""),
+       1,
+       "name",
+       {"invalid name"}},
+      {"bell_in_currency",
+       m + "currency: \"US\\aD\"\n",
+       15,
+       "currency",
+       {"control character", "character 3"}},
+      {"nul_in_description",
+       m + "description: \"cut\\0here\"\n",
+       15,
+       "description",
+       {"control character", "character 4"}},
+      {"c1_control_in_description",
+       m + "description: \"csi\\x9b2J\"\n",
+       15,
+       "description",
+       {"control character"}},
+      {"name_too_long",
+       replace(m, "name: minimal", "name: " + std::string(300, 'n')),
+       1,
+       "name",
+       {"name too long", "300 characters", "1 to 100"}},
+      {"segment_name_too_long",
+       replace(m, "name: consumer", "name: " + std::string(101, 's')),
+       7,
+       "segments[0].name",
+       {"name too long", "101 characters"}},
   };
 }
 
@@ -445,6 +533,68 @@ TEST(ScenarioErrors, DeepNestingAndAliasBombsDoNotCrash) {
     prev = c;
   }
   EXPECT_THROW(load_scenario_text(bomb, "bomb.yaml"), ScenarioError);
+}
+
+// Control characters never reach the terminal raw: every message shows them escaped, and a NUL
+// does not cut the message short.
+TEST(ScenarioErrors, ControlCharactersAreShownEscaped) {
+  const std::string text = replace(kMinimal, "name: minimal", "name: \"a\\eb\\0c\\ad\"") +
+                           "currency: \"\\e[2J\"\ndescription: \"ok\\ttab\\nnewline \\x07\"\n";
+  try {
+    load_scenario_text(text, "bad.yaml");
+    FAIL();
+  } catch (const ScenarioError& e) {
+    const std::string what = e.what();
+    EXPECT_EQ(std::string(what.c_str()), what) << "a NUL cuts the message";
+    for (const char c : what) {
+      EXPECT_FALSE((static_cast<unsigned char>(c) < 0x20 && c != '\n') || c == 0x7f)
+          << "raw control character " << static_cast<int>(c) << " in\n"
+          << what;
+    }
+    EXPECT_NE(what.find("name: invalid name (got \"a\\x1bb\\x00c\\x07d\""), std::string::npos)
+        << what;
+    EXPECT_NE(what.find("currency: control character in text (got '\\x1b' at character 1"),
+              std::string::npos)
+        << what;
+    EXPECT_NE(what.find("description: control character in text (got '\\x07' at character 16"),
+              std::string::npos)
+        << what;
+    EXPECT_EQ(e.diagnostics().size(), 3u) << what;
+  }
+}
+
+// Tabs and line breaks are text in a description; everything printable is kept as written.
+TEST(ScenarioErrors, TabsLineBreaksAndUnicodeAreTextInADescription) {
+  const Scenario s = load_scenario_text(
+      kMinimal + "description: \"tab\\there\\nnext line, caf\u00e9, \u65e5\u672c\"\n", "ok.yaml");
+  EXPECT_EQ(s.description, "tab\there\nnext line, caf\u00e9, \u65e5\u672c");
+}
+
+// Old Mac files end lines with CR alone, Windows files with CR LF: both are line breaks.
+TEST(ScenarioErrors, CarriageReturnLineEndingsAreLineBreaks) {
+  std::string cr = kMinimal, crlf;
+  for (char& c : cr) {
+    if (c == '\n') c = '\r';
+  }
+  for (const char c : kMinimal) crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
+  EXPECT_EQ(load_scenario_text(cr, "cr.yaml").name, "minimal");
+  EXPECT_EQ(load_scenario_text(crlf, "crlf.yaml").name, "minimal");
+  // Lines are still counted right.
+  try {
+    load_scenario_text(replace(cr, "share: 1", "sahre: 1"), "cr.yaml");
+    FAIL();
+  } catch (const ScenarioError& e) {
+    EXPECT_NE(std::string(e.what()).find("cr.yaml:8:5: segments.consumer.sahre"), std::string::npos)
+        << e.what();
+  }
+}
+
+// A name of exactly 100 characters is a name.
+TEST(ScenarioErrors, NamesUpToOneHundredCharactersAreAccepted) {
+  EXPECT_EQ(load_scenario_text(replace(kMinimal, "name: minimal", "name: " + std::string(100, 'n')),
+                               "ok.yaml")
+                .name.size(),
+            100u);
 }
 
 // Random damage to a valid file must give a Scenario or a ScenarioError, nothing else.
