@@ -6,6 +6,7 @@
 #include <string>
 
 #include "agents/population.hpp"
+#include "engine/metrics.hpp"
 
 namespace cxsim {
 
@@ -29,6 +30,10 @@ double replication_memory_bytes(double agents, double roadmap_runs, NetworkType 
     bytes += agents * (8.0 + 4.0 * mean_degree);
   }
   return bytes;
+}
+
+double results_memory_bytes(double replications, double roadmap_runs) {
+  return 2.0 * replications * std::max(roadmap_runs, 1.0) * kSummaryMetrics * sizeof(double);
 }
 
 double replication_memory_bytes(const Scenario& scenario) {

@@ -41,10 +41,10 @@ ValueRange value_range(const Distribution& d) {
       return {d.a, d.b};
     case DistributionKind::triangular:
       return {d.a, d.c};
-    case DistributionKind::normal:
-      return {-kInf, kInf};
+    case DistributionKind::normal:  // sd 0 draws its mean
+      return d.b == 0.0 ? ValueRange{d.a, d.a} : ValueRange{-kInf, kInf};
     case DistributionKind::lognormal:
-      return {kPositive, kInf};
+      return d.b == 0.0 ? ValueRange{std::exp(d.a), std::exp(d.a)} : ValueRange{kPositive, kInf};
     case DistributionKind::beta:
       return {kPositive, 1.0};
   }
@@ -390,7 +390,7 @@ class Builder {
   }
 
   static ParamInfo money_info(std::string_view key, std::string_view unit) {
-    return ParamInfo{key, 0.0, 0.0, kInf, false, unit, "", "", true, false};
+    return ParamInfo{key, 0.0, 0.0, kMaxMoney, false, unit, "", "", true, false};
   }
 
   // capex: a total (number/distribution) or {total, months}.
@@ -505,6 +505,7 @@ class Builder {
   bool touchpoints_ok_ = false;
   double agents_ = 0;
   bool agents_ok_ = false;
+  bool replications_ok_ = false;
 };
 
 Scenario Builder::build(const YamlTree& root, const std::string& file) {
@@ -536,7 +537,8 @@ void Builder::read_structure(const YamlTree& root) {
   const auto horizon = integer(root, R, "horizon_months", "");
   sc_.horizon_months = horizon ? *horizon : 600;
   if (const auto r = number(root, R, "replications", "", true)) {
-    sc_.replications = static_cast<std::int64_t>(std::min(*r, 9e18));
+    sc_.replications = static_cast<std::int64_t>(*r);
+    replications_ok_ = true;
   }
   if (const YamlTree* s = root.find("seed"); s != nullptr && !s->is_null()) {
     std::string e;
@@ -551,7 +553,7 @@ void Builder::read_structure(const YamlTree& root) {
   if (const auto a = number(root, R, "agents", "", true)) {
     agents_ = *a;
     agents_ok_ = true;
-    sc_.agents = static_cast<std::int64_t>(std::min(*a, 9e18));
+    sc_.agents = static_cast<std::int64_t>(*a);
   }
   if (const auto t = choice(root, R, "terminal_value", "")) {
     for (const TerminalValue tv : kTerminalValues) {
@@ -943,10 +945,26 @@ void Builder::read_library(const YamlTree& root) {
                       : *o == "set" ? EffectOp::set
                                     : EffectOp::multiply;
         }
-        const ParamInfo value_info{"value", kRequired,      -kInf, kInf, false,
-                                   "",      "effect value", "",    true, false};
-        if (const auto v = param(e.find("value"), e.loc, value_info, edisplay + ".value")) {
+        // A factor below 0 would turn a rate or a price negative, to be clamped back every
+        // month: refused, constant or drawn.
+        const bool multiply = effect.op == EffectOp::multiply;
+        const ParamInfo value_info{"value", kRequired,      -kMaxMoney, kMaxMoney, false,
+                                   "",      "effect value", "",         true,      false};
+        const YamlTree* value = e.find("value");
+        if (const auto v = param(value, e.loc, value_info, edisplay + ".value")) {
           effect.value = *v;
+          const std::string on = effect.target.empty() ? std::string("its target") : effect.target;
+          if (multiply && v->is_constant() && v->a < 0.0) {
+            error(value->loc, edisplay + ".value",
+                  "a negative multiply factor (got " + format_number(v->a) + " for the effect on " +
+                      on + "; expected a factor >= 0: 0.8 takes 20% off, 1.2 adds 20%)");
+          } else if (multiply && value_range(*v).lo < 0.0) {
+            error(value->loc, edisplay + ".value",
+                  "a multiply factor that can be negative (got " + format_distribution(*v) +
+                      ", which can draw below 0, for the effect on " + on +
+                      "; expected a factor >= 0: a number, or a uniform, triangular, lognormal "
+                      "or beta distribution with no negative values)");
+          }
         }
         lib.effects.push_back(std::move(effect));
       }
@@ -960,14 +978,15 @@ void Builder::allocate_library(LibInitiative& lib) {
   lib.allocated = true;
   const std::string prefix = "initiatives." + lib.name;
   for (std::size_t j = 0; j < lib.effects.size(); ++j) {
-    lib.effect_slots.push_back(add_slot(prefix + ".effects[" + std::to_string(j) + "].value",
-                                        lib.effects[j].value, -kInf, kInf));
+    lib.effect_slots.push_back(
+        add_slot(prefix + ".effects[" + std::to_string(j) + "].value", lib.effects[j].value,
+                 lib.effects[j].op == EffectOp::multiply ? 0.0 : -kMaxMoney, kMaxMoney));
   }
-  lib.capex_slot = add_slot(prefix + ".capex", lib.capex.total, 0, kInf);
-  lib.opex_slot = add_slot(prefix + ".opex_per_month", lib.opex, 0, kInf);
+  lib.capex_slot = add_slot(prefix + ".capex", lib.capex.total, 0, kMaxMoney);
+  lib.opex_slot = add_slot(prefix + ".opex_per_month", lib.opex, 0, kMaxMoney);
   if (lib.sustaining_opex) {
     lib.sustaining_opex_slot =
-        add_slot(prefix + ".sustaining_opex_per_month", *lib.sustaining_opex, 0, kInf);
+        add_slot(prefix + ".sustaining_opex_per_month", *lib.sustaining_opex, 0, kMaxMoney);
   }
 }
 
@@ -1087,7 +1106,7 @@ void Builder::read_roadmaps(const YamlTree& root) {
         }
         if (const YamlTree* c = entry.find("capex")) {
           if (const auto cx = capex(c, entry.loc, edisplay + ".capex", init.start_month, horizon)) {
-            init.capex_slot = add_slot(prefix + ".capex", cx->total, 0, kInf);
+            init.capex_slot = add_slot(prefix + ".capex", cx->total, 0, kMaxMoney);
             init.capex_months = cx->months;
           }
         } else if (start_given && init.start_month + init.capex_months - 1 > horizon) {
@@ -1099,14 +1118,14 @@ void Builder::read_roadmaps(const YamlTree& root) {
         if (const YamlTree* o = entry.find("opex_per_month")) {
           const ParamInfo opex_info = money_info("opex_per_month", "money/month");
           if (const auto d = param(o, entry.loc, opex_info, edisplay + ".opex_per_month")) {
-            init.opex_slot = add_slot(prefix + ".opex_per_month", *d, 0, kInf);
+            init.opex_slot = add_slot(prefix + ".opex_per_month", *d, 0, kMaxMoney);
           }
         }
         if (const YamlTree* so = entry.find("sustaining_opex_per_month")) {
           const ParamInfo info = money_info("sustaining_opex_per_month", "money/month");
           if (const auto d = param(so, entry.loc, info, edisplay + ".sustaining_opex_per_month")) {
             init.sustaining_opex_slot =
-                add_slot(prefix + ".sustaining_opex_per_month", *d, 0, kInf);
+                add_slot(prefix + ".sustaining_opex_per_month", *d, 0, kMaxMoney);
           }
         }
       }
@@ -1232,9 +1251,23 @@ void Builder::cross_checks(const YamlTree& root) {
     }
   }
   // Absurd sizes: refuse rather than fail to allocate half-way through a run.
+  const double roadmaps = std::max<double>(1.0, static_cast<double>(sc_.roadmaps.size())) *
+                          (sc_.zero_defect_counterfactual ? 2.0 : 1.0);
+  if (replications_ok_) {
+    const double bytes = results_memory_bytes(static_cast<double>(sc_.replications), roadmaps);
+    const double available = physical_memory_bytes();
+    if (available > 0 && bytes > 0.5 * available) {
+      const YamlTree* node = root.find("replications");
+      const double gib = 1024.0 * 1024.0 * 1024.0;
+      error(node ? node->loc : root.loc, "replications",
+            fmt::format("too many for this machine: the results would need about {:.0f} GiB of "
+                        "memory at the end of the run (got replications {} x {} roadmap runs; "
+                        "expected at most about {:.0f} GiB, half the physical memory here)",
+                        std::ceil(bytes / gib), sc_.replications, format_number(roadmaps),
+                        0.5 * available / gib));
+    }
+  }
   if (agents_ok_) {
-    const double roadmaps = std::max<double>(1.0, static_cast<double>(sc_.roadmaps.size())) *
-                            (sc_.zero_defect_counterfactual ? 2.0 : 1.0);
     const double bytes = replication_memory_bytes(agents_, roadmaps, type, sc_.network.mean_degree);
     const double available = physical_memory_bytes();
     if (available > 0 && bytes > available) {

@@ -124,6 +124,33 @@ TEST_F(CliTest, FilesThatAreNotScenariosExitTwoWithTheReason) {
   EXPECT_FALSE(fs::exists(path("out.h5.partial")));
 }
 
+// Numbers that would end in bad_alloc or in infinite money are refused up front, naming the
+// bound, and nothing is written.
+TEST_F(CliTest, NumbersBeyondTheBoundsExitTwoNamingTheBound) {
+  const std::string out = " -q -o " + path("out.h5");
+  struct Case {
+    std::string args;
+    std::string message;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"--set replications=1e300",
+            "replications: out of range (got 1e300; expected in [1, 1e7]"},
+           {"--set 'segments.*.revenue.price=1e308'",
+            "revenue.price: out of range (got 1e308; expected in [0, 1e12]"},
+           {"--set market.population=1e300",
+            "market.population: out of range (got 1e300; expected in [1, 1e10]"},
+       }) {
+    for (const std::string command : {"validate", "run"}) {
+      const Output o = sh("timeout 60 " + kCxsim + " " + command + " " + kTelecom + " " + c.args +
+                          (command == "run" ? out : ""));
+      EXPECT_EQ(o.exit_code, 2) << command << " " << c.args << "\n" << o.text;
+      EXPECT_NE(o.text.find(c.message), std::string::npos) << o.text;
+    }
+  }
+  EXPECT_FALSE(fs::exists(path("out.h5")));
+  EXPECT_FALSE(fs::exists(path("out.h5.partial")));
+}
+
 TEST_F(CliTest, RunWritesAConformingFileAndRefusesToOverwrite) {
   const std::string out = path("t.h5");
   const Output o = sh(kCxsim + " run " + kTelecom + kSmall + "-o " + out);

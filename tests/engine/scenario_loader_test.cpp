@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include <filesystem>
 #include <fstream>
 
@@ -141,11 +143,15 @@ TEST(ScenarioLoader, ExampleInitiativesShareLibrarySlots) {
                                                   sc.layout.segment(1, SegmentParam::innovation)}));
   EXPECT_EQ(r.effects[2].op, EffectOp::set);
   EXPECT_EQ(r.effects[2].target, "segments.*.adoption.innovation");
-  // Model slots, then initiative slots; all initiative slots unbounded above.
+  // Model slots, then initiative slots; initiative slots bounded by the money bound.
   for (std::size_t i = static_cast<std::size_t>(sc.layout.model_count()); i < sc.slots.size();
        ++i) {
-    EXPECT_EQ(sc.slots[i].hi, kInf);
+    EXPECT_EQ(sc.slots[i].hi, kMaxMoney);
     EXPECT_FALSE(sc.slots[i].target_ok);
+  }
+  // Every slot, model or initiative, has finite bounds: no draw or effect leaves them.
+  for (const Slot& slot : sc.slots) {
+    EXPECT_TRUE(std::isfinite(slot.lo) && std::isfinite(slot.hi)) << slot.path;
   }
 }
 
