@@ -94,6 +94,7 @@ std::string join(const std::vector<std::string>& v, const std::string& sep = ", 
 struct LibEffect {
   std::string target;
   EffectOp op = EffectOp::multiply;
+  bool value_ok = false;  // false: its value was reported as wrong and is a placeholder
   std::vector<int> slots;
   Distribution value;
 };
@@ -491,11 +492,31 @@ class Builder {
     s.lo = lo;
     s.hi = hi;
     sc_.slots.push_back(std::move(s));
+    failed_.resize(sc_.slots.size(), 0);
     return static_cast<int>(sc_.slots.size()) - 1;
   }
   void cross_checks(const YamlTree& root);
   // A description of a segment's churn hazard that some draw and roadmap can make 0, or "".
   std::string hazard_that_can_be_zero() const;
+  // Whether the discount, a baseline churn or an effect on one was reported as wrong.
+  bool clv_inputs_failed() const {
+    if (failed(sc_.layout.global(GlobalParam::discount_rate_annual))) return true;
+    for (int s = 0; s < sc_.layout.segments(); ++s) {
+      const int slot = sc_.layout.segment(s, SegmentParam::baseline_churn_monthly);
+      if (failed(slot)) return true;
+      for (const Roadmap& roadmap : sc_.roadmaps) {
+        for (const Initiative& init : roadmap.initiatives) {
+          for (const Effect& e : init.effects) {
+            if (failed(e.value_slot) &&
+                std::find(e.slots.begin(), e.slots.end(), slot) != e.slots.end()) {
+              return true;
+            }
+          }
+        }
+      }
+    }
+    return false;
+  }
 
   std::vector<std::optional<Distribution>> globals_;
   std::vector<const YamlTree*> segment_nodes_;
@@ -505,6 +526,14 @@ class Builder {
   bool touchpoints_ok_ = false;
   double agents_ = 0;
   bool agents_ok_ = false;
+  bool population_ok_ = false;
+  bool degree_ok_ = false;
+  // By slot: 1 where the value was reported as wrong (cross-checks skip what reads it).
+  std::vector<char> failed_;
+  bool failed(int slot) const {
+    return static_cast<std::size_t>(slot) < failed_.size() &&
+           failed_[static_cast<std::size_t>(slot)] != 0;
+  }
   bool replications_ok_ = false;
 };
 
@@ -560,7 +589,10 @@ void Builder::read_structure(const YamlTree& root) {
       if (*t == to_string(tv)) sc_.terminal_value = tv;
     }
   }
-  if (const auto p = number(root, R, "market.population", "", false)) sc_.population = *p;
+  if (const auto p = number(root, R, "market.population", "", false)) {
+    sc_.population = *p;
+    population_ok_ = true;
+  }
   if (const auto t = choice(root, R, "market.network.type", "")) {
     for (const NetworkType nt :
          {NetworkType::none, NetworkType::complete, NetworkType::ring, NetworkType::random,
@@ -570,6 +602,7 @@ void Builder::read_structure(const YamlTree& root) {
   }
   if (const auto d = integer(root, R, "market.network.mean_degree", "")) {
     sc_.network.mean_degree = *d;
+    degree_ok_ = true;
   }
   if (const auto p = number(root, R, "market.network.rewire_probability", "", false)) {
     sc_.network.rewire_probability = *p;
@@ -734,13 +767,22 @@ void Builder::read_contacts(const YamlTree& tp, int k, const std::string& displa
                   "' (a per-segment map must name every segment: " + join(seg_names) + ")");
         continue;
       }
-      if (const auto d = param(v, node->loc, p, path + "." + seg)) fill(s, *d);
+      if (const auto d = param(v, node->loc, p, path + "." + seg)) {
+        fill(s, *d);
+      } else {
+        failed_[static_cast<std::size_t>(sc_.layout.contacts(k, s))] = 1;
+      }
     }
     return;
   }
   const std::optional<Distribution> d = param(node, tp.loc, p, path);
-  if (!d) return;
-  for (int s = 0; s < nseg; ++s) fill(s, *d);
+  for (int s = 0; s < nseg; ++s) {
+    if (d) {
+      fill(s, *d);
+    } else {
+      failed_[static_cast<std::size_t>(sc_.layout.contacts(k, s))] = 1;
+    }
+  }
 }
 
 std::vector<int> Builder::resolve_target(const std::string& target, const SourceLoc& loc,
@@ -794,9 +836,13 @@ void Builder::read_library(const YamlTree& root) {
   // The model slots come first: every later path lookup relies on them.
   const int model = sc_.layout.model_count();
   sc_.slots.assign(static_cast<std::size_t>(model), Slot{});
+  failed_.assign(static_cast<std::size_t>(model), 0);
+  // `d` empty: the value was reported as wrong; its slot holds a placeholder that no later
+  // check may read as if it had been written.
   auto set_slot = [&](int index, std::string path, const ParamInfo& p,
-                      const std::optional<Distribution>& d) {
+                      const std::optional<Distribution>& d, bool placeholder_ok = false) {
     Slot& s = sc_.slots[static_cast<std::size_t>(index)];
+    failed_[static_cast<std::size_t>(index)] = !d && !placeholder_ok;
     s.path = std::move(path);
     s.value = d ? *d : Distribution::constant(std::isnan(p.default_value) ? 0 : p.default_value);
     s.lo = p.lo;
@@ -842,7 +888,7 @@ void Builder::read_library(const YamlTree& root) {
     for (std::size_t s = 0; s < sc_.segments.size(); ++s) {
       set_slot(sc_.layout.contacts(static_cast<int>(k), static_cast<int>(s)),
                prefix + ".contacts_per_month." + sc_.segments[s].name, contacts_param(),
-               std::nullopt);
+               std::nullopt, true);  // filled by read_contacts
     }
     read_contacts(item, static_cast<int>(k), touchpoint_display_[k]);
   }
@@ -953,6 +999,7 @@ void Builder::read_library(const YamlTree& root) {
         const YamlTree* value = e.find("value");
         if (const auto v = param(value, e.loc, value_info, edisplay + ".value")) {
           effect.value = *v;
+          effect.value_ok = !multiply || value_range(*v).lo >= 0.0;
           const std::string on = effect.target.empty() ? std::string("its target") : effect.target;
           if (multiply && v->is_constant() && v->a < 0.0) {
             error(value->loc, edisplay + ".value",
@@ -981,6 +1028,7 @@ void Builder::allocate_library(LibInitiative& lib) {
     lib.effect_slots.push_back(
         add_slot(prefix + ".effects[" + std::to_string(j) + "].value", lib.effects[j].value,
                  lib.effects[j].op == EffectOp::multiply ? 0.0 : -kMaxMoney, kMaxMoney));
+    failed_.back() = lib.effects[j].value_ok ? 0 : 1;
   }
   lib.capex_slot = add_slot(prefix + ".capex", lib.capex.total, 0, kMaxMoney);
   lib.opex_slot = add_slot(prefix + ".opex_per_month", lib.opex, 0, kMaxMoney);
@@ -1174,7 +1222,8 @@ void Builder::cross_checks(const YamlTree& root) {
   const YamlTree* agents_node = root.find("agents");
   const SourceLoc agents_loc = agents_node ? agents_node->loc : root.loc;
   const YamlTree* population = at(root, "market.population");
-  if (agents_ok_ && population != nullptr && sc_.population > 0 && agents_ > sc_.population) {
+  // A key that failed its own check feeds no check here: its value would be invented.
+  if (agents_ok_ && population_ok_ && population != nullptr && agents_ > sc_.population) {
     error(agents_loc, "agents",
           "more agents than people (got agents " + format_number(agents_) + " > population " +
               format_number(sc_.population) + "; expected agents <= market.population)");
@@ -1186,7 +1235,7 @@ void Builder::cross_checks(const YamlTree& root) {
                                : at(root, "market.network.type")
                                    ? at(root, "market.network.type")->loc
                                    : root.loc;
-  if (type != NetworkType::none && type != NetworkType::complete) {
+  if (degree_ok_ && type != NetworkType::none && type != NetworkType::complete) {
     const int d = sc_.network.mean_degree;
     if (d < 1) {
       error(
@@ -1214,12 +1263,12 @@ void Builder::cross_checks(const YamlTree& root) {
     std::vector<std::string> nonzero;
     for (const int i : wom_slots) {
       const Slot& slot = sc_.slots[static_cast<std::size_t>(i)];
-      if (slot.value.mean() != 0.0) nonzero.push_back(slot.path);
+      if (!failed(i) && slot.value.mean() != 0.0) nonzero.push_back(slot.path);
     }
     for (const auto& r : sc_.roadmaps) {
       for (const auto& init : r.initiatives) {
         for (const auto& e : init.effects) {
-          if (e.op == EffectOp::multiply) continue;
+          if (e.op == EffectOp::multiply || failed(e.value_slot)) continue;
           if (sc_.slots[static_cast<std::size_t>(e.value_slot)].value.mean() == 0.0) continue;
           for (const int t : e.slots) {
             if (std::find(wom_slots.begin(), wom_slots.end(), t) != wom_slots.end()) {
@@ -1240,7 +1289,7 @@ void Builder::cross_checks(const YamlTree& root) {
   // Customer lifetime value m / (d + h) is infinite when a draw can make both the discount and
   // a hazard 0 (MODEL.md s.3): refused whatever terminal_value says, since customer equity is
   // reported every month.
-  if (!sc_.slots.empty()) {
+  if (!sc_.slots.empty() && !clv_inputs_failed()) {
     const ValueRange discount = value_range(sc_.slot(GlobalParam::discount_rate_annual).value);
     const std::string zero_hazard = discount.lo <= 0.0 ? hazard_that_can_be_zero() : "";
     if (!zero_hazard.empty()) {

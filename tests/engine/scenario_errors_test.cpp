@@ -639,6 +639,46 @@ TEST(ScenarioErrors, DeepNestingAndAliasBombsDoNotCrash) {
   EXPECT_THROW(load_scenario_text(bomb, "bomb.yaml"), ScenarioError);
 }
 
+// A key that failed its own check feeds no cross-check: each case gives exactly its own error,
+// never a second one computed from a placeholder (mean_degree 0, the default population, a
+// churn of 0, the default WOM effects).
+TEST(ScenarioErrors, AKeyThatFailedItsOwnCheckFeedsNoCrossCheck) {
+  struct Case {
+    std::string text;
+    std::string path;
+  };
+  const std::string m = kMinimal;
+  const std::vector<Case> cases{
+      {replace(m, "  population: 10000",
+               "  population: 10000\n  network: {type: small_world, mean_degree: 10.5}"),
+       "market.network.mean_degree"},
+      {replace(replace(m, "agents: 1000", "agents: 20000"), "population: 10000",
+               "population: .inf"),
+       "market.population"},
+      {replace(m, "population: 10000", "population: 1e300"), "market.population"},
+      {replace(m, "baseline_churn_monthly: 0.01", "baseline_churn_monthly: 1.5") +
+           "discount_rate_annual: 0\n",
+       "segments.consumer.baseline_churn_monthly"},
+      {m + "discount_rate_annual: 0\ninitiatives:\n  - name: keep\n    effects:\n"
+           "      - {target: segments.consumer.baseline_churn_monthly, op: multiply, value: -2}\n"
+           "roadmaps:\n  - name: baseline\n  - {name: k, initiatives: [keep]}\n",
+       "initiatives.keep.effects[0].value"},
+      {replace(m, "  population: 10000", "  population: 10000\n  network: {type: complete}") +
+           "satisfaction: {wom_positive_effect: 11, wom_negative_effect: 0}\n"
+           "churn: {negative_wom: 0}\n",
+       "satisfaction.wom_positive_effect"},
+  };
+  for (const Case& c : cases) {
+    try {
+      load_scenario_text(c.text, "bad.yaml");
+      ADD_FAILURE() << c.path << ": loaded";
+    } catch (const ScenarioError& e) {
+      ASSERT_EQ(e.diagnostics().size(), 1u) << e.what();
+      EXPECT_EQ(e.diagnostics()[0].path, c.path) << e.what();
+    }
+  }
+}
+
 // The negative control of the multiply rules: factors that cannot go below 0 are accepted,
 // and a negative value is fine for add.
 TEST(ScenarioErrors, NonNegativeMultiplyFactorsAndNegativeIncrementsAreAccepted) {
