@@ -137,6 +137,18 @@ class Builder {
     diags_.push_back({loc.file, loc.line, loc.column, path, std::move(message)});
   }
 
+  static bool from_override(const SourceLoc& loc) { return loc.file.rfind("--set ", 0) == 0; }
+
+  // Where to report a problem that shows at `own` but that other keys take part in: at the
+  // first of them that a --set wrote, since the override is what made it a problem; else `own`.
+  static SourceLoc blame(const SourceLoc& own, const std::vector<const YamlTree*>& causes) {
+    if (from_override(own)) return own;
+    for (const YamlTree* c : causes) {
+      if (c != nullptr && from_override(c->loc)) return c->loc;
+    }
+    return own;
+  }
+
   static std::string join_path(const std::string& a, std::string_view b) {
     return a.empty() ? std::string(b) : a + "." + std::string(b);
   }
@@ -440,7 +452,7 @@ class Builder {
       out.total = *d;
     }
     if (start_month + out.months - 1 > horizon) {
-      error(node ? node->loc : owner_loc, path,
+      error(blame(node ? node->loc : owner_loc, {horizon_node_}), path,
             fmt::format("capex spending runs past the horizon (got months {}..{}; expected "
                         "start_month + months - 1 <= horizon_months {})",
                         start_month, start_month + out.months - 1, horizon));
@@ -527,6 +539,7 @@ class Builder {
   double agents_ = 0;
   bool agents_ok_ = false;
   bool population_ok_ = false;
+  const YamlTree* horizon_node_ = nullptr;
   bool degree_ok_ = false;
   // By slot: 1 where the value was reported as wrong (cross-checks skip what reads it).
   std::vector<char> failed_;
@@ -563,6 +576,7 @@ void Builder::read_structure(const YamlTree& root) {
   if (const auto d = text(root, "description", "\t\n")) sc_.description = *d;
   if (const auto c = text(root, "currency", "")) sc_.currency = *c;
   // An invalid horizon would make every month check fail too; check months against the maximum.
+  horizon_node_ = root.find("horizon_months");
   const auto horizon = integer(root, R, "horizon_months", "");
   sc_.horizon_months = horizon ? *horizon : 600;
   if (const auto r = number(root, R, "replications", "", true)) {
@@ -634,6 +648,7 @@ void Builder::read_segments(const YamlTree& root) {
   double share_sum = 0;
   bool shares_ok = true;
   std::vector<std::string> names;
+  std::vector<const YamlTree*> share_nodes;
   for (std::size_t i = 0; i < segs->items.size(); ++i) {
     const YamlTree& item = segs->items[i];
     const std::string display = item_display("segments", item, i);
@@ -657,6 +672,7 @@ void Builder::read_segments(const YamlTree& root) {
       ok = false;
     }
     names.push_back(seg.name);
+    share_nodes.push_back(item.find("share"));
     if (const auto s = number(item, KeyOwner::segment, "share", display, false)) {
       seg.share = *s;
       share_sum += *s;
@@ -691,7 +707,7 @@ void Builder::read_segments(const YamlTree& root) {
     segment_display_.push_back(display);
   }
   if (shares_ok && ok && std::fabs(share_sum - 1.0) > kShareTolerance) {
-    error(root.key_node("segments")->loc, "segments",
+    error(blame(root.key_node("segments")->loc, share_nodes), "segments",
           "segment shares do not sum to 1 (got " + format_number(share_sum) +
               "; expected 1 within 1e-6)");
   }
@@ -921,14 +937,15 @@ void Builder::read_library(const YamlTree& root) {
     if (const auto s = integer(item, KeyOwner::initiative, "start_month", display)) {
       lib.start_month = *s;
       if (*s > horizon) {
-        error(at(item, "start_month")->loc, display + ".start_month",
+        error(blame(at(item, "start_month")->loc, {horizon_node_}), display + ".start_month",
               fmt::format("start_month past the horizon (got {}; expected 1..{})", *s, horizon));
       }
     }
     if (const auto e = integer(item, KeyOwner::initiative, "end_month", display)) {
       lib.end_month = *e;
       if (*e < lib.start_month || *e > horizon) {
-        error(at(item, "end_month")->loc, display + ".end_month",
+        error(blame(at(item, "end_month")->loc, {horizon_node_, at(item, "start_month")}),
+              display + ".end_month",
               fmt::format("end_month outside start_month..horizon (got {}; expected {}..{})", *e,
                           lib.start_month, horizon));
       }
@@ -1140,7 +1157,7 @@ void Builder::read_roadmaps(const YamlTree& root) {
         const std::string prefix = "roadmaps." + roadmap.name + ".initiatives." + lib->name;
         const bool start_given = entry.find("start_month") != nullptr;
         if (start_given && init.start_month > horizon) {
-          error(entry.find("start_month")->loc, edisplay + ".start_month",
+          error(blame(entry.find("start_month")->loc, {horizon_node_}), edisplay + ".start_month",
                 fmt::format("start_month past the horizon (got {}; expected 1..{})",
                             init.start_month, horizon));
         }
@@ -1148,7 +1165,8 @@ void Builder::read_roadmaps(const YamlTree& root) {
             (init.end_month < init.start_month || init.end_month > horizon)) {
           const YamlTree* at_node =
               entry.find("end_month") ? entry.find("end_month") : entry.find("start_month");
-          error(at_node->loc, edisplay + ".end_month",
+          error(blame(at_node->loc, {horizon_node_, entry.find("start_month")}),
+                edisplay + ".end_month",
                 fmt::format("end_month outside start_month..horizon (got {}; expected {}..{})",
                             init.end_month, init.start_month, horizon));
         }
@@ -1158,7 +1176,7 @@ void Builder::read_roadmaps(const YamlTree& root) {
             init.capex_months = cx->months;
           }
         } else if (start_given && init.start_month + init.capex_months - 1 > horizon) {
-          error(entry.find("start_month")->loc, edisplay + ".start_month",
+          error(blame(entry.find("start_month")->loc, {horizon_node_}), edisplay + ".start_month",
                 fmt::format("capex spending runs past the horizon (got months {}..{}; expected "
                             "start_month + months - 1 <= horizon_months {})",
                             init.start_month, init.start_month + init.capex_months - 1, horizon));
@@ -1224,17 +1242,19 @@ void Builder::cross_checks(const YamlTree& root) {
   const YamlTree* population = at(root, "market.population");
   // A key that failed its own check feeds no check here: its value would be invented.
   if (agents_ok_ && population_ok_ && population != nullptr && agents_ > sc_.population) {
-    error(agents_loc, "agents",
+    error(blame(agents_loc, {population, agents_node}), "agents",
           "more agents than people (got agents " + format_number(agents_) + " > population " +
               format_number(sc_.population) + "; expected agents <= market.population)");
   }
   // Network degrees.
   const NetworkType type = sc_.network.type;
   const YamlTree* degree_node = at(root, "market.network.mean_degree");
-  const SourceLoc degree_loc = degree_node ? degree_node->loc
+  const SourceLoc degree_own = degree_node ? degree_node->loc
                                : at(root, "market.network.type")
                                    ? at(root, "market.network.type")->loc
                                    : root.loc;
+  const SourceLoc degree_loc =
+      blame(degree_own, {degree_node, at(root, "market.network.type"), agents_node});
   if (degree_ok_ && type != NetworkType::none && type != NetworkType::complete) {
     const int d = sc_.network.mean_degree;
     if (d < 1) {
@@ -1294,7 +1314,10 @@ void Builder::cross_checks(const YamlTree& root) {
     const std::string zero_hazard = discount.lo <= 0.0 ? hazard_that_can_be_zero() : "";
     if (!zero_hazard.empty()) {
       const YamlTree* dr = root.find("discount_rate_annual");
-      error(dr ? dr->loc : root.loc, "discount_rate_annual",
+      std::vector<const YamlTree*> causes{dr};
+      for (const YamlTree* seg : segment_nodes_)
+        causes.push_back(seg->find("baseline_churn_monthly"));
+      error(blame(dr ? dr->loc : root.loc, causes), "discount_rate_annual",
             "infinite customer lifetime value (got a discount rate that can be 0 and " +
                 zero_hazard + "; expected discount_rate_annual > 0 for every draw, or churn > 0)");
     }
