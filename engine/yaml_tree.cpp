@@ -3,9 +3,11 @@
 
 #include <fmt/format.h>
 #include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <exception>
+#include <sstream>
 
 #include "engine/core/printable.hpp"
 
@@ -210,6 +212,36 @@ std::string describe_value(const YamlTree& node) {
 
 namespace {
 
+constexpr int kMaxDocuments = 64;
+
+// Counts documents without building them; remembers where the second starts and the last event.
+struct DocumentCounter final : YAML::EventHandler {
+  int starts = 0;
+  YAML::Mark second_start;
+  YAML::Mark last_mark;
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    if (++starts == 2) second_start = mark;
+    last_mark = mark;
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { last_mark = mark; }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { last_mark = mark; }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                const std::string&) override {
+    last_mark = mark;
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    last_mark = mark;
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    last_mark = mark;
+  }
+  void OnMapEnd() override {}
+};
+
 // Line and column (1-based, in bytes) of a byte offset.
 SourceLoc loc_at(const std::string& text, std::size_t offset, const std::string& file) {
   SourceLoc loc{file, 1, 1};
@@ -276,22 +308,40 @@ std::optional<YamlTree> parse_yaml(const std::string& raw_text, const std::strin
   const std::string text = normalized_line_breaks(raw_text);
   if (!check_text(text, file, diagnostics)) return std::nullopt;
   try {
-    std::vector<YAML::Node> docs = YAML::LoadAll(text);
-    if (docs.empty() || (docs.size() == 1 && docs[0].IsNull())) {
+    // yaml-cpp 0.7's LoadAll loops for ever, adding empty documents, on stray flow indicators
+    // such as a ',' at the top level (jbeder/yaml-cpp#1040, fixed upstream by #1319): the
+    // documents are counted in a bounded loop first, and the one document is then built by Load.
+    std::istringstream stream(text);
+    YAML::Parser parser(stream);
+    DocumentCounter counter;
+    int documents = 0;
+    while (documents <= kMaxDocuments && parser.HandleNextDocument(counter)) ++documents;
+    if (documents > kMaxDocuments) {
+      const SourceLoc loc = loc_of(counter.last_mark, file);
+      diagnostics.push_back(
+          {file, loc.line, loc.column, "",
+           fmt::format("YAML syntax error: stray content at the top level (got more than {} "
+                       "empty documents from it, e.g. from a ',', ']' or '}}' outside any list or "
+                       "mapping; expected one YAML mapping of scenario keys)",
+                       kMaxDocuments)});
+      return std::nullopt;
+    }
+    if (documents > 1) {
+      const SourceLoc loc = loc_of(counter.second_start, file);
+      diagnostics.push_back({file, loc.line, loc.column, "",
+                             "more than one YAML document (got " + std::to_string(documents) +
+                                 "; expected one scenario per file)"});
+      return std::nullopt;
+    }
+    const YAML::Node doc = documents == 0 ? YAML::Node() : YAML::Load(text);
+    if (!doc.IsDefined() || doc.IsNull()) {
       diagnostics.push_back({file, 0, 0, "",
                              "the file is empty (expected a YAML mapping of "
                              "scenario keys, e.g. 'name: my_scenario')"});
       return std::nullopt;
     }
-    if (docs.size() > 1) {
-      const SourceLoc loc = loc_of(docs[1].Mark(), file);
-      diagnostics.push_back({file, loc.line, loc.column, "",
-                             "more than one YAML document (got " + std::to_string(docs.size()) +
-                                 "; expected one scenario per file)"});
-      return std::nullopt;
-    }
     Converter converter{file, diagnostics, 0, false, false, {}};
-    YamlTree tree = converter.convert(docs[0], "");
+    YamlTree tree = converter.convert(doc, "");
     if (converter.failed) return std::nullopt;
     return tree;
   } catch (const YAML::DeepRecursion& e) {

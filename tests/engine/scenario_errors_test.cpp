@@ -497,6 +497,15 @@ std::vector<BadCase> bad_cases() {
        15,
        "market2.inner.list[1]",
        {"alias refers to itself or to a node containing it"}},
+      // Found by fuzzing: yaml-cpp 0.7's LoadAll looped for ever (and grew without bound) on
+      // stray flow indicators at the top level.
+      {"stray_comma_after_an_anchored_scalar",
+       "&r kname\n, seg\n",
+       2,
+       "",
+       {"YAML syntax error: stray content at the top level"}},
+      {"stray_comma", ",\n", 1, "", {"stray content at the top level"}},
+      {"stray_comma_in_a_set", m, -1, "seed", {"stray content"}, {"seed=,"}},
       {"deep_flow_nesting", std::string(200000, '['), -1, "", {"nested deeper than 64 levels"}},
       {"deep_block_nesting",
        [] {
