@@ -12,6 +12,7 @@
 #include "cli/commands.hpp"
 #include "engine/core/errors.hpp"
 #include "engine/core/parameters.hpp"
+#include "engine/core/printable.hpp"
 #include "engine/core/version.hpp"
 
 namespace {
@@ -138,10 +139,11 @@ int main(int argc, char** argv) {
     std::cerr << fmt::format("{} error{} found\n", n, n == 1 ? "" : "s");
     return 2;
   } catch (const UsageError& e) {
-    std::cerr << "cxsim: " << e.what() << '\n';
+    std::cerr << "cxsim: " << printable(e.what()) << '\n';
     return 2;
   } catch (const std::exception& e) {
-    std::cerr << "cxsim: " << e.what() << '\n';
+    // A file name or a value in the message may hold control characters: shown escaped.
+    std::cerr << "cxsim: " << printable(e.what()) << '\n';
     return 1;
   }
   return 0;

@@ -124,6 +124,16 @@ TEST_F(CliTest, FilesThatAreNotScenariosExitTwoWithTheReason) {
   EXPECT_FALSE(fs::exists(path("out.h5.partial")));
 }
 
+// A file name with control characters is shown escaped in every message, scenario or not.
+TEST_F(CliTest, ControlCharactersInFileNamesAreShownEscaped) {
+  for (const std::string command : {"validate", "summary"}) {
+    const Output o = sh(kCxsim + " " + command + " \"" + path("bad\x1b[2Jname") + "\"");
+    EXPECT_NE(o.exit_code, 0) << o.text;
+    EXPECT_EQ(o.text.find('\x1b'), std::string::npos) << command << ": raw ESC in\n" << o.text;
+    EXPECT_NE(o.text.find("bad\\x1b[2Jname"), std::string::npos) << o.text;
+  }
+}
+
 // Numbers that would end in bad_alloc or in infinite money are refused up front, naming the
 // bound, and nothing is written.
 TEST_F(CliTest, NumbersBeyondTheBoundsExitTwoNamingTheBound) {
