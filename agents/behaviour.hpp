@@ -91,16 +91,22 @@ inline double adoption_probability(double p, double q, double degree, std::uint3
   return (1.0 - no_adopt) * survive_each(nu, negative);
 }
 
+// The smallest d + h a lifetime divides by: a lifetime of at most 1e12 months. The loader
+// refuses d + h = 0 that a draw or an effect can reach; this keeps a hazard that the churn
+// drivers push below 1e-300 (logistic underflow) or a discount of 1e-300 from making customer
+// equity infinite. No customer with a hazard above 1e-12 a month is affected.
+inline constexpr double kMinLifetimeRate = 1e-12;
+
 // MODEL.md s.3: value of a customer active at the end of a month (payment of the next month
-// certain, each later one needs one more month of survival). Infinite when d + h = 0.
+// certain, each later one needs one more month of survival).
 inline double lifetime_value(double margin, double monthly_discount, double hazard) {
-  return margin / (monthly_discount + hazard);
+  return margin / std::max(monthly_discount + hazard, kMinLifetimeRate);
 }
 
 // Discounted remaining lifetime in months of a customer with that hazard: the payments that
 // lifetime_value counts, 1 / (1 + d - r) with r = 1 - h.
 inline double discounted_lifetime(double monthly_discount, double hazard) {
-  return 1.0 / (monthly_discount + hazard);
+  return 1.0 / std::max(monthly_discount + hazard, kMinLifetimeRate);
 }
 
 }  // namespace cxsim::rules

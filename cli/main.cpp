@@ -11,6 +11,8 @@
 
 #include "cli/commands.hpp"
 #include "engine/core/errors.hpp"
+#include "engine/core/parameters.hpp"
+#include "engine/core/printable.hpp"
 #include "engine/core/version.hpp"
 
 namespace {
@@ -31,13 +33,14 @@ constexpr const char* kSetHelp =
 // Integer options are checked as text, so that a bad value gets the allowed values in words
 // (CLI11's range checks print the bounds as doubles, and read -1 as 2^64 - 1 for an unsigned).
 template <class T>
-CLI::Validator integer_option(T min, const std::string& allowed) {
+CLI::Validator integer_option(T min, const std::string& allowed,
+                              T max = std::numeric_limits<T>::max()) {
   return CLI::Validator(
-      [min, allowed](std::string& text) -> std::string {
+      [min, max, allowed](std::string& text) -> std::string {
         T value{};
         const char* end = text.data() + text.size();
         const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-        if (ec != std::errc{} || ptr != end || text.empty() || value < min) {
+        if (ec != std::errc{} || ptr != end || text.empty() || value < min || value > max) {
           return fmt::format("must be {} (got {})", allowed,
                              text.empty() ? std::string("nothing") : text);
         }
@@ -62,8 +65,9 @@ int main(int argc, char** argv) {
   run_cmd
       ->add_option("--replications", run.replications,
                    "Number of replications (overrides the scenario's)")
-      ->type_name("INT>=1")
-      ->check(integer_option<std::int64_t>(1, "an integer >= 1"));
+      ->type_name("INT in [1, 1e7]")
+      ->check(integer_option<std::int64_t>(1, "an integer from 1 to 10000000",
+                                           static_cast<std::int64_t>(kMaxReplications)));
   run_cmd->add_option("--seed", run.seed, "Random seed, unsigned 64-bit (overrides the scenario's)")
       ->type_name("UINT64")
       ->check(
@@ -168,10 +172,11 @@ int main(int argc, char** argv) {
     std::cerr << fmt::format("{} error{} found\n", n, n == 1 ? "" : "s");
     return 2;
   } catch (const UsageError& e) {
-    std::cerr << "cxsim: " << e.what() << '\n';
+    std::cerr << "cxsim: " << printable(e.what()) << '\n';
     return 2;
   } catch (const std::exception& e) {
-    std::cerr << "cxsim: " << e.what() << '\n';
+    // A file name or a value in the message may hold control characters: shown escaped.
+    std::cerr << "cxsim: " << printable(e.what()) << '\n';
     return 1;
   }
   return 0;

@@ -9,7 +9,13 @@ namespace cxsim {
 
 namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// A ratio over a denominator of about 1e-300 (an investment drawn that small) does not exist
+// as a number: NaN, as where the denominator is 0, never infinity.
+double finite_or_nan(double ratio) {
+  return std::isfinite(ratio) ? ratio : kNaN;
 }
+}  // namespace
 
 void settle_finances(RoadmapRun& run, double d, double initial_equity,
                      const TerminalInputs& terminal) {
@@ -31,7 +37,8 @@ void settle_finances(RoadmapRun& run, double d, double initial_equity,
     spend_pv += spend / discount;
     const double equity = run.at(Metric::customer_equity, t);
     run.at(Metric::return_on_customer, t) =
-        previous_equity > 0.0 ? (cash + equity - previous_equity) / previous_equity : kNaN;
+        previous_equity > 0.0 ? finite_or_nan((cash + equity - previous_equity) / previous_equity)
+                              : kNaN;
     previous_equity = equity;
     failure_total += run.at(Metric::failure_cost, t);
     churned_total += run.at(Metric::churned, t);
@@ -113,7 +120,8 @@ void compare_with_baseline(std::vector<RoadmapRun>& runs, int baseline, double d
     const double delta = run.at(SummaryMetric::delta_npv);
     run.at(SummaryMetric::beats_baseline) = delta > 0.0 ? 1.0 : 0.0;
     const double extra = run.at(SummaryMetric::investment_pv) - base_investment;
-    run.at(SummaryMetric::roi) = (r != baseline && extra > 0.0) ? delta / extra : kNaN;
+    run.at(SummaryMetric::roi) =
+        (r != baseline && extra > 0.0) ? finite_or_nan(delta / extra) : kNaN;
 
     // Payback: first month from which cumulative discounted delta cash flow stays >= 0.
     double payback = kNaN;

@@ -99,7 +99,9 @@ Population make_initial_population(const Scenario& scenario, std::span<const dou
         pop.reference_price[i] = static_cast<float>(p(SegmentParam::price));
         if (const auto& het = scenario.segments[s].churn_heterogeneity) {
           Stream h(key.seed, i, key.replication, 0, Purpose::heterogeneity);
-          pop.base_churn[i] = static_cast<float>(std::clamp(het->sample(h), 1e-9, 1.0 - 1e-9));
+          const double h0 = het->sample(h);  // never NaN within the checked beta parameters
+          pop.base_churn[i] =
+              static_cast<float>(std::clamp(std::isnan(h0) ? het->mean() : h0, 1e-9, 1.0 - 1e-9));
         }
       }
     }

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "agents/population.hpp"
+#include "engine/metrics.hpp"
 
 namespace cxsim {
 
@@ -39,6 +40,10 @@ int roadmap_runs_per_replication(const Scenario& scenario) {
   return static_cast<int>(roadmap_runs(
       static_cast<double>(scenario.roadmaps.size()), scenario.zero_defect_counterfactual,
       scenario.avoidable_cost_by_touchpoint, static_cast<int>(scenario.touchpoints.size())));
+}
+
+double results_memory_bytes(double replications, double roadmap_runs) {
+  return 2.0 * replications * std::max(roadmap_runs, 1.0) * kSummaryMetrics * sizeof(double);
 }
 
 double replication_memory_bytes(const Scenario& scenario) {

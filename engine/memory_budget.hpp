@@ -22,6 +22,11 @@ double replication_memory_bytes(double agents, double roadmap_runs, NetworkType 
                                 int mean_degree);
 double replication_memory_bytes(const Scenario& scenario);
 
+// Bytes the results writer holds at the end of a run: every summary metric of every replication
+// and roadmap run, read back to compute statistics and robustness tables (twice, as values and
+// as per-roadmap columns).
+double results_memory_bytes(double replications, double roadmap_runs);
+
 // Replications the runner may hold at once: no more than the threads, and no more than fit in
 // three quarters of physical memory (at least one).
 int replications_in_flight(const Scenario& scenario, int threads);

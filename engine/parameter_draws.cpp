@@ -2,6 +2,7 @@
 // parameter never shifts another's draw.
 #include "engine/parameter_draws.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "engine/core/rng.hpp"
@@ -19,6 +20,13 @@ std::vector<int> uncertain_slots(const Scenario& scenario) {
 bool clamp_to_bounds(const Slot& slot, double& x) {
   double hi = slot.hi;
   if (slot.hi_exclusive) hi = std::nextafter(slot.hi, slot.lo);
+  if (std::isnan(x)) {
+    // Within the checked distribution parameters a draw is never NaN; if one were, it would
+    // poison every result: it takes the distribution's mean, and counts as a clamp.
+    x = std::clamp(slot.value.mean(), slot.lo, hi);
+    if (std::isnan(x)) x = std::max(slot.lo, std::min(0.0, hi));
+    return true;
+  }
   if (x < slot.lo) {
     x = slot.lo;
     return true;

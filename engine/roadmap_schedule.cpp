@@ -8,6 +8,9 @@
 namespace cxsim {
 
 namespace {
+// Far above any bound and far below overflow (see roadmap_month_vector).
+constexpr double kMaxIntermediate = 1e300;
+
 int last_month(const Initiative& in, int horizon) {
   return in.end_month > 0 ? std::min(in.end_month, horizon) : horizon;
 }
@@ -93,6 +96,9 @@ int roadmap_month_vector(const Scenario& scenario, const Roadmap& roadmap,
             x += frac * (value - x);
             break;
         }
+        // Bounds are re-applied after all effects (MODEL.md s.4); until then a long chain of
+        // large factors could overflow, and inf * 0 or inf - inf would be NaN.
+        x = std::clamp(x, -kMaxIntermediate, kMaxIntermediate);
         touched[s] = 1;
       }
     }

@@ -7,12 +7,12 @@
 #include <charconv>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <optional>
-#include <sstream>
 
 #include "engine/core/errors.hpp"
+#include "engine/core/printable.hpp"
 #include "engine/did_you_mean.hpp"
+#include "engine/input_file.hpp"
 #include "engine/memory_budget.hpp"
 #include "engine/scenario_describe.hpp"
 #include "engine/scenario_keys.hpp"
@@ -41,10 +41,10 @@ ValueRange value_range(const Distribution& d) {
       return {d.a, d.b};
     case DistributionKind::triangular:
       return {d.a, d.c};
-    case DistributionKind::normal:
-      return {-kInf, kInf};
+    case DistributionKind::normal:  // sd 0 draws its mean
+      return d.b == 0.0 ? ValueRange{d.a, d.a} : ValueRange{-kInf, kInf};
     case DistributionKind::lognormal:
-      return {kPositive, kInf};
+      return d.b == 0.0 ? ValueRange{std::exp(d.a), std::exp(d.a)} : ValueRange{kPositive, kInf};
     case DistributionKind::beta:
       return {kPositive, 1.0};
   }
@@ -74,8 +74,12 @@ ValueRange after_effect(ValueRange x, EffectOp op, ValueRange v) {
   return x;
 }
 
+// Names become HDF5 attribute values, dataset labels and the default results file name
+// (<name>.h5), so they are short and plain.
+constexpr std::size_t kMaxNameLength = 100;
+
 bool valid_name(const std::string& s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+  return !s.empty() && s.size() <= kMaxNameLength && std::all_of(s.begin(), s.end(), [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
   });
 }
@@ -90,6 +94,7 @@ std::string join(const std::vector<std::string>& v, const std::string& sep = ", 
 struct LibEffect {
   std::string target;
   EffectOp op = EffectOp::multiply;
+  bool value_ok = false;  // false: its value was reported as wrong and is a placeholder
   std::vector<int> slots;
   Distribution value;
 };
@@ -130,6 +135,18 @@ class Builder {
 
   void error(const SourceLoc& loc, const std::string& path, std::string message) {
     diags_.push_back({loc.file, loc.line, loc.column, path, std::move(message)});
+  }
+
+  static bool from_override(const SourceLoc& loc) { return loc.file.rfind("--set ", 0) == 0; }
+
+  // Where to report a problem that shows at `own` but that other keys take part in: at the
+  // first of them that a --set wrote, since the override is what made it a problem; else `own`.
+  static SourceLoc blame(const SourceLoc& own, const std::vector<const YamlTree*>& causes) {
+    if (from_override(own)) return own;
+    for (const YamlTree* c : causes) {
+      if (c != nullptr && from_override(c->loc)) return c->loc;
+    }
+    return own;
   }
 
   static std::string join_path(const std::string& a, std::string_view b) {
@@ -290,10 +307,40 @@ class Builder {
             "missing required key (expected a name of letters, digits, '_' or '-')");
       return std::nullopt;
     }
+    if (node->is_scalar() && node->text.size() > kMaxNameLength) {
+      error(node->loc, path,
+            fmt::format("name too long (got {} characters; expected 1 to {} letters, digits, '_' "
+                        "or '-')",
+                        node->text.size(), kMaxNameLength));
+      return std::nullopt;
+    }
     if (!node->is_scalar() || !valid_name(node->text)) {
       error(node->loc, path,
             "invalid name (got " + describe_value(*node) +
                 "; expected letters, digits, '_' or '-' only)");
+      return std::nullopt;
+    }
+    return node->text;
+  }
+
+  // A free-text key: any printable text; of the control characters only those in `allowed`
+  // (they would reach the terminal raw, and a NUL would cut the results-file attribute).
+  std::optional<std::string> text(const YamlTree& map, std::string_view key,
+                                  std::string_view allowed) {
+    const YamlTree* node = map.find(key);
+    if (node == nullptr || node->is_null()) return std::nullopt;
+    if (!node->is_scalar()) {
+      error(node->loc, std::string(key),
+            "wrong type (got " + describe_value(*node) + "; expected text)");
+      return std::nullopt;
+    }
+    if (const auto at = first_control(node->text, allowed)) {
+      const std::size_t n = static_cast<unsigned char>(node->text[*at]) == 0xC2 ? 2 : 1;
+      error(node->loc, std::string(key),
+            fmt::format("control character in text (got '{}' at character {}; expected "
+                        "printable text{})",
+                        printable(node->text.substr(*at, n)), *at + 1,
+                        allowed.empty() ? "" : ", with tabs and line breaks allowed"));
       return std::nullopt;
     }
     return node->text;
@@ -356,7 +403,7 @@ class Builder {
   }
 
   static ParamInfo money_info(std::string_view key, std::string_view unit) {
-    return ParamInfo{key, 0.0, 0.0, kInf, false, unit, "", "", true, false};
+    return ParamInfo{key, 0.0, 0.0, kMaxMoney, false, unit, "", "", true, false};
   }
 
   // capex: a total (number/distribution) or {total, months}.
@@ -405,7 +452,7 @@ class Builder {
       out.total = *d;
     }
     if (start_month + out.months - 1 > horizon) {
-      error(node ? node->loc : owner_loc, path,
+      error(blame(node ? node->loc : owner_loc, {horizon_node_}), path,
             fmt::format("capex spending runs past the horizon (got months {}..{}; expected "
                         "start_month + months - 1 <= horizon_months {})",
                         start_month, start_month + out.months - 1, horizon));
@@ -457,11 +504,31 @@ class Builder {
     s.lo = lo;
     s.hi = hi;
     sc_.slots.push_back(std::move(s));
+    failed_.resize(sc_.slots.size(), 0);
     return static_cast<int>(sc_.slots.size()) - 1;
   }
   void cross_checks(const YamlTree& root);
   // A description of a segment's churn hazard that some draw and roadmap can make 0, or "".
   std::string hazard_that_can_be_zero() const;
+  // Whether the discount, a baseline churn or an effect on one was reported as wrong.
+  bool clv_inputs_failed() const {
+    if (failed(sc_.layout.global(GlobalParam::discount_rate_annual))) return true;
+    for (int s = 0; s < sc_.layout.segments(); ++s) {
+      const int slot = sc_.layout.segment(s, SegmentParam::baseline_churn_monthly);
+      if (failed(slot)) return true;
+      for (const Roadmap& roadmap : sc_.roadmaps) {
+        for (const Initiative& init : roadmap.initiatives) {
+          for (const Effect& e : init.effects) {
+            if (failed(e.value_slot) &&
+                std::find(e.slots.begin(), e.slots.end(), slot) != e.slots.end()) {
+              return true;
+            }
+          }
+        }
+      }
+    }
+    return false;
+  }
 
   std::vector<std::optional<Distribution>> globals_;
   std::vector<const YamlTree*> segment_nodes_;
@@ -471,6 +538,16 @@ class Builder {
   bool touchpoints_ok_ = false;
   double agents_ = 0;
   bool agents_ok_ = false;
+  bool population_ok_ = false;
+  const YamlTree* horizon_node_ = nullptr;
+  bool degree_ok_ = false;
+  // By slot: 1 where the value was reported as wrong (cross-checks skip what reads it).
+  std::vector<char> failed_;
+  bool failed(int slot) const {
+    return static_cast<std::size_t>(slot) < failed_.size() &&
+           failed_[static_cast<std::size_t>(slot)] != 0;
+  }
+  bool replications_ok_ = false;
 };
 
 Scenario Builder::build(const YamlTree& root, const std::string& file) {
@@ -496,25 +573,15 @@ Scenario Builder::build(const YamlTree& root, const std::string& file) {
 void Builder::read_structure(const YamlTree& root) {
   const KeyOwner R = KeyOwner::root;
   if (const auto n = name(root, "")) sc_.name = *n;
-  if (const YamlTree* d = root.find("description"); d != nullptr && !d->is_null()) {
-    if (d->is_scalar()) {
-      sc_.description = d->text;
-    } else {
-      error(d->loc, "description", "wrong type (got " + describe_value(*d) + "; expected text)");
-    }
-  }
-  if (const YamlTree* c = root.find("currency"); c != nullptr && !c->is_null()) {
-    if (c->is_scalar()) {
-      sc_.currency = c->text;
-    } else {
-      error(c->loc, "currency", "wrong type (got " + describe_value(*c) + "; expected text)");
-    }
-  }
+  if (const auto d = text(root, "description", "\t\n")) sc_.description = *d;
+  if (const auto c = text(root, "currency", "")) sc_.currency = *c;
   // An invalid horizon would make every month check fail too; check months against the maximum.
+  horizon_node_ = root.find("horizon_months");
   const auto horizon = integer(root, R, "horizon_months", "");
   sc_.horizon_months = horizon ? *horizon : 600;
   if (const auto r = number(root, R, "replications", "", true)) {
-    sc_.replications = static_cast<std::int64_t>(std::min(*r, 9e18));
+    sc_.replications = static_cast<std::int64_t>(*r);
+    replications_ok_ = true;
   }
   if (const YamlTree* s = root.find("seed"); s != nullptr && !s->is_null()) {
     std::string e;
@@ -529,14 +596,17 @@ void Builder::read_structure(const YamlTree& root) {
   if (const auto a = number(root, R, "agents", "", true)) {
     agents_ = *a;
     agents_ok_ = true;
-    sc_.agents = static_cast<std::int64_t>(std::min(*a, 9e18));
+    sc_.agents = static_cast<std::int64_t>(*a);
   }
   if (const auto t = choice(root, R, "terminal_value", "")) {
     for (const TerminalValue tv : kTerminalValues) {
       if (*t == to_string(tv)) sc_.terminal_value = tv;
     }
   }
-  if (const auto p = number(root, R, "market.population", "", false)) sc_.population = *p;
+  if (const auto p = number(root, R, "market.population", "", false)) {
+    sc_.population = *p;
+    population_ok_ = true;
+  }
   if (const auto t = choice(root, R, "market.network.type", "")) {
     for (const NetworkType nt :
          {NetworkType::none, NetworkType::complete, NetworkType::ring, NetworkType::random,
@@ -546,6 +616,7 @@ void Builder::read_structure(const YamlTree& root) {
   }
   if (const auto d = integer(root, R, "market.network.mean_degree", "")) {
     sc_.network.mean_degree = *d;
+    degree_ok_ = true;
   }
   if (const auto p = number(root, R, "market.network.rewire_probability", "", false)) {
     sc_.network.rewire_probability = *p;
@@ -580,6 +651,7 @@ void Builder::read_segments(const YamlTree& root) {
   double share_sum = 0;
   bool shares_ok = true;
   std::vector<std::string> names;
+  std::vector<const YamlTree*> share_nodes;
   for (std::size_t i = 0; i < segs->items.size(); ++i) {
     const YamlTree& item = segs->items[i];
     const std::string display = item_display("segments", item, i);
@@ -603,6 +675,7 @@ void Builder::read_segments(const YamlTree& root) {
       ok = false;
     }
     names.push_back(seg.name);
+    share_nodes.push_back(item.find("share"));
     if (const auto s = number(item, KeyOwner::segment, "share", display, false)) {
       seg.share = *s;
       share_sum += *s;
@@ -637,7 +710,7 @@ void Builder::read_segments(const YamlTree& root) {
     segment_display_.push_back(display);
   }
   if (shares_ok && ok && std::fabs(share_sum - 1.0) > kShareTolerance) {
-    error(root.key_node("segments")->loc, "segments",
+    error(blame(root.key_node("segments")->loc, share_nodes), "segments",
           "segment shares do not sum to 1 (got " + format_number(share_sum) +
               "; expected 1 within 1e-6)");
   }
@@ -713,13 +786,22 @@ void Builder::read_contacts(const YamlTree& tp, int k, const std::string& displa
                   "' (a per-segment map must name every segment: " + join(seg_names) + ")");
         continue;
       }
-      if (const auto d = param(v, node->loc, p, path + "." + seg)) fill(s, *d);
+      if (const auto d = param(v, node->loc, p, path + "." + seg)) {
+        fill(s, *d);
+      } else {
+        failed_[static_cast<std::size_t>(sc_.layout.contacts(k, s))] = 1;
+      }
     }
     return;
   }
   const std::optional<Distribution> d = param(node, tp.loc, p, path);
-  if (!d) return;
-  for (int s = 0; s < nseg; ++s) fill(s, *d);
+  for (int s = 0; s < nseg; ++s) {
+    if (d) {
+      fill(s, *d);
+    } else {
+      failed_[static_cast<std::size_t>(sc_.layout.contacts(k, s))] = 1;
+    }
+  }
 }
 
 std::vector<int> Builder::resolve_target(const std::string& target, const SourceLoc& loc,
@@ -773,9 +855,13 @@ void Builder::read_library(const YamlTree& root) {
   // The model slots come first: every later path lookup relies on them.
   const int model = sc_.layout.model_count();
   sc_.slots.assign(static_cast<std::size_t>(model), Slot{});
+  failed_.assign(static_cast<std::size_t>(model), 0);
+  // `d` empty: the value was reported as wrong; its slot holds a placeholder that no later
+  // check may read as if it had been written.
   auto set_slot = [&](int index, std::string path, const ParamInfo& p,
-                      const std::optional<Distribution>& d) {
+                      const std::optional<Distribution>& d, bool placeholder_ok = false) {
     Slot& s = sc_.slots[static_cast<std::size_t>(index)];
+    failed_[static_cast<std::size_t>(index)] = !d && !placeholder_ok;
     s.path = std::move(path);
     s.value = d ? *d : Distribution::constant(std::isnan(p.default_value) ? 0 : p.default_value);
     s.lo = p.lo;
@@ -821,7 +907,7 @@ void Builder::read_library(const YamlTree& root) {
     for (std::size_t s = 0; s < sc_.segments.size(); ++s) {
       set_slot(sc_.layout.contacts(static_cast<int>(k), static_cast<int>(s)),
                prefix + ".contacts_per_month." + sc_.segments[s].name, contacts_param(),
-               std::nullopt);
+               std::nullopt, true);  // filled by read_contacts
     }
     read_contacts(item, static_cast<int>(k), touchpoint_display_[k]);
   }
@@ -854,14 +940,15 @@ void Builder::read_library(const YamlTree& root) {
     if (const auto s = integer(item, KeyOwner::initiative, "start_month", display)) {
       lib.start_month = *s;
       if (*s > horizon) {
-        error(at(item, "start_month")->loc, display + ".start_month",
+        error(blame(at(item, "start_month")->loc, {horizon_node_}), display + ".start_month",
               fmt::format("start_month past the horizon (got {}; expected 1..{})", *s, horizon));
       }
     }
     if (const auto e = integer(item, KeyOwner::initiative, "end_month", display)) {
       lib.end_month = *e;
       if (*e < lib.start_month || *e > horizon) {
-        error(at(item, "end_month")->loc, display + ".end_month",
+        error(blame(at(item, "end_month")->loc, {horizon_node_, at(item, "start_month")}),
+              display + ".end_month",
               fmt::format("end_month outside start_month..horizon (got {}; expected {}..{})", *e,
                           lib.start_month, horizon));
       }
@@ -924,10 +1011,27 @@ void Builder::read_library(const YamlTree& root) {
                       : *o == "set" ? EffectOp::set
                                     : EffectOp::multiply;
         }
-        const ParamInfo value_info{"value", kRequired,      -kInf, kInf, false,
-                                   "",      "effect value", "",    true, false};
-        if (const auto v = param(e.find("value"), e.loc, value_info, edisplay + ".value")) {
+        // A factor below 0 would turn a rate or a price negative, to be clamped back every
+        // month: refused, constant or drawn.
+        const bool multiply = effect.op == EffectOp::multiply;
+        const ParamInfo value_info{"value", kRequired,      -kMaxMoney, kMaxMoney, false,
+                                   "",      "effect value", "",         true,      false};
+        const YamlTree* value = e.find("value");
+        if (const auto v = param(value, e.loc, value_info, edisplay + ".value")) {
           effect.value = *v;
+          effect.value_ok = !multiply || value_range(*v).lo >= 0.0;
+          const std::string on = effect.target.empty() ? std::string("its target") : effect.target;
+          if (multiply && v->is_constant() && v->a < 0.0) {
+            error(value->loc, edisplay + ".value",
+                  "a negative multiply factor (got " + format_number(v->a) + " for the effect on " +
+                      on + "; expected a factor >= 0: 0.8 takes 20% off, 1.2 adds 20%)");
+          } else if (multiply && value_range(*v).lo < 0.0) {
+            error(value->loc, edisplay + ".value",
+                  "a multiply factor that can be negative (got " + format_distribution(*v) +
+                      ", which can draw below 0, for the effect on " + on +
+                      "; expected a factor >= 0: a number, or a uniform, triangular, lognormal "
+                      "or beta distribution with no negative values)");
+          }
         }
         lib.effects.push_back(std::move(effect));
       }
@@ -941,14 +1045,16 @@ void Builder::allocate_library(LibInitiative& lib) {
   lib.allocated = true;
   const std::string prefix = "initiatives." + lib.name;
   for (std::size_t j = 0; j < lib.effects.size(); ++j) {
-    lib.effect_slots.push_back(add_slot(prefix + ".effects[" + std::to_string(j) + "].value",
-                                        lib.effects[j].value, -kInf, kInf));
+    lib.effect_slots.push_back(
+        add_slot(prefix + ".effects[" + std::to_string(j) + "].value", lib.effects[j].value,
+                 lib.effects[j].op == EffectOp::multiply ? 0.0 : -kMaxMoney, kMaxMoney));
+    failed_.back() = lib.effects[j].value_ok ? 0 : 1;
   }
-  lib.capex_slot = add_slot(prefix + ".capex", lib.capex.total, 0, kInf);
-  lib.opex_slot = add_slot(prefix + ".opex_per_month", lib.opex, 0, kInf);
+  lib.capex_slot = add_slot(prefix + ".capex", lib.capex.total, 0, kMaxMoney);
+  lib.opex_slot = add_slot(prefix + ".opex_per_month", lib.opex, 0, kMaxMoney);
   if (lib.sustaining_opex) {
     lib.sustaining_opex_slot =
-        add_slot(prefix + ".sustaining_opex_per_month", *lib.sustaining_opex, 0, kInf);
+        add_slot(prefix + ".sustaining_opex_per_month", *lib.sustaining_opex, 0, kMaxMoney);
   }
 }
 
@@ -1054,7 +1160,7 @@ void Builder::read_roadmaps(const YamlTree& root) {
         const std::string prefix = "roadmaps." + roadmap.name + ".initiatives." + lib->name;
         const bool start_given = entry.find("start_month") != nullptr;
         if (start_given && init.start_month > horizon) {
-          error(entry.find("start_month")->loc, edisplay + ".start_month",
+          error(blame(entry.find("start_month")->loc, {horizon_node_}), edisplay + ".start_month",
                 fmt::format("start_month past the horizon (got {}; expected 1..{})",
                             init.start_month, horizon));
         }
@@ -1062,17 +1168,18 @@ void Builder::read_roadmaps(const YamlTree& root) {
             (init.end_month < init.start_month || init.end_month > horizon)) {
           const YamlTree* at_node =
               entry.find("end_month") ? entry.find("end_month") : entry.find("start_month");
-          error(at_node->loc, edisplay + ".end_month",
+          error(blame(at_node->loc, {horizon_node_, entry.find("start_month")}),
+                edisplay + ".end_month",
                 fmt::format("end_month outside start_month..horizon (got {}; expected {}..{})",
                             init.end_month, init.start_month, horizon));
         }
         if (const YamlTree* c = entry.find("capex")) {
           if (const auto cx = capex(c, entry.loc, edisplay + ".capex", init.start_month, horizon)) {
-            init.capex_slot = add_slot(prefix + ".capex", cx->total, 0, kInf);
+            init.capex_slot = add_slot(prefix + ".capex", cx->total, 0, kMaxMoney);
             init.capex_months = cx->months;
           }
         } else if (start_given && init.start_month + init.capex_months - 1 > horizon) {
-          error(entry.find("start_month")->loc, edisplay + ".start_month",
+          error(blame(entry.find("start_month")->loc, {horizon_node_}), edisplay + ".start_month",
                 fmt::format("capex spending runs past the horizon (got months {}..{}; expected "
                             "start_month + months - 1 <= horizon_months {})",
                             init.start_month, init.start_month + init.capex_months - 1, horizon));
@@ -1080,14 +1187,14 @@ void Builder::read_roadmaps(const YamlTree& root) {
         if (const YamlTree* o = entry.find("opex_per_month")) {
           const ParamInfo opex_info = money_info("opex_per_month", "money/month");
           if (const auto d = param(o, entry.loc, opex_info, edisplay + ".opex_per_month")) {
-            init.opex_slot = add_slot(prefix + ".opex_per_month", *d, 0, kInf);
+            init.opex_slot = add_slot(prefix + ".opex_per_month", *d, 0, kMaxMoney);
           }
         }
         if (const YamlTree* so = entry.find("sustaining_opex_per_month")) {
           const ParamInfo info = money_info("sustaining_opex_per_month", "money/month");
           if (const auto d = param(so, entry.loc, info, edisplay + ".sustaining_opex_per_month")) {
             init.sustaining_opex_slot =
-                add_slot(prefix + ".sustaining_opex_per_month", *d, 0, kInf);
+                add_slot(prefix + ".sustaining_opex_per_month", *d, 0, kMaxMoney);
           }
         }
       }
@@ -1136,19 +1243,22 @@ void Builder::cross_checks(const YamlTree& root) {
   const YamlTree* agents_node = root.find("agents");
   const SourceLoc agents_loc = agents_node ? agents_node->loc : root.loc;
   const YamlTree* population = at(root, "market.population");
-  if (agents_ok_ && population != nullptr && sc_.population > 0 && agents_ > sc_.population) {
-    error(agents_loc, "agents",
+  // A key that failed its own check feeds no check here: its value would be invented.
+  if (agents_ok_ && population_ok_ && population != nullptr && agents_ > sc_.population) {
+    error(blame(agents_loc, {population, agents_node}), "agents",
           "more agents than people (got agents " + format_number(agents_) + " > population " +
               format_number(sc_.population) + "; expected agents <= market.population)");
   }
   // Network degrees.
   const NetworkType type = sc_.network.type;
   const YamlTree* degree_node = at(root, "market.network.mean_degree");
-  const SourceLoc degree_loc = degree_node ? degree_node->loc
+  const SourceLoc degree_own = degree_node ? degree_node->loc
                                : at(root, "market.network.type")
                                    ? at(root, "market.network.type")->loc
                                    : root.loc;
-  if (type != NetworkType::none && type != NetworkType::complete) {
+  const SourceLoc degree_loc =
+      blame(degree_own, {degree_node, at(root, "market.network.type"), agents_node});
+  if (degree_ok_ && type != NetworkType::none && type != NetworkType::complete) {
     const int d = sc_.network.mean_degree;
     if (d < 1) {
       error(
@@ -1176,12 +1286,12 @@ void Builder::cross_checks(const YamlTree& root) {
     std::vector<std::string> nonzero;
     for (const int i : wom_slots) {
       const Slot& slot = sc_.slots[static_cast<std::size_t>(i)];
-      if (slot.value.mean() != 0.0) nonzero.push_back(slot.path);
+      if (!failed(i) && slot.value.mean() != 0.0) nonzero.push_back(slot.path);
     }
     for (const auto& r : sc_.roadmaps) {
       for (const auto& init : r.initiatives) {
         for (const auto& e : init.effects) {
-          if (e.op == EffectOp::multiply) continue;
+          if (e.op == EffectOp::multiply || failed(e.value_slot)) continue;
           if (sc_.slots[static_cast<std::size_t>(e.value_slot)].value.mean() == 0.0) continue;
           for (const int t : e.slots) {
             if (std::find(wom_slots.begin(), wom_slots.end(), t) != wom_slots.end()) {
@@ -1202,22 +1312,40 @@ void Builder::cross_checks(const YamlTree& root) {
   // Customer lifetime value m / (d + h) is infinite when a draw can make both the discount and
   // a hazard 0 (MODEL.md s.3): refused whatever terminal_value says, since customer equity is
   // reported every month.
-  if (!sc_.slots.empty()) {
+  if (!sc_.slots.empty() && !clv_inputs_failed()) {
     const ValueRange discount = value_range(sc_.slot(GlobalParam::discount_rate_annual).value);
     const std::string zero_hazard = discount.lo <= 0.0 ? hazard_that_can_be_zero() : "";
     if (!zero_hazard.empty()) {
       const YamlTree* dr = root.find("discount_rate_annual");
-      error(dr ? dr->loc : root.loc, "discount_rate_annual",
+      std::vector<const YamlTree*> causes{dr};
+      for (const YamlTree* seg : segment_nodes_)
+        causes.push_back(seg->find("baseline_churn_monthly"));
+      error(blame(dr ? dr->loc : root.loc, causes), "discount_rate_annual",
             "infinite customer lifetime value (got a discount rate that can be 0 and " +
                 zero_hazard + "; expected discount_rate_annual > 0 for every draw, or churn > 0)");
     }
   }
   // Absurd sizes: refuse rather than fail to allocate half-way through a run.
+  // Roadmap runs per replication: roadmaps, their zero-defect twins and per-touchpoint twins.
+  const double roadmaps =
+      roadmap_runs(std::max<double>(1.0, static_cast<double>(sc_.roadmaps.size())),
+                   sc_.zero_defect_counterfactual, sc_.avoidable_cost_by_touchpoint,
+                   static_cast<int>(sc_.touchpoints.size()));
+  if (replications_ok_) {
+    const double bytes = results_memory_bytes(static_cast<double>(sc_.replications), roadmaps);
+    const double available = physical_memory_bytes();
+    if (available > 0 && bytes > 0.5 * available) {
+      const YamlTree* node = root.find("replications");
+      const double gib = 1024.0 * 1024.0 * 1024.0;
+      error(node ? node->loc : root.loc, "replications",
+            fmt::format("too many for this machine: the results would need about {:.0f} GiB of "
+                        "memory at the end of the run (got replications {} x {} roadmap runs; "
+                        "expected at most about {:.0f} GiB, half the physical memory here)",
+                        std::ceil(bytes / gib), sc_.replications, format_number(roadmaps),
+                        0.5 * available / gib));
+    }
+  }
   if (agents_ok_) {
-    const double roadmaps =
-        roadmap_runs(std::max<double>(1.0, static_cast<double>(sc_.roadmaps.size())),
-                     sc_.zero_defect_counterfactual, sc_.avoidable_cost_by_touchpoint,
-                     static_cast<int>(sc_.touchpoints.size()));
     const double bytes = replication_memory_bytes(agents_, roadmaps, type, sc_.network.mean_degree);
     const double available = physical_memory_bytes();
     if (available > 0 && bytes > available) {
@@ -1255,16 +1383,11 @@ Scenario load_document(const std::string& text, const std::string& display_name,
 
 Scenario load_scenario(const std::string& path, const LoadOptions& options) {
   namespace fs = std::filesystem;
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) {
-    throw IoError("cannot read scenario file '" + path + "': it is a directory");
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw IoError("cannot read scenario file '" + path + "': no such file or no permission");
-  std::ostringstream text;
-  text << in.rdbuf();
+  ReadProblem problem;
+  const std::optional<std::string> text = read_input_file(path, problem);
+  if (!text) throw ScenarioError({Diagnostic{path, 0, 0, "", problem.message()}});
   const fs::path parent = fs::path(path).parent_path();
-  return load_document(text.str(), path, parent.empty() ? "." : parent.string(), options);
+  return load_document(*text, path, parent.empty() ? "." : parent.string(), options);
 }
 
 Scenario load_scenario_text(const std::string& yaml_text, const std::string& display_name,

@@ -141,7 +141,7 @@ std::string value_schema(const KeyInfo& k) {
   const std::string uncertain = array({number_schema(k, false), ref("distribution")});
   switch (k.type) {
     case KeyType::name:
-      return object({{"type", "\"string\""}, {"pattern", "\"^[A-Za-z0-9_-]+$\""}});
+      return object({{"type", "\"string\""}, {"pattern", "\"^[A-Za-z0-9_-]{1,100}$\""}});
     case KeyType::text:
     case KeyType::path:
     case KeyType::target:
@@ -393,7 +393,12 @@ std::string parameters_markdown() {
       "(`{normal: [mean, sd]}`, `{lognormal: [mu, sigma]}`, `{uniform: [lo, hi]}`,\n"
       "`{triangular: [lo, mode, hi]}`, `{beta: [a, b]}`), drawn once per replication; a draw\n"
       "outside the range is clamped and counted. \"target\" marks the numbers initiative effects\n"
-      "may change. `segments[]` keys belong to each segment, and so on.\n";
+      "may change. `segments[]` keys belong to each segment, and so on.\n\n"
+      "Every range is closed: the upper bounds (money at most 1e12 per unit, Poisson means at\n"
+      "most 1e6, at most 1e10 people) keep every result finite; docs/scenario.md (\"Bad input\")\n"
+      "gives the argument. Distribution parameters are at most 1e15 in magnitude and a beta's\n"
+      "in [0.05, 1e6]; a `multiply` factor is >= 0, and a distribution for it may not reach\n"
+      "below 0.\n";
   KeyOwner current = KeyOwner::effect;
   bool first = true;
   for (const auto& k : scenario_keys()) {

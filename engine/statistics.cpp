@@ -31,6 +31,7 @@ double percentile_sorted(std::span<const double> sorted, double p) {
   const double t = virtual_index - previous;
   // numpy's _lerp: interpolate from the nearer end so that t = 1 gives b exactly.
   const double diff = b - a;
+  if (!std::isfinite(diff)) return a * (1.0 - t) + b * t;  // ends near -+1e308: no overflow
   if (t >= 0.5) return b - diff * (1.0 - t);
   return a + diff * t;
 }
@@ -44,13 +45,19 @@ SummaryStatistics summarize(std::span<const double> values) {
   SummaryStatistics s{kNaN, kNaN, kNaN, kNaN, kNaN, kNaN, static_cast<double>(v.size())};
   if (v.empty()) return s;
   const double n = s.n;
+  // Values so large that sums or squares could overflow are scaled by the largest magnitude
+  // first (a finite ratio near 1e300 keeps a finite mean and sd); others are summed as they are.
+  double largest = 0.0;
+  for (double x : v) largest = std::max(largest, std::fabs(x));
+  const double scale = largest > 1e150 && std::isfinite(largest) ? largest : 1.0;
   double sum = 0.0;
-  for (double x : v) sum += x;
-  s.mean = sum / n;
+  for (double x : v) sum += x / scale;
+  const double mean = sum / n;
+  s.mean = mean * scale;
   if (v.size() >= 2) {
     double ss = 0.0;
-    for (double x : v) ss += (x - s.mean) * (x - s.mean);
-    s.sd = std::sqrt(ss / (n - 1.0));
+    for (double x : v) ss += (x / scale - mean) * (x / scale - mean);
+    s.sd = std::sqrt(ss / (n - 1.0)) * scale;
     s.se = s.sd / std::sqrt(n);
   }
   std::sort(v.begin(), v.end());

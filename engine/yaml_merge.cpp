@@ -1,9 +1,11 @@
 // extends, merge and --set.
 #include "engine/yaml_merge.hpp"
 
+#include <fmt/format.h>
+
 #include <filesystem>
-#include <fstream>
-#include <sstream>
+
+#include "engine/input_file.hpp"
 
 namespace cxsim {
 
@@ -55,24 +57,35 @@ std::optional<YamlTree> resolve(YamlTree doc, const std::string& file, const fs:
       return std::nullopt;
     }
   }
-  std::ifstream in(base_path, std::ios::binary);
-  std::ostringstream text;
-  if (in) text << in.rdbuf();
-  if (!in || fs::is_directory(base_path)) {
+  ReadProblem problem;
+  const std::optional<std::string> text = read_input_file(base_path.string(), problem);
+  if (!text) {
     diagnostics.push_back({loc.file, loc.line, loc.column, "extends",
                            "cannot read base scenario '" + base_path.string() +
-                               "' (extends chain: " + chain_text(chain) +
-                               "; expected an existing, readable file)"});
+                               "': " + problem.what + " (got " + problem.got + "; expected " +
+                               problem.expected + "; extends chain: " + chain_text(chain) + ")"});
     return std::nullopt;
   }
-  std::optional<YamlTree> base = parse_yaml(text.str(), base_path.string(), diagnostics);
-  if (!base) return std::nullopt;
-  if (!base->is_map()) {
+  // The base's own problems are reported in the base, after a line here that says which file
+  // extends it: a base can be shared by many scenarios.
+  const std::size_t before = diagnostics.size();
+  diagnostics.push_back({loc.file, loc.line, loc.column, "extends", ""});
+  std::optional<YamlTree> base = parse_yaml(*text, base_path.string(), diagnostics);
+  if (base && !base->is_map()) {
     diagnostics.push_back({base_path.string(), base->loc.line, base->loc.column, "",
                            "the base scenario is not a mapping of keys (got " +
                                describe_value(*base) + "; expected key: value lines)"});
+    base.reset();
+  }
+  if (!base) {
+    const std::size_t n = diagnostics.size() - before - 1;
+    diagnostics[before].message = fmt::format(
+        "base scenario '{}' cannot be used (got {} error{} in it, listed next; "
+        "expected a base scenario that loads)",
+        base_path.string(), n, n == 1 ? "" : "s");
     return std::nullopt;
   }
+  diagnostics.erase(diagnostics.begin() + static_cast<std::ptrdiff_t>(before));
   canonical_chain.push_back(canonical);
   std::optional<YamlTree> resolved =
       resolve(std::move(*base), base_path.string(), base_path.parent_path(), chain, canonical_chain,

@@ -182,14 +182,28 @@ std::optional<Distribution> read_distribution(const YamlTree& node, std::string&
   return d;
 }
 
+namespace {
+// Bounds such as 1e12 read better as powers of ten than as thirteen digits.
+std::string format_bound(double x) {
+  const double magnitude = std::fabs(x);
+  if (magnitude >= 1e6) {
+    const double exponent = std::round(std::log10(magnitude));
+    if (std::pow(10.0, exponent) == magnitude) {
+      return fmt::format("{}1e{:.0f}", x < 0 ? "-" : "", exponent);
+    }
+  }
+  return format_number(x);
+}
+}  // namespace
+
 std::string range_text(double lo, double hi, bool hi_exclusive) {
   const bool has_lo = std::isfinite(lo), has_hi = std::isfinite(hi);
   if (has_lo && has_hi) {
-    return fmt::format("in [{}, {}{}", format_number(lo), format_number(hi),
+    return fmt::format("in [{}, {}{}", format_bound(lo), format_bound(hi),
                        hi_exclusive ? ")" : "]");
   }
-  if (has_lo) return ">= " + format_number(lo);
-  if (has_hi) return (hi_exclusive ? "< " : "<= ") + format_number(hi);
+  if (has_lo) return ">= " + format_bound(lo);
+  if (has_hi) return (hi_exclusive ? "< " : "<= ") + format_bound(hi);
   return "any number";
 }
 

@@ -74,6 +74,12 @@ double Distribution::sample(Stream& stream) const {
 std::string Distribution::check() const {
   auto finite = [](double x) { return std::isfinite(x); };
   if (!finite(a) || !finite(b) || !finite(c)) return "parameters must be finite numbers";
+  // Beyond this, differences such as hi - lo overflow and draws become infinite or NaN.
+  for (const double x : {a, b, c}) {
+    if (std::fabs(x) > kMaxDistributionParameter) {
+      return fmt::format("parameters must be at most 1e15 in magnitude (got {})", x);
+    }
+  }
   switch (kind) {
     case DistributionKind::constant:
       return {};
@@ -89,8 +95,16 @@ std::string Distribution::check() const {
                  ? std::string{}
                  : fmt::format("triangular needs lo <= mode <= hi (got {}, {}, {})", a, b, c);
     case DistributionKind::beta:
-      return (a > 0 && b > 0) ? std::string{}
-                              : fmt::format("beta parameters must be > 0 (got {}, {})", a, b);
+      if (!(a > 0 && b > 0)) return fmt::format("beta parameters must be > 0 (got {}, {})", a, b);
+      // Below 0.05 both gamma draws behind a beta draw underflow to 0 now and then: 0/0.
+      if (a < kMinBetaParameter || b < kMinBetaParameter || a > kMaxBetaParameter ||
+          b > kMaxBetaParameter) {
+        return fmt::format(
+            "beta parameters must be in [0.05, 1e6] (got {}, {}; smaller ones draw 0/0 now and "
+            "then)",
+            a, b);
+      }
+      return {};
   }
   return {};
 }

@@ -7,6 +7,11 @@
 
 namespace cxsim {
 
+// Bounds of distribution parameters (Distribution::check): within them every draw is finite.
+inline constexpr double kMaxDistributionParameter = 1e15;
+inline constexpr double kMinBetaParameter = 0.05;
+inline constexpr double kMaxBetaParameter = 1e6;
+
 enum class DistributionKind { constant, normal, lognormal, uniform, triangular, beta };
 
 struct Distribution {

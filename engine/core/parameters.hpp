@@ -14,6 +14,18 @@ namespace cxsim {
 inline constexpr double kRequired = std::numeric_limits<double>::quiet_NaN();
 inline constexpr double kInf = std::numeric_limits<double>::infinity();
 
+// Upper bounds that keep every result of an accepted scenario finite and far from overflow
+// (the argument is in docs/scenario.md, "Bad input"). Money per agent-month is at most
+// purchases x price plus, per touchpoint, contacts x (cost + failure cost): 1e6 x 1e12 each;
+// times people (<= 1e10), months (<= 600) and a customer lifetime of at most 1e12 months, every
+// money figure stays below about 1e50, and its square (standard deviations) below 1e100.
+inline constexpr double kMaxMoney = 1e12;        // any money amount, per its unit
+inline constexpr double kMaxPoissonMean = 1e6;   // contacts, purchases, broadcast reach
+inline constexpr double kMaxPopulation = 1e10;   // people in the market
+inline constexpr double kMaxAgents = 1e9;        // simulated agents (32-bit agent indices)
+inline constexpr double kMaxReplications = 1e7;  // also bounded by the results' memory
+inline constexpr double kMaxMeanDegree = 1e6;    // neighbours per agent
+
 // One declared number. `key` is relative to its owner: the document root for global parameters,
 // a segment for segment parameters, a touchpoint for touchpoint parameters.
 struct ParamInfo {

@@ -86,10 +86,79 @@ TEST_F(CliTest, BadScenarioExitsTwoWithLocatedMessage) {
 }
 
 TEST_F(CliTest, MissingFileAndBadOptionsAreErrorsNotCrashes) {
-  EXPECT_EQ(sh(kCxsim + " validate " + path("nope.yaml")).exit_code, 1);
+  EXPECT_EQ(sh(kCxsim + " validate " + path("nope.yaml")).exit_code, 2);
   EXPECT_EQ(sh(kCxsim + " run").exit_code, 2);
   EXPECT_EQ(sh(kCxsim + " run " + kTelecom + " --threads -3").exit_code, 2);
   EXPECT_EQ(sh(kCxsim + " frobnicate").exit_code, 2);
+}
+
+// Whatever the scenario argument names, bad input is exit code 2 with the reason, before any
+// byte of a device or pipe is read: validate, describe and run alike.
+TEST_F(CliTest, FilesThatAreNotScenariosExitTwoWithTheReason) {
+  const std::string huge = path("huge.yaml");
+  ASSERT_EQ(sh("truncate -s 65M " + huge).exit_code, 0);
+  const std::string cycle = write("cycle.yaml", "a: &c [*c]\n");
+  const std::string base_device = write("dev.yaml", "name: x\nextends: /dev/null\n");
+  struct Case {
+    std::string file;
+    std::string message;
+  };
+  for (const Case& c : std::vector<Case>{
+           {path("nope.yaml"), "nope.yaml: cannot read the file (got No such file or directory"},
+           {dir_.string(), ": not a regular file (got a directory"},
+           {"/dev/zero", "/dev/zero: not a regular file (got a character device"},
+           {huge, "huge.yaml: file too large (got 65 MiB; expected at most 64 MiB"},
+           {cycle, "cycle.yaml:1:4: a[0]: alias refers to itself or to a node containing it"},
+           {base_device,
+            "dev.yaml:2:10: extends: cannot read base scenario '/dev/null': not a "
+            "regular file (got a character device"},
+       }) {
+    for (const std::string command : {"validate", "describe", "run"}) {
+      const std::string extra = command == "run" ? " -q -o " + path("out.h5") : "";
+      const Output o = sh("timeout 20 " + kCxsim + " " + command + " " + c.file + extra);
+      EXPECT_EQ(o.exit_code, 2) << command << " " << c.file << "\n" << o.text;
+      EXPECT_NE(o.text.find(c.message), std::string::npos) << command << "\n" << o.text;
+      EXPECT_LT(o.text.size(), 500u) << o.text;
+    }
+  }
+  EXPECT_FALSE(fs::exists(path("out.h5.partial")));
+}
+
+// A file name with control characters is shown escaped in every message, scenario or not.
+TEST_F(CliTest, ControlCharactersInFileNamesAreShownEscaped) {
+  for (const std::string command : {"validate", "summary"}) {
+    const Output o = sh(kCxsim + " " + command + " \"" + path("bad\x1b[2Jname") + "\"");
+    EXPECT_NE(o.exit_code, 0) << o.text;
+    EXPECT_EQ(o.text.find('\x1b'), std::string::npos) << command << ": raw ESC in\n" << o.text;
+    EXPECT_NE(o.text.find("bad\\x1b[2Jname"), std::string::npos) << o.text;
+  }
+}
+
+// Numbers that would end in bad_alloc or in infinite money are refused up front, naming the
+// bound, and nothing is written.
+TEST_F(CliTest, NumbersBeyondTheBoundsExitTwoNamingTheBound) {
+  const std::string out = " -q -o " + path("out.h5");
+  struct Case {
+    std::string args;
+    std::string message;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"--set replications=1e300",
+            "replications: out of range (got 1e300; expected in [1, 1e7]"},
+           {"--set 'segments.*.revenue.price=1e308'",
+            "revenue.price: out of range (got 1e308; expected in [0, 1e12]"},
+           {"--set market.population=1e300",
+            "market.population: out of range (got 1e300; expected in [1, 1e10]"},
+       }) {
+    for (const std::string command : {"validate", "run"}) {
+      const Output o = sh("timeout 60 " + kCxsim + " " + command + " " + kTelecom + " " + c.args +
+                          (command == "run" ? out : ""));
+      EXPECT_EQ(o.exit_code, 2) << command << " " << c.args << "\n" << o.text;
+      EXPECT_NE(o.text.find(c.message), std::string::npos) << o.text;
+    }
+  }
+  EXPECT_FALSE(fs::exists(path("out.h5")));
+  EXPECT_FALSE(fs::exists(path("out.h5.partial")));
 }
 
 TEST_F(CliTest, RunWritesAConformingFileAndRefusesToOverwrite) {

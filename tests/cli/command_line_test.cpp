@@ -111,9 +111,16 @@ struct BadOption {
 TEST_F(CommandLineTest, BadOptionValuesAreRefusedInWords) {
   const std::string out = shell_quote((dir_ / "x.h5").string());
   for (const BadOption& c : std::vector<BadOption>{
-           {"--replications 0", "--replications: must be an integer >= 1 (got 0)"},
-           {"--replications -3", "--replications: must be an integer >= 1 (got -3)"},
-           {"--replications 2.5", "--replications: must be an integer >= 1 (got 2.5)"},
+           {"--replications 0", "--replications: must be an integer from 1 to 10000000 (got 0)"},
+           {"--replications -3", "--replications: must be an integer from 1 to 10000000 (got -3)"},
+           {"--replications 2.5",
+            "--replications: must be an integer from 1 to 10000000 (got 2.5)"},
+           {"--replications 1000000000000",
+            "--replications: must be an integer from 1 to 10000000 (got 1000000000000)"},
+           {"--replications 1e12",
+            "--replications: must be an integer from 1 to 10000000 (got 1e12)"},
+           {"--replications 99999999999999999999",
+            "--replications: must be an integer from 1 to 10000000 (got 99999999999999999999)"},
            {"--threads -3", "--threads: must be an integer >= 0, 0 meaning every core (got -3)"},
            {"--threads x", "--threads: must be an integer >= 0, 0 meaning every core (got x)"},
            {"--seed -1",

@@ -114,7 +114,7 @@ std::vector<BadCase> bad_cases() {
        replace(m, "price: 40", "price: -5"),
        14,
        "segments.consumer.revenue.price",
-       {"out of range", "-5", ">= 0"}},
+       {"out of range", "-5", "in [0, 1e12]"}},
       {"shares_do_not_sum",
        replace(m, "share: 1", "share: 0.9"),
        6,
@@ -278,10 +278,110 @@ std::vector<BadCase> bad_cases() {
        "discount_rate_annual",
        {"infinite customer lifetime value", "roadmap 'keep'", "consumer"}},
       {"absurd_size",
-       replace(replace(m, "agents: 1000", "agents: 1e15"), "population: 10000", "population: 1e16"),
+       replace(replace(m, "agents: 1000", "agents: 1e9"), "  population: 10000",
+               "  population: 1e10\n  network: {type: random, mean_degree: 1000000}"),
        3,
        "agents",
-       {"GiB", "1000000000000000"}},
+       {"GiB", "1000000000"}},
+      {"too_many_replications_for_the_memory",
+       m + "replications: 10000000\nanalysis: {zero_defect_counterfactual: true}\nroadmaps:\n" +
+           [] {
+             std::string r;
+             for (int i = 0; i < 200; ++i) r += "  - name: r" + std::to_string(i) + "\n";
+             return r;
+           }(),
+       15,
+       "replications",
+       {"too many for this machine", "GiB", "400 roadmap runs"}},
+      // Upper bounds: every accepted scenario gives finite results.
+      {"price_near_overflow",
+       replace(m, "price: 40", "price: 1e308"),
+       14,
+       "segments.consumer.revenue.price",
+       {"out of range", "1e308", "in [0, 1e12]"}},
+      {"population_far_too_large",
+       replace(m, "population: 10000", "population: 1e300"),
+       5,
+       "market.population",
+       {"out of range", "1e300", "in [1, 1e10]"}},
+      {"agents_beyond_32_bits",
+       replace(replace(m, "agents: 1000", "agents: 5e9"), "population: 10000", "population: 1e10"),
+       3,
+       "agents",
+       {"out of range", "5e9", "in [1, 1e9]"}},
+      {"replications_far_too_many",
+       m + "replications: 1e300\n",
+       15,
+       "replications",
+       {"out of range", "1e300", "in [1, 1e7]"}},
+      {"mean_degree_too_large",
+       replace(m, "  population: 10000",
+               "  population: 10000\n  network: {type: random, mean_degree: 10000000}"),
+       6,
+       "market.network.mean_degree",
+       {"out of range", "in [0, 1e6]"}},
+      {"contacts_above_the_poisson_bound",
+       replace(m + kLibrary, "contacts_per_month: 0.2", "contacts_per_month: 1e7"),
+       17,
+       "touchpoints.billing.contacts_per_month",
+       {"out of range", "1e7", "in [0, 1e6]"}},
+      {"purchases_above_the_poisson_bound",
+       replace(m, "price: 40", "price: 40, purchases_per_month: 2e6"),
+       14,
+       "segments.consumer.revenue.purchases_per_month",
+       {"out of range", "in [0, 1e6]"}},
+      {"capex_above_the_money_bound",
+       replace(m + kLibrary, "start_month: 2",
+               "start_month: 2\n    capex: {total: 1e13, months: 2}"),
+       22,
+       "initiatives.billing_fix.capex.total",
+       {"out of range", "1e13", "in [0, 1e12]"}},
+      {"roadmap_opex_above_the_money_bound",
+       m + kLibrary +
+           "roadmaps:\n  - name: r\n    initiatives:\n      - {use: billing_fix, opex_per_month: "
+           "1e200}\n",
+       27,
+       "roadmaps.r.initiatives.billing_fix.opex_per_month",
+       {"out of range", "in [0, 1e12]"}},
+      {"effect_value_above_the_bound",
+       replace(m + kLibrary, "op: multiply, value: 0.5", "op: add, value: 1e300"),
+       23,
+       "initiatives.billing_fix.effects[0].value",
+       {"out of range", "in [-1e12, 1e12]"}},
+      {"distribution_parameter_too_large",
+       replace(m, "performance: 7", "performance: {normal: [7, 1e300]}"),
+       11,
+       "segments.consumer.performance",
+       {"at most 1e15 in magnitude", "1e+300"}},
+      {"uniform_that_overflows",
+       replace(m, "price: 40", "price: {uniform: [-1e308, 1e308]}"),
+       14,
+       "segments.consumer.revenue.price",
+       {"at most 1e15 in magnitude"}},
+      {"beta_that_draws_nan",
+       replace(m + kLibrary, "failure_rate: 0.05", "failure_rate: {beta: [0.001, 0.001]}"),
+       18,
+       "touchpoints.billing.failure_rate",
+       {"beta parameters must be in [0.05, 1e6]", "0.001"}},
+      // multiply factors: never negative, constant or drawn; the message names the effect.
+      {"negative_multiply_factor",
+       replace(m + kLibrary, "op: multiply, value: 0.5", "op: multiply, value: -1e9"),
+       23,
+       "initiatives.billing_fix.effects[0].value",
+       {"negative multiply factor", "-1000000000", "touchpoints.billing.failure_rate"}},
+      {"multiply_factor_from_a_normal",
+       replace(m + kLibrary, "op: multiply, value: 0.5",
+               "op: multiply, value: {normal: [0.5, 0.1]}"),
+       23,
+       "initiatives.billing_fix.effects[0].value",
+       {"multiply factor that can be negative", "{normal: [0.5, 0.1]}",
+        "touchpoints.billing.failure_rate"}},
+      {"multiply_factor_from_a_uniform_below_zero",
+       replace(m + kLibrary, "op: multiply, value: 0.5",
+               "op: multiply, value: {uniform: [-0.2, 0.8]}"),
+       23,
+       "initiatives.billing_fix.effects[0].value",
+       {"multiply factor that can be negative", "touchpoints.billing.failure_rate"}},
       {"fractional_agents",
        replace(m, "agents: 1000", "agents: 1000.5"),
        3,
@@ -317,9 +417,13 @@ std::vector<BadCase> bad_cases() {
        m + "organization: {change_capacity: 0}\n",
        15,
        "organization.change_capacity",
-       {"out of range", ">= 1"}},
+       {"out of range", "in [1, 1e6]"}},
       {"negative_seed", m + "seed: -1\n", 15, "seed", {"out of range", "-1"}},
-      {"zero_replications", m + "replications: 0\n", 15, "replications", {"out of range", ">= 1"}},
+      {"zero_replications",
+       m + "replications: 0\n",
+       15,
+       "replications",
+       {"out of range", "in [1, 1e7]"}},
       {"quoted_number",
        replace(m, "price: 40", "price: \"40\""),
        14,
@@ -349,7 +453,7 @@ std::vector<BadCase> bad_cases() {
        replace(m + kLibrary, "start_month: 2", "start_month: 2\n    capex: -3"),
        22,
        "initiatives.billing_fix.capex",
-       {"out of range", ">= 0"}},
+       {"out of range", "in [0, 1e12]"}},
       {"set_unknown_path",
        m,
        0,
@@ -357,6 +461,128 @@ std::vector<BadCase> bad_cases() {
        {"did you mean 'population'"},
        {"market.populaton=5"}},
       {"set_wrong_type", m, 0, "horizon_months", {"wrong type", "'abc'"}, {"horizon_months=abc"}},
+      // A problem an override causes is reported at the override, not at the file it changes.
+      {"set_breaks_the_share_sum",
+       m,
+       0,
+       "segments",
+       {"do not sum to 1", "got 0.5"},
+       {"segments.consumer.share=0.5"}},
+      {"set_shortens_the_horizon",
+       m + kLibrary,
+       0,
+       "initiatives.billing_fix.start_month",
+       {"past the horizon", "1..1"},
+       {"horizon_months=1"}},
+      {"set_puts_agents_above_population",
+       m,
+       0,
+       "agents",
+       {"more agents than people"},
+       {"agents=20000"}},
+      {"set_makes_clv_infinite",
+       m + "discount_rate_annual: 0\n",
+       0,
+       "discount_rate_annual",
+       {"infinite customer lifetime value"},
+       {"segments.consumer.baseline_churn_monthly=0"}},
+      // Hostile YAML: refused with a message, never a crash or a misleading one.
+      {"alias_to_itself",
+       "a: &c [*c]\n",
+       1,
+       "a[0]",
+       {"alias refers to itself or to a node containing it"}},
+      {"alias_to_an_ancestor",
+       m + "market2: &m {inner: {list: [1, *m]}}\n",
+       15,
+       "market2.inner.list[1]",
+       {"alias refers to itself or to a node containing it"}},
+      // Found by fuzzing: yaml-cpp 0.7's LoadAll looped for ever (and grew without bound) on
+      // stray flow indicators at the top level.
+      {"stray_comma_after_an_anchored_scalar",
+       "&r kname\n, seg\n",
+       2,
+       "",
+       {"YAML syntax error: stray content at the top level"}},
+      {"stray_comma", ",\n", 1, "", {"stray content at the top level"}},
+      {"stray_comma_in_a_set", m, -1, "seed", {"stray content"}, {"seed=,"}},
+      {"deep_flow_nesting", std::string(200000, '['), -1, "", {"nested deeper than 64 levels"}},
+      {"deep_block_nesting",
+       [] {
+         std::string t;
+         for (int i = 0; i < 70; ++i)
+           t += std::string(static_cast<std::size_t>(2 * i), ' ') + "a:\n";
+         return t + std::string(140, ' ') + "x\n";
+       }(),
+       -1,
+       "",
+       {"nested deeper than 64 levels"}},
+      {"deep_through_aliases",
+       [] {
+         // Each line nests the one before twice over: 40 levels of aliases inside lists.
+         std::string t = "a0: &a0 [[1]]\n";
+         for (int i = 1; i < 40; ++i) {
+           t += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [[*a" +
+                std::to_string(i - 1) + "]]\n";
+         }
+         return t;
+       }(),
+       -1,
+       "",
+       {"nested deeper than 64 levels"}},
+      {"nul_byte", m + "description: a" + '\0' + "b\n", 15, "", {"not a text/YAML file", "NUL"}},
+      {"binary_input",
+       "\x7f"
+       "ELF\x02\x01\x01\xff\xfe\n",
+       1,
+       "",
+       {"not a text/YAML file", "not UTF-8"}},
+      {"latin1_text", m + "description: caf\xe9\n", 15, "", {"not a text/YAML file", "\\xe9"}},
+      {"raw_escape_character",
+       m + "description: \x1b[31mred\n",
+       15,
+       "",
+       {"control character", "\\x1b"}},
+      {"string_tag_on_a_number",
+       replace(m, "share: 1", "share: !!str 1"),
+       8,
+       "segments.consumer.share",
+       {"wrong type", "\"1\"", "expected a number"}},
+      {"string_tag_on_a_parameter",
+       replace(m, "price: 40", "price: !!str 40"),
+       14,
+       "segments.consumer.revenue.price",
+       {"wrong type", "expected a number"}},
+      {"escape_in_name",
+       replace(m, "name: minimal", "name: \"min\\eimal\""),
+       1,
+       "name",
+       {"invalid name"}},
+      {"bell_in_currency",
+       m + "currency: \"US\\aD\"\n",
+       15,
+       "currency",
+       {"control character", "character 3"}},
+      {"nul_in_description",
+       m + "description: \"cut\\0here\"\n",
+       15,
+       "description",
+       {"control character", "character 4"}},
+      {"c1_control_in_description",
+       m + "description: \"csi\\x9b2J\"\n",
+       15,
+       "description",
+       {"control character"}},
+      {"name_too_long",
+       replace(m, "name: minimal", "name: " + std::string(300, 'n')),
+       1,
+       "name",
+       {"name too long", "300 characters", "1 to 100"}},
+      {"segment_name_too_long",
+       replace(m, "name: consumer", "name: " + std::string(101, 's')),
+       7,
+       "segments[0].name",
+       {"name too long", "101 characters"}},
   };
 }
 
@@ -445,6 +671,123 @@ TEST(ScenarioErrors, DeepNestingAndAliasBombsDoNotCrash) {
     prev = c;
   }
   EXPECT_THROW(load_scenario_text(bomb, "bomb.yaml"), ScenarioError);
+}
+
+// A key that failed its own check feeds no cross-check: each case gives exactly its own error,
+// never a second one computed from a placeholder (mean_degree 0, the default population, a
+// churn of 0, the default WOM effects).
+TEST(ScenarioErrors, AKeyThatFailedItsOwnCheckFeedsNoCrossCheck) {
+  struct Case {
+    std::string text;
+    std::string path;
+  };
+  const std::string m = kMinimal;
+  const std::vector<Case> cases{
+      {replace(m, "  population: 10000",
+               "  population: 10000\n  network: {type: small_world, mean_degree: 10.5}"),
+       "market.network.mean_degree"},
+      {replace(replace(m, "agents: 1000", "agents: 20000"), "population: 10000",
+               "population: .inf"),
+       "market.population"},
+      {replace(m, "population: 10000", "population: 1e300"), "market.population"},
+      {replace(m, "baseline_churn_monthly: 0.01", "baseline_churn_monthly: 1.5") +
+           "discount_rate_annual: 0\n",
+       "segments.consumer.baseline_churn_monthly"},
+      {m + "discount_rate_annual: 0\ninitiatives:\n  - name: keep\n    effects:\n"
+           "      - {target: segments.consumer.baseline_churn_monthly, op: multiply, value: -2}\n"
+           "roadmaps:\n  - name: baseline\n  - {name: k, initiatives: [keep]}\n",
+       "initiatives.keep.effects[0].value"},
+      {replace(m, "  population: 10000", "  population: 10000\n  network: {type: complete}") +
+           "satisfaction: {wom_positive_effect: 11, wom_negative_effect: 0}\n"
+           "churn: {negative_wom: 0}\n",
+       "satisfaction.wom_positive_effect"},
+  };
+  for (const Case& c : cases) {
+    try {
+      load_scenario_text(c.text, "bad.yaml");
+      ADD_FAILURE() << c.path << ": loaded";
+    } catch (const ScenarioError& e) {
+      ASSERT_EQ(e.diagnostics().size(), 1u) << e.what();
+      EXPECT_EQ(e.diagnostics()[0].path, c.path) << e.what();
+    }
+  }
+}
+
+// The negative control of the multiply rules: factors that cannot go below 0 are accepted,
+// and a negative value is fine for add.
+TEST(ScenarioErrors, NonNegativeMultiplyFactorsAndNegativeIncrementsAreAccepted) {
+  for (const std::string value :
+       {"0", "1e12", "{uniform: [0, 0.8]}", "{triangular: [0, 0.5, 0.9]}", "{beta: [2, 5]}",
+        "{lognormal: [-0.5, 0.2]}", "{normal: [0.5, 0]}"}) {
+    const std::string text =
+        replace(kMinimal + kLibrary, "op: multiply, value: 0.5", "op: multiply, value: " + value);
+    EXPECT_NO_THROW(load_scenario_text(text, "ok.yaml")) << value;
+  }
+  EXPECT_NO_THROW(load_scenario_text(
+      replace(kMinimal + kLibrary, "op: multiply, value: 0.5", "op: add, value: -0.04"),
+      "ok.yaml"));
+}
+
+// Control characters never reach the terminal raw: every message shows them escaped, and a NUL
+// does not cut the message short.
+TEST(ScenarioErrors, ControlCharactersAreShownEscaped) {
+  const std::string text = replace(kMinimal, "name: minimal", "name: \"a\\eb\\0c\\ad\"") +
+                           "currency: \"\\e[2J\"\ndescription: \"ok\\ttab\\nnewline \\x07\"\n";
+  try {
+    load_scenario_text(text, "bad.yaml");
+    FAIL();
+  } catch (const ScenarioError& e) {
+    const std::string what = e.what();
+    EXPECT_EQ(std::string(what.c_str()), what) << "a NUL cuts the message";
+    for (const char c : what) {
+      EXPECT_FALSE((static_cast<unsigned char>(c) < 0x20 && c != '\n') || c == 0x7f)
+          << "raw control character " << static_cast<int>(c) << " in\n"
+          << what;
+    }
+    EXPECT_NE(what.find("name: invalid name (got \"a\\x1bb\\x00c\\x07d\""), std::string::npos)
+        << what;
+    EXPECT_NE(what.find("currency: control character in text (got '\\x1b' at character 1"),
+              std::string::npos)
+        << what;
+    EXPECT_NE(what.find("description: control character in text (got '\\x07' at character 16"),
+              std::string::npos)
+        << what;
+    EXPECT_EQ(e.diagnostics().size(), 3u) << what;
+  }
+}
+
+// Tabs and line breaks are text in a description; everything printable is kept as written.
+TEST(ScenarioErrors, TabsLineBreaksAndUnicodeAreTextInADescription) {
+  const Scenario s = load_scenario_text(
+      kMinimal + "description: \"tab\\there\\nnext line, caf\u00e9, \u65e5\u672c\"\n", "ok.yaml");
+  EXPECT_EQ(s.description, "tab\there\nnext line, caf\u00e9, \u65e5\u672c");
+}
+
+// Old Mac files end lines with CR alone, Windows files with CR LF: both are line breaks.
+TEST(ScenarioErrors, CarriageReturnLineEndingsAreLineBreaks) {
+  std::string cr = kMinimal, crlf;
+  for (char& c : cr) {
+    if (c == '\n') c = '\r';
+  }
+  for (const char c : kMinimal) crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
+  EXPECT_EQ(load_scenario_text(cr, "cr.yaml").name, "minimal");
+  EXPECT_EQ(load_scenario_text(crlf, "crlf.yaml").name, "minimal");
+  // Lines are still counted right.
+  try {
+    load_scenario_text(replace(cr, "share: 1", "sahre: 1"), "cr.yaml");
+    FAIL();
+  } catch (const ScenarioError& e) {
+    EXPECT_NE(std::string(e.what()).find("cr.yaml:8:5: segments.consumer.sahre"), std::string::npos)
+        << e.what();
+  }
+}
+
+// A name of exactly 100 characters is a name.
+TEST(ScenarioErrors, NamesUpToOneHundredCharactersAreAccepted) {
+  EXPECT_EQ(load_scenario_text(replace(kMinimal, "name: minimal", "name: " + std::string(100, 'n')),
+                               "ok.yaml")
+                .name.size(),
+            100u);
 }
 
 // Random damage to a valid file must give a Scenario or a ScenarioError, nothing else.

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include <filesystem>
 #include <fstream>
 
@@ -141,11 +143,15 @@ TEST(ScenarioLoader, ExampleInitiativesShareLibrarySlots) {
                                                   sc.layout.segment(1, SegmentParam::innovation)}));
   EXPECT_EQ(r.effects[2].op, EffectOp::set);
   EXPECT_EQ(r.effects[2].target, "segments.*.adoption.innovation");
-  // Model slots, then initiative slots; all initiative slots unbounded above.
+  // Model slots, then initiative slots; initiative slots bounded by the money bound.
   for (std::size_t i = static_cast<std::size_t>(sc.layout.model_count()); i < sc.slots.size();
        ++i) {
-    EXPECT_EQ(sc.slots[i].hi, kInf);
+    EXPECT_EQ(sc.slots[i].hi, kMaxMoney);
     EXPECT_FALSE(sc.slots[i].target_ok);
+  }
+  // Every slot, model or initiative, has finite bounds: no draw or effect leaves them.
+  for (const Slot& slot : sc.slots) {
+    EXPECT_TRUE(std::isfinite(slot.lo) && std::isfinite(slot.hi)) << slot.path;
   }
 }
 
@@ -336,8 +342,48 @@ TEST_F(ExtendsTest, ErrorsInTheBasePointAtTheBaseFile) {
   }
 }
 
-TEST(ScenarioLoader, MissingFileIsIoError) {
-  EXPECT_THROW(load_scenario("/nonexistent/dir/scenario.yaml"), IoError);
+// A base that is not a scenario at all (empty, a device, a syntax error) is reported at the
+// `extends` line of the file that names it, then in the base itself.
+TEST_F(ExtendsTest, AnUnusableBaseNamesTheFileThatExtendsIt) {
+  write("empty.yaml", "");
+  write("broken.yaml", "name: [unclosed\n");
+  struct Case {
+    std::string base;
+    std::string words;
+    std::size_t diagnostics;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"empty.yaml", "got 1 error in it", 2},
+           {"broken.yaml", "got 1 error in it", 2},
+           {"/dev/null", "not a regular file (got a character device", 1},
+           {"sub", "not a regular file (got a directory", 1},
+       }) {
+    const std::string top = write("top.yaml", "name: x\nextends: " + c.base + "\n");
+    try {
+      load_scenario(top);
+      FAIL() << c.base;
+    } catch (const ScenarioError& e) {
+      ASSERT_EQ(e.diagnostics().size(), c.diagnostics) << e.what();
+      const Diagnostic& d = e.diagnostics()[0];
+      EXPECT_EQ(d.file, top) << e.what();
+      EXPECT_EQ(d.line, 2) << e.what();
+      EXPECT_EQ(d.path, "extends") << e.what();
+      EXPECT_NE(d.message.find(c.words), std::string::npos) << e.what();
+    }
+  }
+}
+
+// A scenario that cannot be read is bad input like any other (exit code 2), with the reason.
+TEST(ScenarioLoader, MissingFileIsAScenarioErrorWithTheReason) {
+  try {
+    load_scenario("/nonexistent/dir/scenario.yaml");
+    FAIL();
+  } catch (const ScenarioError& e) {
+    ASSERT_EQ(e.diagnostics().size(), 1u);
+    EXPECT_EQ(e.diagnostics()[0].file, "/nonexistent/dir/scenario.yaml");
+    EXPECT_NE(e.diagnostics()[0].message.find("No such file or directory"), std::string::npos)
+        << e.what();
+  }
 }
 
 }  // namespace
