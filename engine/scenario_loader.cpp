@@ -1226,6 +1226,24 @@ void Builder::cross_checks(const YamlTree& root) {
   }
 }
 
+// The base files of a document's `extends` chain, in order (resolve_extends reports problems).
+std::vector<std::string> extends_files(const YamlTree& doc, std::filesystem::path base_dir) {
+  std::vector<std::string> files;
+  std::optional<YamlTree> current;
+  for (const YamlTree* ext = doc.find("extends"); ext && ext->is_scalar() && files.size() < 64;) {
+    const std::filesystem::path path = base_dir / ext->text;
+    files.push_back(path.string());
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    std::vector<Diagnostic> ignored;
+    current = parse_yaml(text.str(), path.string(), ignored);
+    ext = current && current->is_map() ? current->find("extends") : nullptr;
+    base_dir = path.parent_path();
+  }
+  return files;
+}
+
 Scenario load_document(const std::string& text, const std::string& display_name,
                        const std::string& base_dir, const LoadOptions& options) {
   std::vector<Diagnostic> diagnostics;
@@ -1236,6 +1254,8 @@ Scenario load_document(const std::string& text, const std::string& display_name,
                                describe_value(*doc) + "; expected lines such as 'name: x')"});
     doc.reset();
   }
+  const std::vector<std::string> bases =
+      doc ? extends_files(*doc, base_dir) : std::vector<std::string>{};
   if (doc) doc = resolve_extends(std::move(*doc), display_name, base_dir, diagnostics);
   if (!doc) throw ScenarioError(std::move(diagnostics));
   for (const auto& o : options.overrides) apply_override(*doc, o, diagnostics);
@@ -1243,6 +1263,7 @@ Scenario load_document(const std::string& text, const std::string& display_name,
   Scenario scenario = builder.build(*doc, display_name);
   if (!diagnostics.empty()) throw ScenarioError(std::move(diagnostics));
   scenario.resolved_yaml = describe_scenario(scenario);
+  scenario.source_files = bases;
   return scenario;
 }
 
@@ -1259,7 +1280,10 @@ Scenario load_scenario(const std::string& path, const LoadOptions& options) {
   std::ostringstream text;
   text << in.rdbuf();
   const fs::path parent = fs::path(path).parent_path();
-  return load_document(text.str(), path, parent.empty() ? "." : parent.string(), options);
+  Scenario scenario =
+      load_document(text.str(), path, parent.empty() ? "." : parent.string(), options);
+  scenario.source_files.insert(scenario.source_files.begin(), path);
+  return scenario;
 }
 
 Scenario load_scenario_text(const std::string& yaml_text, const std::string& display_name,
