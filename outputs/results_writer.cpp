@@ -432,16 +432,18 @@ std::unique_ptr<ResultsWriter> ResultsWriter::create(const Path& out, const Scen
 
   std::unique_ptr<ResultsWriter> w(new ResultsWriter(out, s, options));
   w->lock_ = std::move(lock);
+  bool created = false;
   try {
     // Exclusive unless forced (the lock already keeps other cxsim runs out).
     w->file_ = open_file(partial, force ? H5F_ACC_TRUNC : H5F_ACC_EXCL, true, w->storage_);
+    created = true;
     w->create_layout(s, p);
   } catch (...) {
     // Half a layout is nothing to resume: leave no file behind, and report the storage's
     // failure when there was one (it is the cause of whatever HDF5 said next).
     w->close_quietly();
     std::error_code ec;
-    std::filesystem::remove(partial, ec);
+    if (created) std::filesystem::remove(partial, ec);
     w->rethrow_with_storage();
   }
   return w;
@@ -704,6 +706,9 @@ std::unique_ptr<ResultsWriter> ResultsWriter::resume(const Path& out, const Scen
     }
     const htri_t has_run = H5Lexists(root, kRunGroup, H5P_DEFAULT);
     if (has_run < 0) damaged("its root group cannot be read");
+    if (has_run == 0 && H5Aexists(root, "random_numbers") > 0) {
+      damaged("the run that created it stopped before the file was complete");
+    }
     if (has_run == 0) {
       throw IoError(fmt::format(
           "{}: was written by an earlier cxsim that kept no digests of what it wrote, so it "
