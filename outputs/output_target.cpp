@@ -66,8 +66,10 @@ void check_output_target(const fs::path& out, const std::vector<std::string>& in
     }
     for (const std::string& input : inputs) {
       if (fs::equivalent(p, input, ec) && !ec) {
-        throw UsageError(fmt::format("-o {}: {} is the input file {}; choose another output name",
-                                     name, p.string(), input));
+        const std::string which = p.string() == input ? std::string() : " (" + input + ")";
+        throw UsageError(
+            fmt::format("-o {}: {} is an input of this run{}; choose another output name", name,
+                        p.string(), which));
       }
     }
   }

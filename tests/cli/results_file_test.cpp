@@ -194,11 +194,11 @@ TEST_F(ResultsFileTest, OutputNeverNamesAnInputOrAnythingButARegularFile) {
     EXPECT_NE(o.text.find(message), std::string::npos) << command << "\n" << o.text;
     EXPECT_LT(o.text.size(), 400u) << o.text;
   };
-  refused(shell_quote(mine) + " -o " + shell_quote(mine) + " --force", "is the input file");
-  refused(shell_quote(child) + " -o " + shell_quote(mine) + " --force", "is the input file");
-  refused(shell_quote(child) + " -o " + shell_quote(mine) + " --resume", "is the input file");
+  refused(shell_quote(mine) + " -o " + shell_quote(mine) + " --force", "is an input of this run");
+  refused(shell_quote(child) + " -o " + shell_quote(mine) + " --force", "is an input of this run");
+  refused(shell_quote(child) + " -o " + shell_quote(mine) + " --resume", "is an input of this run");
   fs::create_symlink(mine, path("alias.h5"));
-  refused(shell_quote(child) + " -o " + q("alias.h5") + " --force", "is the input file");
+  refused(shell_quote(child) + " -o " + q("alias.h5") + " --force", "is an input of this run");
   EXPECT_EQ(read_file(mine), before);
 
   fs::create_directories(path("results"));

@@ -67,17 +67,17 @@ TEST(OutputTarget, RefusesAnyInputFileHoweverItIsNamed) {
   std::ofstream(base) << "name: base\n";
   std::ofstream(mine) << "extends: base.yaml\n";
   const std::vector<std::string> inputs = {mine.string(), base.string()};
-  EXPECT_TRUE(contains(refusal(mine, inputs), "is the input file")) << refusal(mine, inputs);
-  EXPECT_TRUE(contains(refusal(base, inputs), "is the input file"));
-  EXPECT_TRUE(contains(refusal(dir.path() / "." / "base.yaml", inputs), "is the input file"));
+  EXPECT_TRUE(contains(refusal(mine, inputs), "is an input of this run")) << refusal(mine, inputs);
+  EXPECT_TRUE(contains(refusal(base, inputs), "is an input of this run"));
+  EXPECT_TRUE(contains(refusal(dir.path() / "." / "base.yaml", inputs), "is an input of this run"));
   fs::create_symlink(base, dir / "alias.yaml");
-  EXPECT_TRUE(contains(refusal(dir / "alias.yaml", inputs), "is the input file"));
+  EXPECT_TRUE(contains(refusal(dir / "alias.yaml", inputs), "is an input of this run"));
   fs::create_hard_link(mine, dir / "hard.yaml");
-  EXPECT_TRUE(contains(refusal(dir / "hard.yaml", inputs), "is the input file"));
+  EXPECT_TRUE(contains(refusal(dir / "hard.yaml", inputs), "is an input of this run"));
   // <out>.partial would be written over the input too.
   std::ofstream(dir / "x.h5.partial") << "name: x\n";
-  EXPECT_TRUE(
-      contains(refusal(dir / "x.h5", {(dir / "x.h5.partial").string()}), "is the input file"));
+  EXPECT_TRUE(contains(refusal(dir / "x.h5", {(dir / "x.h5.partial").string()}),
+                       "is an input of this run"));
   EXPECT_EQ(refusal(dir / "results.h5", inputs), "");
 }
 
