@@ -31,10 +31,11 @@ int run_command(const RunArguments& args) {
 #endif
   const Scenario scenario = load_run_scenario(args);
   const std::filesystem::path output = run_output_path(args, scenario);
-  const RunProvenance provenance{args.command_line};
+  const RunProvenance provenance = run_provenance(args);
   std::unique_ptr<ResultsWriter> writer =
-      args.resume ? ResultsWriter::resume(output, scenario, provenance)
-                  : ResultsWriter::create(output, scenario, provenance, args.force);
+      args.resume
+          ? ResultsWriter::resume(output, scenario, provenance, writer_options())
+          : ResultsWriter::create(output, scenario, provenance, args.force, writer_options());
 
   const std::vector<std::int64_t> todo = replications_to_run(scenario, *writer);
   const std::int64_t already = scenario.replications - static_cast<std::int64_t>(todo.size());

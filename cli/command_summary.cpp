@@ -9,13 +9,38 @@
 
 #include "cli/commands.hpp"
 #include "engine/core/errors.hpp"
+#include "outputs/output_lock.hpp"
 #include "outputs/results_doc.hpp"
+#include "outputs/results_integrity.hpp"
 #include "outputs/results_reader.hpp"
 #include "outputs/summary_table.hpp"
 
 namespace cxsim::cli {
 
 int summary_command(const std::string& file, const std::vector<std::string>& compare) {
+  const std::filesystem::path path(file);
+  const bool partial = path.extension() == ".partial";
+  if (partial) {
+    std::filesystem::path out = path;
+    out.replace_extension();
+    if (const auto pid = OutputLock::holder(out)) {
+      throw IoError(fmt::format(
+          "{}: another cxsim run is writing it{}; summarise it once that run has stopped", file,
+          *pid > 0 ? fmt::format(" (pid {})", *pid) : std::string()));
+    }
+  }
+  if (std::filesystem::exists(path)) {
+    try {
+      verify_results_file(path);
+    } catch (const DamagedFile& e) {
+      throw IoError(fmt::format("{}; its results cannot be trusted{}", e.what(),
+                                partial ? " (start over with --force)" : " (run it again)"));
+    }
+  }
+  return print_summary(file, compare);
+}
+
+int print_summary(const std::string& file, const std::vector<std::string>& compare) {
   const ResultsSummary results = read_results_summary(file);
   if (!results.complete) {
     const auto written = std::count(results.done.begin(), results.done.end(), true);

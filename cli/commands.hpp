@@ -10,7 +10,8 @@ namespace cxsim::cli {
 
 struct RunArguments {
   std::string scenario;
-  std::string output;  // empty: <scenario name>.h5
+  std::string output;         // unless output_given: <scenario name>.h5
+  bool output_given = false;  // -o was given (an empty -o is refused, never the default)
   std::optional<std::int64_t> replications;
   std::optional<std::uint64_t> seed;
   int threads = 0;
@@ -29,8 +30,12 @@ int validate_command(const std::vector<std::string>& files,
 int describe_command(const std::string& file, const std::vector<std::string>& overrides);
 int schema_command();
 int parameters_command();
-// The summary of a results file; with `compare` = {A, B}, roadmap A against B instead.
+// The summary of a results file; with `compare` = {A, B}, roadmap A against B instead. Refuses
+// (IoError) a file that does not read back whole or whose values are not those written, and a
+// .partial that a running cxsim is writing.
 int summary_command(const std::string& file, const std::vector<std::string>& compare = {});
+// The same without those checks, for a file its writer has just checked.
+int print_summary(const std::string& file, const std::vector<std::string>& compare = {});
 int results_doc_command();
 
 struct ExportArguments {

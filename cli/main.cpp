@@ -156,6 +156,7 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : 2;
   }
 
+  run.output_given = run_cmd->count("--output") > 0;
   try {
     if (*run_cmd) return cli::run_command(run);
     if (*validate_cmd) return cli::validate_command(validate_files, overrides);

@@ -123,9 +123,10 @@ int mpi_run_command(const RunArguments& args) {
   std::unique_ptr<ResultsWriter> writer;
   if (rank == 0) {
     try {
-      const RunProvenance provenance{args.command_line};
-      writer = args.resume ? ResultsWriter::resume(output, *scenario, provenance)
-                           : ResultsWriter::create(output, *scenario, provenance, args.force);
+      const RunProvenance provenance = run_provenance(args);
+      writer = args.resume ? ResultsWriter::resume(output, *scenario, provenance, writer_options())
+                           : ResultsWriter::create(output, *scenario, provenance, args.force,
+                                                   writer_options());
     } catch (...) {
       error = std::current_exception();
     }

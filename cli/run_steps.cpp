@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <cstdlib>
+
 #include "engine/scenario_loader.hpp"
 
 namespace cxsim::cli {
@@ -19,8 +21,22 @@ Scenario load_run_scenario(const RunArguments& args) {
 }
 
 std::filesystem::path run_output_path(const RunArguments& args, const Scenario& scenario) {
-  return args.output.empty() ? std::filesystem::path(scenario.name + ".h5")
-                             : std::filesystem::path(args.output);
+  // An empty -o stays empty, for the writer to refuse (never silently the default name).
+  return args.output_given ? std::filesystem::path(args.output)
+                           : std::filesystem::path(scenario.name + ".h5");
+}
+
+RunProvenance run_provenance(const RunArguments& args) {
+  return RunProvenance{args.command_line, args.independent_streams};
+}
+
+WriterOptions writer_options() {
+  WriterOptions options;
+  // Test hook: make the results file's storage fail (outputs/storage_driver.hpp).
+  if (const char* fault = std::getenv("CXSIM_STORAGE_FAULT"); fault && *fault) {
+    options.faults = h5::StorageFaults::parse(fault);
+  }
+  return options;
 }
 
 std::vector<std::int64_t> replications_to_run(const Scenario& scenario,
@@ -38,7 +54,7 @@ int finish_run(std::unique_ptr<ResultsWriter>& writer, const std::filesystem::pa
   writer.reset();
   if (!quiet) {
     fmt::print(stderr, "wrote {}\n", output.string());
-    summary_command(output.string());
+    print_summary(output.string());  // finish() has read it back whole
   }
   return 0;
 }

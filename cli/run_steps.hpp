@@ -19,6 +19,12 @@ Scenario load_run_scenario(const RunArguments& args);
 // -o, else <scenario name>.h5.
 std::filesystem::path run_output_path(const RunArguments& args, const Scenario& scenario);
 
+// The command line and random-number mode, as the results file records them.
+RunProvenance run_provenance(const RunArguments& args);
+
+// The writer's storage options: the defaults, or the faults CXSIM_STORAGE_FAULT asks for.
+WriterOptions writer_options();
+
 // Replications the writer does not hold yet, in order.
 std::vector<std::int64_t> replications_to_run(const Scenario& scenario,
                                               const ResultsWriter& writer);

@@ -1359,6 +1359,25 @@ void Builder::cross_checks(const YamlTree& root) {
   }
 }
 
+// The base files of a document's `extends` chain, in order (resolve_extends reports problems).
+std::vector<std::string> extends_files(const YamlTree& doc, std::filesystem::path base_dir) {
+  std::vector<std::string> files;
+  std::optional<YamlTree> current;
+  for (const YamlTree* ext = doc.find("extends"); ext && ext->is_scalar() && files.size() < 64;) {
+    const std::filesystem::path path = base_dir / ext->text;
+    files.push_back(path.string());
+    // Read with the same checks as any input (no devices, no huge files).
+    ReadProblem problem;
+    const std::optional<std::string> text = read_input_file(path.string(), problem);
+    if (!text) break;
+    std::vector<Diagnostic> ignored;
+    current = parse_yaml(*text, path.string(), ignored);
+    ext = current && current->is_map() ? current->find("extends") : nullptr;
+    base_dir = path.parent_path();
+  }
+  return files;
+}
+
 Scenario load_document(const std::string& text, const std::string& display_name,
                        const std::string& base_dir, const LoadOptions& options) {
   std::vector<Diagnostic> diagnostics;
@@ -1369,6 +1388,8 @@ Scenario load_document(const std::string& text, const std::string& display_name,
                                describe_value(*doc) + "; expected lines such as 'name: x')"});
     doc.reset();
   }
+  const std::vector<std::string> bases =
+      doc ? extends_files(*doc, base_dir) : std::vector<std::string>{};
   if (doc) doc = resolve_extends(std::move(*doc), display_name, base_dir, diagnostics);
   if (!doc) throw ScenarioError(std::move(diagnostics));
   for (const auto& o : options.overrides) apply_override(*doc, o, diagnostics);
@@ -1376,6 +1397,7 @@ Scenario load_document(const std::string& text, const std::string& display_name,
   Scenario scenario = builder.build(*doc, display_name);
   if (!diagnostics.empty()) throw ScenarioError(std::move(diagnostics));
   scenario.resolved_yaml = describe_scenario(scenario);
+  scenario.source_files = bases;
   return scenario;
 }
 
@@ -1387,7 +1409,10 @@ Scenario load_scenario(const std::string& path, const LoadOptions& options) {
   const std::optional<std::string> text = read_input_file(path, problem);
   if (!text) throw ScenarioError({Diagnostic{path, 0, 0, "", problem.message()}});
   const fs::path parent = fs::path(path).parent_path();
-  return load_document(*text, path, parent.empty() ? "." : parent.string(), options);
+  Scenario scenario =
+      load_document(*text, path, parent.empty() ? "." : parent.string(), options);
+  scenario.source_files.insert(scenario.source_files.begin(), path);
+  return scenario;
 }
 
 Scenario load_scenario_text(const std::string& yaml_text, const std::string& display_name,

@@ -33,6 +33,8 @@ class Handle {
 
   hid_t get() const { return id_; }
   bool valid() const { return id_ >= 0; }
+  // Gives up ownership: the caller closes the identifier (and can check how that went).
+  hid_t release() { return std::exchange(id_, H5I_INVALID_HID); }
   void reset() {
     if (id_ >= 0) Close(id_);
     id_ = H5I_INVALID_HID;

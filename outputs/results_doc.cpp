@@ -57,7 +57,8 @@ the baseline).
 | `terminal_value` | the scenario's choice (`customer_equity_net`, `customer_equity` or `none`): what `npv` counts after the horizon; absent in 1.0 files |
 | `zero_defect_counterfactual` | 1 when `/zero_defect` is present |
 | `avoidable_cost_by_touchpoint` | 1 when `/summary_by_touchpoint` and `/statistics_by_touchpoint` are present |
-| `complete` | 1 once every replication is written; 0 while running or after an interrupt |
+| `random_numbers` | `common` (the default: every roadmap sees the same random numbers) or `independent` (`--independent-streams`); a resume must use the same |
+| `complete` | 1 once every replication is written and the file has read back whole; 0 while running or after an interrupt |
 
 ## Groups
 
@@ -75,7 +76,37 @@ the baseline).
 | `/statistics_by_touchpoint/<metric>` | [roadmap, touchpoint, statistic] | the same statistics as `/statistics`, of each `/summary_by_touchpoint` metric |
 | `/robustness/<name>` | [terminal_value, roadmap] | the roadmaps under every terminal-value choice, from the same replications: below |
 | `/parameters/<path>` | [replication] | the value drawn in each replication for each parameter given as a distribution, by scenario path |
-| `/done` | [replication] | 1 for each replication written (what `--resume` reads) |
+| `/done` | [replication] | 1 for each replication written and on the disk (what `--resume` reads) |
+| `/run/replication_sha256` | [replication] | run bookkeeping (comparisons of results skip `/run/`): the SHA-256, 64 hex characters, of each written replication's values in the datasets its `datasets` attribute lists, in that order, as native float64 in C order; empty until written |
+| `/run` attribute `layout_sha256` | | SHA-256 of what the file holds from its creation on: root attributes (but `complete` and `resumed_*`), every dataset's name, type, shape and attributes, and `/scenario` and `/coords` |
+
+## Writing, interrupting, resuming
+
+- A run writes `<out>.partial` and renames it to `<out>` only once it is complete and has read
+  back whole: reopened read-only, every dataset is read, the layout digest and every
+  replication's digest are checked. `<out>` is never overwritten without `--force`.
+- Files use the HDF5 1.10 format (superblock version 3: the superblock, object headers and
+  chunk indexes carry checksums) with Fletcher-32 on every chunked dataset, so damage is an
+  error when read, never data. Links and attributes stay in their (checksummed) object headers.
+- Each replication's values are written with their digest and flushed to the disk (fdatasync)
+  before `/done` marks it; then `/done` is flushed too. Every write, flush and close is checked: a
+  full disk or an I/O error stops the run with a message (`cannot write the results: ...`),
+  leaves no file under `<out>`, and leaves `<out>.partial` as it was on the disk at that moment.
+- `--resume` first checks `<out>.partial` whole (every dataset readable, both digests) and
+  refuses a damaged file (`is damaged (...); it cannot be resumed: start over with --force`), as
+  it refuses one written for another scenario, seed, replication count or `random_numbers`
+  mode. A file it accepts finishes to the same datasets as an uninterrupted run.
+- One run at a time writes `<out>.partial`: it holds a lock on `<out>.partial.lock` (`flock`, so
+  the kernel releases it when the run dies; the file holds the run's pid and is removed when
+  the run ends). A second run, with `--force` or `--resume` or neither, is refused:
+  `another cxsim run is writing it (pid N)`.
+- `-o` must name a regular file or nothing yet, in an existing writable folder, and never an
+  input (the scenario or a file its `extends` chain reads, however it is named); an empty `-o`,
+  a folder, a device or a pipe is refused before anything runs (exit code 2).
+- `cxsim summary` checks a file the same way before printing it and refuses one that does not
+  read back whole, and a `.partial` that a running cxsim is writing. A `.partial` left by a
+  killed run opens like any other file (cxsim takes no HDF5 file lock, so HDF5 never marks it
+  as being written); `--resume` checks it whole before finishing it.
 
 ## /timeseries
 

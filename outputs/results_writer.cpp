@@ -1,10 +1,11 @@
 // The HDF5 layout of RESULTS.md: coordinates as dimension scales hard-linked into every group,
-// NaN-filled chunked datasets written one replication at a time, statistics at the end.
+// NaN-filled chunked datasets (Fletcher-32) written one replication at a time with a digest of
+// each, statistics at the end; every write, flush and close checked.
 #include "outputs/results_writer.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <hdf5_hl.h>
-#include <openssl/evp.h>
 #include <unistd.h>
 
 #include <array>
@@ -21,6 +22,8 @@
 #include "engine/decision.hpp"
 #include "engine/finance.hpp"
 #include "engine/statistics.hpp"
+#include "outputs/output_target.hpp"
+#include "outputs/results_integrity.hpp"
 
 namespace cxsim {
 
@@ -83,8 +86,21 @@ constexpr RobustnessInfo kRobustness[] = {
     {"rank", "1", "rank by mean npv under each terminal_value choice (1 = best)"},
 };
 
+// Links and attributes kept in their object's header, which HDF5 1.10 checksums, never in the
+// "dense" heaps and B-trees it moves them to past 8 (whose damage HDF5 1.10 does not survive
+// reading: it crashes freeing a half-read link table).
+void keep_compact(hid_t plist, bool links, const Path& file) {
+  if (links) {
+    h5::check_status(H5Pset_link_phase_change(plist, 65535, 0), file, "cannot keep links compact");
+  }
+  h5::check_status(H5Pset_attr_phase_change(plist, 65535, 0), file,
+                   "cannot keep attributes compact");
+}
+
 h5::Group create_group(hid_t loc, const std::string& name, const Path& file) {
-  return h5::Group(h5::check(H5Gcreate2(loc, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+  const h5::PropertyList gcpl(H5Pcreate(H5P_GROUP_CREATE));
+  keep_compact(gcpl.get(), true, file);
+  return h5::Group(h5::check(H5Gcreate2(loc, name.c_str(), H5P_DEFAULT, gcpl.get(), H5P_DEFAULT),
                              file, "cannot create group " + name));
 }
 
@@ -183,6 +199,8 @@ h5::Dataset create_metric(hid_t group, const std::string& group_path, const std:
       H5Pset_shuffle(dcpl.get());
       H5Pset_deflate(dcpl.get(), 4);
     }
+    // Last, so that it checks the bytes as stored: a damaged chunk is an error, never data.
+    h5::check_status(H5Pset_fletcher32(dcpl.get()), file, "cannot checksum " + where);
   }
   h5::Dataset ds(h5::check(H5Dcreate2(group, name.c_str(), H5T_IEEE_F64LE, space.get(), H5P_DEFAULT,
                                       dcpl.get(), H5P_DEFAULT),
@@ -218,16 +236,84 @@ std::vector<double> read_all(hid_t ds, std::size_t n, const Path& file, std::str
   return values;
 }
 
-h5::File open_file(const Path& path, unsigned flags, bool create) {
-  h5::silence_errors();
-  // Strong close: closing the file closes every object in it, so the rename that follows never
-  // races a lingering handle.
-  const h5::PropertyList fapl(H5Pcreate(H5P_FILE_ACCESS));
-  H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG);
-  const hid_t id = create ? H5Fcreate(path.c_str(), flags, H5P_DEFAULT, fapl.get())
+// Opens through the checked driver (storage_driver.hpp), reporting into `storage`.
+h5::File open_file(const Path& path, unsigned flags, bool create, h5::StorageState& storage) {
+  const h5::PropertyList fapl = h5::writing_fapl(&storage);
+  const h5::PropertyList fcpl(H5Pcreate(H5P_FILE_CREATE));
+  keep_compact(fcpl.get(), true, path);
+  const hid_t id = create ? H5Fcreate(path.c_str(), flags, fcpl.get(), fapl.get())
                           : H5Fopen(path.c_str(), flags, fapl.get());
-  return h5::File(h5::check(
-      id, path, create ? "cannot create the results file" : "cannot open the results file"));
+  if (id < 0) {
+    throw IoError(
+        fmt::format("{}: {}{}", path.string(),
+                    create ? "cannot create the results file" : "cannot open it as an HDF5 file",
+                    storage.failed()             ? ": " + storage.failure
+                    : storage.open_error.empty() ? std::string()
+                                                 : ": " + storage.open_error));
+  }
+  return h5::File(id);
+}
+
+// The random-number mode as recorded in the random_numbers attribute.
+const char* random_numbers_mode(bool independent_streams) {
+  return independent_streams ? "independent" : "common";
+}
+
+// Writes a 1-D array of strings as an attribute.
+void write_strings_attribute(hid_t obj, const std::string& name,
+                             const std::vector<std::string>& values, const Path& file) {
+  const hsize_t n = values.size();
+  const h5::Dataspace space(H5Screate_simple(1, &n, nullptr));
+  const h5::Datatype type = h5::string_type();
+  const h5::Attribute attr(
+      h5::check(H5Acreate2(obj, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
+                file, "cannot create attribute " + name));
+  std::vector<const char*> data;
+  for (const auto& v : values) data.push_back(v.c_str());
+  if (n > 0) {
+    h5::check_status(H5Awrite(attr.get(), type.get(), data.data()), file,
+                     "cannot write attribute " + name);
+  }
+}
+
+std::vector<std::string> read_strings_attribute(hid_t obj, const std::string& name,
+                                                const Path& file) {
+  if (H5Aexists(obj, name.c_str()) <= 0) {
+    throw IoError(fmt::format("{}: attribute {} is missing", file.string(), name));
+  }
+  const h5::Attribute attr(
+      h5::check(H5Aopen(obj, name.c_str(), H5P_DEFAULT), file, "cannot open attribute " + name));
+  const h5::Dataspace space(h5::check(H5Aget_space(attr.get()), file, "cannot read " + name));
+  const hssize_t n = H5Sget_simple_extent_npoints(space.get());
+  if (n < 0) throw IoError(fmt::format("{}: cannot read attribute {}", file.string(), name));
+  const h5::Datatype type = h5::string_type();
+  std::vector<char*> data(static_cast<std::size_t>(n), nullptr);
+  if (n > 0) {
+    h5::check_status(H5Aread(attr.get(), type.get(), data.data()), file,
+                     "cannot read attribute " + name);
+  }
+  std::vector<std::string> out;
+  for (char* v : data) out.emplace_back(v ? v : "");
+  if (n > 0) H5Dvlen_reclaim(type.get(), space.get(), H5P_DEFAULT, data.data());
+  return out;
+}
+
+// The fixed-length type of /run/replication_sha256.
+h5::Datatype digest_type() {
+  h5::Datatype t(H5Tcopy(H5T_C_S1));
+  H5Tset_size(t.get(), 64);
+  H5Tset_strpad(t.get(), H5T_STR_NULLPAD);
+  return t;
+}
+
+// Makes a rename durable: the folder's entry reaches the disk too. Best effort: the file is in
+// place whatever the answer, and some file systems cannot sync a folder.
+void sync_folder(const Path& file) {
+  const Path folder = file.parent_path().empty() ? Path(".") : file.parent_path();
+  const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  (void)::fsync(fd);
+  ::close(fd);
 }
 
 std::vector<std::string> roadmap_names(const Scenario& s) {
@@ -238,25 +324,13 @@ std::vector<std::string> roadmap_names(const Scenario& s) {
 
 }  // namespace
 
-std::string sha256_hex(std::string_view text) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-  unsigned int length = 0;
-  if (EVP_Digest(text.data(), text.size(), digest.data(), &length, EVP_sha256(), nullptr) != 1) {
-    throw IoError("cannot compute SHA-256 of the scenario (OpenSSL EVP_Digest failed)");
-  }
-  std::string hex;
-  hex.reserve(2 * length);
-  for (unsigned int i = 0; i < length; ++i) hex += fmt::format("{:02x}", digest[i]);
-  return hex;
-}
-
 Path partial_path(const Path& out) {
   Path p = out;
   p += ".partial";
   return p;
 }
 
-ResultsWriter::ResultsWriter(Path out, const Scenario& s)
+ResultsWriter::ResultsWriter(Path out, const Scenario& s, const WriterOptions& options)
     : out_(std::move(out)),
       partial_(partial_path(out_)),
       roadmaps_(static_cast<int>(s.roadmaps.size())),
@@ -271,27 +345,84 @@ ResultsWriter::ResultsWriter(Path out, const Scenario& s)
   for (const auto& slot : s.slots) {
     if (!slot.value.is_constant()) parameter_paths_.push_back(slot.path);
   }
+  storage_.faults = options.faults;
+  storage_.sync = options.sync;
+  // The order write() writes a replication's values in (and digests them).
+  auto add = [&](const std::string& group, std::span<const MetricInfo> infos) {
+    for (const auto& m : infos) digest_names_.push_back(group + "/" + std::string(m.name));
+  };
+  add("timeseries", metric_infos());
+  add("timeseries_by_segment", segment_metric_infos());
+  add("timeseries_by_touchpoint", touchpoint_metric_infos());
+  add("summary", summary_metric_infos());
+  if (zero_defect_) {
+    add("zero_defect/timeseries", metric_infos());
+    add("zero_defect/summary", summary_metric_infos());
+  }
+  if (touchpoint_twins_ && touchpoints_ > 0) {
+    add("summary_by_touchpoint", touchpoint_summary_metric_infos());
+  }
+  for (const auto& path : parameter_paths_) digest_names_.push_back("parameters/" + path);
 }
 
 ResultsWriter::~ResultsWriter() {
-  close();
+  close_quietly();
 }
 
-void ResultsWriter::close() {
+void ResultsWriter::check_storage() const {
+  if (!storage_.failed()) return;
+  throw IoError(fmt::format(
+      "{}: cannot write the results: {}. Replications finished before this one are kept there: "
+      "make room (or fix the disk), then finish with --resume, which checks the file first, or "
+      "start over with --force",
+      partial_.string(), storage_.failure));
+}
+
+void ResultsWriter::rethrow_with_storage() const {
+  check_storage();
+  throw;
+}
+
+void ResultsWriter::flush(std::string_view what) {
+  const herr_t status = H5Fflush(file_.get(), H5F_SCOPE_GLOBAL);
+  check_storage();
+  h5::check_status(status, partial_, fmt::format("cannot flush {}", what));
+}
+
+void ResultsWriter::close_quietly() {
   // Datasets first, then the file (strong close would also do it, but explicitly is clearer).
+  // After a storage failure the driver leaves the file as it was at that moment, so closing
+  // cannot fail inside HDF5.
   for (auto* group :
        {&timeseries_, &by_segment_, &by_touchpoint_, &summary_, &zero_defect_timeseries_,
         &zero_defect_summary_, &touchpoint_summary_, &parameters_}) {
     group->clear();
   }
   done_dataset_.reset();
-  if (file_.valid()) H5Fflush(file_.get(), H5F_SCOPE_GLOBAL);
+  digests_dataset_.reset();
   file_.reset();
 }
 
+void ResultsWriter::close_checked() {
+  for (auto* group : {&timeseries_, &by_segment_, &by_touchpoint_, &summary_,
+                      &zero_defect_timeseries_, &zero_defect_summary_, &parameters_}) {
+    group->clear();
+  }
+  done_dataset_.reset();
+  digests_dataset_.reset();
+  const hid_t id = file_.release();  // closed here, with its status checked
+  const herr_t status = id >= 0 ? H5Fclose(id) : 0;
+  check_storage();
+  h5::check_status(status, partial_, "cannot close the results file");
+}
+
 std::unique_ptr<ResultsWriter> ResultsWriter::create(const Path& out, const Scenario& s,
-                                                     const RunProvenance& p, bool force) {
+                                                     const RunProvenance& p, bool force,
+                                                     const WriterOptions& options) {
+  check_output_target(out, s.source_files);
   const Path partial = partial_path(out);
+  // Before anything else, so that a second run is refused before it touches the first's file.
+  auto lock = std::make_unique<OutputLock>(out);
   if (!force && std::filesystem::exists(out)) {
     throw IoError(fmt::format("{}: already exists; use --force to overwrite it", out.string()));
   }
@@ -305,10 +436,29 @@ std::unique_ptr<ResultsWriter> ResultsWriter::create(const Path& out, const Scen
         fmt::format("{}: the scenario has a negative horizon or replication count", out.string()));
   }
 
-  std::unique_ptr<ResultsWriter> w(new ResultsWriter(out, s));
-  // Exclusive unless forced, so two runs never write the same partial file.
-  w->file_ = open_file(partial, force ? H5F_ACC_TRUNC : H5F_ACC_EXCL, true);
-  const hid_t f = w->file_.get();
+  std::unique_ptr<ResultsWriter> w(new ResultsWriter(out, s, options));
+  w->lock_ = std::move(lock);
+  bool created = false;
+  try {
+    // Exclusive unless forced (the lock already keeps other cxsim runs out).
+    w->file_ = open_file(partial, force ? H5F_ACC_TRUNC : H5F_ACC_EXCL, true, w->storage_);
+    created = true;
+    w->create_layout(s, p);
+  } catch (...) {
+    // Half a layout is nothing to resume: leave no file behind, and report the storage's
+    // failure when there was one (it is the cause of whatever HDF5 said next).
+    w->close_quietly();
+    std::error_code ec;
+    if (created) std::filesystem::remove(partial, ec);
+    w->rethrow_with_storage();
+  }
+  return w;
+}
+
+void ResultsWriter::create_layout(const Scenario& s, const RunProvenance& p) {
+  const Path& partial = partial_;
+  const hid_t f = file_.get();
+  ResultsWriter* w = this;
 
   // Root attributes.
   h5::write_attribute(f, "format", kResultsFormat, partial);
@@ -334,6 +484,7 @@ std::unique_ptr<ResultsWriter> ResultsWriter::create(const Path& out, const Scen
                       static_cast<std::int64_t>(s.zero_defect_counterfactual ? 1 : 0), partial);
   h5::write_attribute(f, "avoidable_cost_by_touchpoint",
                       static_cast<std::int64_t>(s.avoidable_cost_by_touchpoint ? 1 : 0), partial);
+  h5::write_attribute(f, "random_numbers", random_numbers_mode(p.independent_streams), partial);
   h5::write_attribute(f, "complete", std::int64_t{0}, partial);
 
   // /scenario: the resolved text, as one string.
@@ -497,72 +648,172 @@ std::unique_ptr<ResultsWriter> ResultsWriter::create(const Path& out, const Scen
     const std::uint8_t zero = 0;
     H5Pset_fill_value(dcpl.get(), H5T_NATIVE_UINT8, &zero);
     if (R > 0) H5Pset_chunk(dcpl.get(), 1, &chunk);
+    if (R > 0) h5::check_status(H5Pset_fletcher32(dcpl.get()), partial, "cannot checksum /done");
     const h5::Dataset ds(h5::check(
         H5Dcreate2(f, "done", H5T_STD_U8LE, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
         partial, "cannot create /done"));
-    describe(ds.get(), "1", "1 once the replication is written (what --resume reads)", partial);
+    describe(ds.get(), "1",
+             "1 once the replication is written and on the disk (what --resume reads)", partial);
+  }
+  {
+    // /run: bookkeeping that comparisons of results skip. The digest of each replication's
+    // values as written, checked whenever the file is resumed, finished or summarised.
+    const h5::Group g = create_group(f, kRunGroup, partial);
+    const hsize_t n = R;
+    const hsize_t chunk = std::max<hsize_t>(1, std::min(kReplicationChunk, R));
+    const h5::Dataspace space(H5Screate_simple(1, &n, nullptr));
+    const h5::PropertyList dcpl(H5Pcreate(H5P_DATASET_CREATE));
+    if (R > 0) {
+      H5Pset_chunk(dcpl.get(), 1, &chunk);
+      h5::check_status(H5Pset_fletcher32(dcpl.get()), partial,
+                       "cannot checksum /run/replication_sha256");
+    }
+    const h5::Datatype type = digest_type();
+    const h5::Dataset ds(h5::check(H5Dcreate2(g.get(), "replication_sha256", type.get(),
+                                              space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
+                                   partial, "cannot create /run/replication_sha256"));
+    h5::check_status(H5DSattach_scale(ds.get(), c.replication.get(), 0), partial,
+                     "cannot attach a dimension scale to /run/replication_sha256");
+    describe(ds.get(), "1",
+             "SHA-256 (hex) of the replication's values in the datasets listed in the datasets "
+             "attribute, in that order, as native float64 in C order; empty until written",
+             partial);
+    write_strings_attribute(ds.get(), kDigestDatasets, w->digest_names_, partial);
   }
   c = Coords{};
   w->open_datasets();
-  h5::check_status(H5Fflush(f, H5F_SCOPE_GLOBAL), partial, "cannot flush");
-  return w;
+  flush("the new file");
+  // What create() wrote once, digested from the file itself: checked on every resume.
+  const std::string layout = layout_digest(f, partial);
+  {
+    const h5::Group g = open_group(f, kRunGroup, partial);
+    h5::write_attribute(g.get(), kLayoutDigest, layout, partial);
+  }
+  flush("the new file");
 }
 
 std::unique_ptr<ResultsWriter> ResultsWriter::resume(const Path& out, const Scenario& s,
-                                                     const RunProvenance& p) {
+                                                     const RunProvenance& p,
+                                                     const WriterOptions& options) {
+  check_output_target(out, s.source_files);
   const Path partial = partial_path(out);
+  auto lock = std::make_unique<OutputLock>(out);
   if (!std::filesystem::exists(partial)) {
     throw IoError(fmt::format("{}: no interrupted run to resume (the file does not exist)",
                               partial.string()));
   }
-  std::unique_ptr<ResultsWriter> w(new ResultsWriter(out, s));
-  w->file_ = open_file(partial, H5F_ACC_RDWR, false);
-  const hid_t f = w->file_.get();
-  if (h5::read_string_attribute(f, "format", partial) != kResultsFormat) {
-    throw IoError(fmt::format("{}: not a cxsim results file", partial.string()));
-  }
-  const std::string version = h5::read_string_attribute(f, "format_version", partial);
-  if (version != kResultsFormatVersion) {
-    throw IoError(fmt::format(
-        "{}: format_version {} was written by another cxsim version and cannot be resumed by "
-        "this one (format {}); start over with --force",
-        partial.string(), version, kResultsFormatVersion));
-  }
-  const std::string sha = h5::read_string_attribute(f, "scenario_sha256", partial);
-  if (sha != sha256_hex(s.resolved_yaml)) {
-    throw IoError(
-        fmt::format("{}: was written for a different scenario (scenario_sha256 differs); "
-                    "resume with the same scenario and --set options, or start over with --force",
-                    partial.string()));
-  }
-  const std::uint64_t seed = h5::read_uint_attribute(f, "seed", partial);
-  if (seed != s.seed) {
-    throw IoError(fmt::format("{}: was written with seed {}, not {}; use the same seed to resume",
-                              partial.string(), seed, s.seed));
-  }
-  const std::int64_t replications = h5::read_int_attribute(f, "replications", partial);
-  if (replications != s.replications) {
-    throw IoError(
-        fmt::format("{}: was written for {} replications, not {}; use the same count to resume",
-                    partial.string(), replications, s.replications));
-  }
-  h5::write_attribute(f, "resumed_utc", utc_now(), partial);
-  h5::write_attribute(f, "resumed_command_line", p.command_line, partial);
-  h5::write_attribute(f, "complete", std::int64_t{0}, partial);
-  w->open_datasets();
+  constexpr const char* kStartOver = "start over with --force";
+  auto damaged = [&](const std::string& what) {
+    throw DamagedFile(fmt::format("{}: is damaged ({}); it cannot be resumed: {}", partial.string(),
+                                  what, kStartOver));
+  };
 
-  const auto dims = h5::shape(w->done_dataset_.get(), partial);
-  if (dims.size() != 1 || dims[0] != static_cast<hsize_t>(s.replications)) {
-    throw IoError(
-        fmt::format("{}: /done does not have one entry per replication", partial.string()));
+  // Checked read-only first, so that a refusal leaves the file exactly as it was; and checked
+  // whole before any of it is read here (what HDF5 cannot read can crash it).
+  try {
+    verify_results_file(partial);
+  } catch (const DamagedFile& e) {
+    throw DamagedFile(fmt::format("{}; it cannot be resumed: {}", e.what(), kStartOver));
   }
-  std::vector<std::uint8_t> done(static_cast<std::size_t>(s.replications), 0);
-  if (!done.empty()) {
-    h5::check_status(H5Dread(w->done_dataset_.get(), H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL,
-                             H5P_DEFAULT, done.data()),
-                     partial, "cannot read /done");
+  {
+    const h5::File f(H5Fopen(partial.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+    if (!f.valid()) damaged("it cannot be opened as an HDF5 file");
+    const hid_t root = f.get();
+    std::string format, version, sha, mode;
+    std::uint64_t seed = 0;
+    std::int64_t replications = 0;
+    const htri_t has_format = H5Aexists(root, "format");
+    if (has_format < 0) damaged("its root attributes cannot be read");
+    if (has_format == 0) {
+      throw IoError(fmt::format("{}: not a cxsim results file", partial.string()));
+    }
+    const htri_t has_run = H5Lexists(root, kRunGroup, H5P_DEFAULT);
+    if (has_run < 0) damaged("its root group cannot be read");
+    if (has_run == 0 && H5Aexists(root, "random_numbers") > 0) {
+      damaged("the run that created it stopped before the file was complete");
+    }
+    if (has_run == 0) {
+      throw IoError(fmt::format(
+          "{}: was written by an earlier cxsim that kept no digests of what it wrote, so it "
+          "cannot be checked before resuming; {}",
+          partial.string(), kStartOver));
+    }
+    try {
+      format = h5::read_string_attribute(root, "format", partial);
+      version = h5::read_string_attribute(root, "format_version", partial);
+      sha = h5::read_string_attribute(root, "scenario_sha256", partial);
+      seed = h5::read_uint_attribute(root, "seed", partial);
+      replications = h5::read_int_attribute(root, "replications", partial);
+      mode = h5::read_string_attribute(root, "random_numbers", partial);
+    } catch (const IoError& e) {
+      damaged(e.what());
+    }
+    if (format != kResultsFormat) {
+      throw IoError(fmt::format("{}: not a cxsim results file", partial.string()));
+    }
+    if (version != kResultsFormatVersion) {
+      throw IoError(fmt::format(
+          "{}: format_version {} was written by another cxsim version and cannot be resumed by "
+          "this one (format {}); {}",
+          partial.string(), version, kResultsFormatVersion, kStartOver));
+    }
+    if (sha != sha256_hex(s.resolved_yaml)) {
+      throw IoError(fmt::format(
+          "{}: was written for a different scenario (scenario_sha256 differs); resume with the "
+          "same scenario and --set options, or {}",
+          partial.string(), kStartOver));
+    }
+    if (seed != s.seed) {
+      throw IoError(fmt::format("{}: was written with seed {}, not {}; use the same seed to resume",
+                                partial.string(), seed, s.seed));
+    }
+    if (replications != s.replications) {
+      throw IoError(
+          fmt::format("{}: was written for {} replications, not {}; use the same count to resume",
+                      partial.string(), replications, s.replications));
+    }
+    if (mode != random_numbers_mode(p.independent_streams)) {
+      throw IoError(fmt::format("{}: was written with {}; resume {}, or {}", partial.string(),
+                                mode == "independent"
+                                    ? "--independent-streams (each roadmap its own random numbers)"
+                                    : "common random numbers (the default)",
+                                mode == "independent" ? "with --independent-streams too"
+                                                      : "without --independent-streams",
+                                kStartOver));
+    }
   }
-  for (std::size_t i = 0; i < done.size(); ++i) w->done_[i] = done[i] != 0;
+
+  std::unique_ptr<ResultsWriter> w(new ResultsWriter(out, s, options));
+  w->lock_ = std::move(lock);
+  try {
+    w->file_ = open_file(partial, H5F_ACC_RDWR, false, w->storage_);
+    const hid_t f = w->file_.get();
+    w->open_datasets();
+    const h5::Dataset ds = open_dataset(f, kReplicationDigests, partial);
+    if (read_strings_attribute(ds.get(), kDigestDatasets, partial) != w->digest_names_) {
+      throw IoError(fmt::format("{}: holds other datasets than this cxsim writes; {}",
+                                partial.string(), kStartOver));
+    }
+    const auto dims = h5::shape(w->done_dataset_.get(), partial);
+    if (dims.size() != 1 || dims[0] != static_cast<hsize_t>(s.replications)) {
+      throw IoError(
+          fmt::format("{}: /done does not have one entry per replication", partial.string()));
+    }
+    std::vector<std::uint8_t> done(static_cast<std::size_t>(s.replications), 0);
+    if (!done.empty()) {
+      h5::check_status(H5Dread(w->done_dataset_.get(), H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL,
+                               H5P_DEFAULT, done.data()),
+                       partial, "cannot read /done");
+    }
+    for (std::size_t i = 0; i < done.size(); ++i) w->done_[i] = done[i] != 0;
+    h5::write_attribute(f, "resumed_utc", utc_now(), partial);
+    h5::write_attribute(f, "resumed_command_line", p.command_line, partial);
+    h5::write_attribute(f, "complete", std::int64_t{0}, partial);
+    w->flush("the resumed file");
+  } catch (...) {
+    w->close_quietly();
+    w->rethrow_with_storage();
+  }
   return w;
 }
 
@@ -591,11 +842,16 @@ void ResultsWriter::open_datasets() {
   for (const auto& path : parameter_paths_)
     parameters_.push_back(open_dataset(g.get(), path, partial_));
   done_dataset_ = open_dataset(f, "done", partial_);
+  digests_dataset_ = open_dataset(f, kReplicationDigests, partial_);
 }
 
 void ResultsWriter::write(const ReplicationResult& r) {
   if (!file_.valid())
     throw IoError(fmt::format("{}: the results file is closed", partial_.string()));
+  if (broken_) {
+    throw IoError(fmt::format("{}: an earlier write failed; the file is left as it was then",
+                              partial_.string()));
+  }
   if (r.replication < 0 || r.replication >= replications_) {
     throw IoError(fmt::format("{}: replication {} is outside 0..{}", partial_.string(),
                               r.replication, replications_ - 1));
@@ -633,12 +889,30 @@ void ResultsWriter::write(const ReplicationResult& r) {
                               parameter_paths_.size()));
   }
 
+  broken_ = true;  // until this replication is on the disk
+  try {
+    write_replication(r);
+  } catch (...) {
+    rethrow_with_storage();
+  }
+  broken_ = false;
+  done_[static_cast<std::size_t>(r.replication)] = true;
+}
+
+void ResultsWriter::write_replication(const ReplicationResult& r) {
   const auto rep = static_cast<hsize_t>(r.replication);
   const auto M = static_cast<hsize_t>(roadmaps_);
   const auto T = static_cast<std::size_t>(months_);
   const auto S = static_cast<std::size_t>(segments_);
   const auto K = static_cast<std::size_t>(touchpoints_);
   std::vector<double> buf;
+  // The values in the order of digest_names_, as they are written.
+  Sha256 sha;
+  auto put = [&](hid_t ds, const std::vector<hsize_t>& start, const std::vector<hsize_t>& count,
+                 std::string_view what) {
+    write_block(ds, start, count, buf.data(), partial_, what);
+    sha.add(buf.data(), buf.size() * sizeof(double));
+  };
 
   // Each metric's values for every roadmap in this replication: [roadmap][inner] into one
   // hyperslab [0:M, rep, ...].
@@ -658,8 +932,8 @@ void ResultsWriter::write(const ReplicationResult& r) {
         std::copy_n(src.begin() + static_cast<std::ptrdiff_t>(m * inner), inner,
                     buf.begin() + static_cast<std::ptrdiff_t>(i * inner));
       }
-      write_block(datasets[m].get(), start, count, buf.data(), partial_,
-                  fmt::format("{} metric {} of replication {}", group, m, r.replication));
+      put(datasets[m].get(), start, count,
+          fmt::format("{} metric {} of replication {}", group, m, r.replication));
     }
   };
   auto write_summary = [&](const std::vector<RoadmapRun>& runs, std::vector<h5::Dataset>& datasets,
@@ -667,8 +941,8 @@ void ResultsWriter::write(const ReplicationResult& r) {
     for (std::size_t m = 0; m < datasets.size(); ++m) {
       buf.resize(runs.size());
       for (std::size_t i = 0; i < runs.size(); ++i) buf[i] = runs[i].summary[m];
-      write_block(datasets[m].get(), {0, rep}, {M, 1}, buf.data(), partial_,
-                  fmt::format("{} metric {} of replication {}", group, m, r.replication));
+      put(datasets[m].get(), {0, rep}, {M, 1},
+          fmt::format("{} metric {} of replication {}", group, m, r.replication));
     }
   };
 
@@ -684,25 +958,49 @@ void ResultsWriter::write(const ReplicationResult& r) {
                    "/zero_defect/timeseries");
       write_summary(r.zero_defect, zero_defect_summary_, "/zero_defect/summary");
     }
-    if (touchpoint_twins_) write_touchpoint_summary(r);
+    if (touchpoint_twins_ && K > 0) {
+      // [roadmap, replication, touchpoint], digested like the rest.
+      const std::vector<double> values = touchpoint_summary_values(r);
+      for (std::size_t m = 0; m < touchpoint_summary_.size(); ++m) {
+        buf.assign(values.begin() + static_cast<std::ptrdiff_t>(m * M * K),
+                   values.begin() + static_cast<std::ptrdiff_t>((m + 1) * M * K));
+        put(touchpoint_summary_[m].get(), {0, rep, 0}, {M, 1, K},
+            fmt::format("/summary_by_touchpoint/{} of replication {}",
+                        touchpoint_summary_metric_infos()[m].name, r.replication));
+      }
+    }
   }
   for (std::size_t i = 0; i < parameters_.size(); ++i) {
-    write_block(parameters_[i].get(), {rep}, {1}, &r.parameters[i], partial_,
-                "/parameters/" + parameter_paths_[i]);
+    buf.assign(1, r.parameters[i]);
+    put(parameters_[i].get(), {rep}, {1}, "/parameters/" + parameter_paths_[i]);
   }
-  // /done last: a replication counts as written only once everything else is.
+  const hsize_t one_entry = 1;
+  auto select = [&](hid_t ds) {
+    h5::Dataspace space(h5::check(H5Dget_space(ds), partial_, "cannot get a dataspace"));
+    h5::check_status(
+        H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, &rep, nullptr, &one_entry, nullptr),
+        partial_, "cannot select a replication");
+    return space;
+  };
+  const h5::Dataspace mem_space(H5Screate_simple(1, &one_entry, nullptr));
+  {
+    const std::string hex = sha.hex();
+    const h5::Datatype type = digest_type();
+    const h5::Dataspace file_space = select(digests_dataset_.get());
+    h5::check_status(H5Dwrite(digests_dataset_.get(), type.get(), mem_space.get(), file_space.get(),
+                              H5P_DEFAULT, hex.data()),
+                     partial_, "cannot write /run/replication_sha256");
+  }
+  // The values reach the disk before /done says they did.
+  flush(fmt::format("replication {}", r.replication));
   {
     const std::uint8_t one = 1;
-    const h5::Dataspace file_space(H5Dget_space(done_dataset_.get()));
-    const hsize_t count = 1;
-    H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, &rep, nullptr, &count, nullptr);
-    const h5::Dataspace mem_space(H5Screate_simple(1, &count, nullptr));
+    const h5::Dataspace file_space = select(done_dataset_.get());
     h5::check_status(H5Dwrite(done_dataset_.get(), H5T_NATIVE_UINT8, mem_space.get(),
                               file_space.get(), H5P_DEFAULT, &one),
                      partial_, "cannot write /done");
   }
-  h5::check_status(H5Fflush(file_.get(), H5F_SCOPE_GLOBAL), partial_, "cannot flush");
-  done_[static_cast<std::size_t>(r.replication)] = true;
+  flush(fmt::format("/done of replication {}", r.replication));
 }
 
 void ResultsWriter::write_statistics(const std::vector<h5::Dataset>& summary,
@@ -764,19 +1062,6 @@ void ResultsWriter::write_robustness() {
   h5::write_attribute(g.get(), "most_roadmaps_reranked", reranked, partial_);
 }
 
-void ResultsWriter::write_touchpoint_summary(const ReplicationResult& r) {
-  const auto M = static_cast<hsize_t>(roadmaps_);
-  const auto K = static_cast<hsize_t>(touchpoints_);
-  if (K == 0) return;
-  const std::vector<double> values = touchpoint_summary_values(r);
-  for (std::size_t m = 0; m < touchpoint_summary_.size(); ++m) {
-    write_block(touchpoint_summary_[m].get(), {0, static_cast<hsize_t>(r.replication), 0},
-                {M, 1, K}, values.data() + m * M * K, partial_,
-                fmt::format("/summary_by_touchpoint/{} of replication {}",
-                            touchpoint_summary_metric_infos()[m].name, r.replication));
-  }
-}
-
 void ResultsWriter::write_touchpoint_statistics() {
   const auto R = static_cast<std::size_t>(replications_);
   const auto M = static_cast<std::size_t>(roadmaps_);
@@ -809,25 +1094,48 @@ void ResultsWriter::finish() {
   if (finished_ || !file_.valid()) {
     throw IoError(fmt::format("{}: the results file is already closed", partial_.string()));
   }
+  if (broken_) {
+    throw IoError(fmt::format("{}: an earlier write failed; the file is left as it was then",
+                              partial_.string()));
+  }
   std::int64_t missing = 0;
   for (bool d : done_) missing += d ? 0 : 1;
   if (missing > 0) {
     throw IoError(fmt::format("{}: {} of {} replications are not written yet", partial_.string(),
                               missing, replications_));
   }
-  write_statistics(summary_, "statistics");
-  if (zero_defect_) write_statistics(zero_defect_summary_, "zero_defect/statistics");
-  write_robustness();
-  if (touchpoint_twins_) write_touchpoint_statistics();
-  h5::write_attribute(file_.get(), "complete", std::int64_t{1}, partial_);
-  close();
+  try {
+    write_statistics(summary_, "statistics");
+    if (zero_defect_) write_statistics(zero_defect_summary_, "zero_defect/statistics");
+    write_robustness();
+    if (touchpoint_twins_) write_touchpoint_statistics();
+    h5::write_attribute(file_.get(), "complete", std::int64_t{1}, partial_);
+    flush("the statistics");
+    close_checked();
+  } catch (...) {
+    broken_ = true;
+    close_quietly();
+    rethrow_with_storage();
+  }
+  // Read back as any reader would (HDF5's own driver, no special flags): only a file that reads
+  // back whole, with every replication as written, gets the final name.
+  try {
+    verify_results_file(partial_);
+  } catch (const DamagedFile& e) {
+    throw IoError(
+        fmt::format("{}; it did not read back whole after writing, so it was not "
+                    "renamed to {}: start over with --force",
+                    e.what(), out_.string()));
+  }
   std::error_code ec;
   std::filesystem::rename(partial_, out_, ec);
   if (ec) {
     throw IoError(
         fmt::format("{}: cannot rename to {}: {}", partial_.string(), out_.string(), ec.message()));
   }
+  sync_folder(out_);
   finished_ = true;
+  lock_.reset();
 }
 
 }  // namespace cxsim

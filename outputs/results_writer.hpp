@@ -1,5 +1,5 @@
 // Streams replication results into the HDF5 results file of RESULTS.md (<out>.partial, renamed
-// to <out> once complete), and resumes an interrupted run.
+// to <out> once complete and read back whole), and resumes an interrupted run after checking it.
 #pragma once
 
 #include <cstdint>
@@ -11,65 +11,98 @@
 #include "engine/core/scenario.hpp"
 #include "engine/metrics.hpp"
 #include "outputs/hdf5_handles.hpp"
+#include "outputs/output_lock.hpp"
+#include "outputs/sha256.hpp"
+#include "outputs/storage_driver.hpp"
 
 namespace cxsim {
 
 struct RunProvenance {
   std::string command_line;
+  // Each roadmap with its own random numbers (--independent-streams) rather than common random
+  // numbers: recorded as the random_numbers attribute; a resume must use the same.
+  bool independent_streams = false;
+};
+
+// How the file is stored; the defaults are what every run uses.
+struct WriterOptions {
+  h5::StorageFaults faults;  // injected storage failures (tests only)
+  bool sync = true;          // every flush reaches the disk (fdatasync); tests may skip it
 };
 
 // The format this writer produces; readers accept any 1.x.
 inline constexpr const char* kResultsFormat = "cxsim-results";
 inline constexpr const char* kResultsFormatVersion = "1.1";
 
-// SHA-256 (lower-case hex) of text: the scenario_sha256 attribute of Scenario::resolved_yaml.
-std::string sha256_hex(std::string_view text);
-
 // "<out>.partial": where a run writes until it is complete.
 std::filesystem::path partial_path(const std::filesystem::path& out);
 
 class ResultsWriter {
  public:
-  // Creates <out>.partial; refuses (IoError) when <out> exists and !force, or when <out>.partial
-  // exists and !force (an interrupted run: resume it or start over with force).
+  // Creates <out>.partial, holding <out>.partial.lock until destroyed. Refuses with UsageError
+  // an output name check_output_target refuses (s.source_files are the inputs), and with
+  // IoError when another process writes <out>.partial, when <out> exists and !force, or when
+  // <out>.partial exists and !force (an interrupted run: resume it or start over with force).
+  // When creating the layout fails, removes <out>.partial again.
   static std::unique_ptr<ResultsWriter> create(const std::filesystem::path& out, const Scenario& s,
-                                               const RunProvenance& p, bool force);
-  // Reopens <out>.partial of an interrupted run; IoError when it is missing or was written for
-  // another scenario (scenario_sha256), seed or replication count.
+                                               const RunProvenance& p, bool force,
+                                               const WriterOptions& options = {});
+  // Reopens <out>.partial of an interrupted run after checking that it reads back whole and
+  // holds what was written (DamagedFile otherwise); IoError when it is missing, locked by
+  // another process, or was written for another scenario (scenario_sha256), seed, replication
+  // count or random-number mode.
   static std::unique_ptr<ResultsWriter> resume(const std::filesystem::path& out, const Scenario& s,
-                                               const RunProvenance& p);
+                                               const RunProvenance& p,
+                                               const WriterOptions& options = {});
 
   ResultsWriter(const ResultsWriter&) = delete;
   ResultsWriter& operator=(const ResultsWriter&) = delete;
-  // Closes the file, leaving <out>.partial with complete = 0 when finish() was not called.
+  // Closes the file, leaving <out>.partial with complete = 0 when finish() was not called. Never
+  // throws, whatever state the storage is in.
   ~ResultsWriter();
 
   // Which replications are already in the file (by replication index).
   const std::vector<bool>& done() const { return done_; }
   const std::filesystem::path& partial() const { return partial_; }
+  // What the storage has done so far (write and flush calls, bytes, the first failure).
+  const h5::StorageState& storage() const { return storage_; }
 
-  // Writes one replication (in any order) and flushes, so that an interrupt keeps it. Not
-  // thread-safe: the caller serialises calls.
+  // Writes one replication (in any order) with its digest, flushes it to the disk, and only
+  // then marks it done and flushes again, so that an interrupt keeps it. IoError when the
+  // storage fails (the writer then refuses further writes). Not thread-safe: the caller
+  // serialises calls.
   void write(const ReplicationResult& r);
 
-  // Computes /statistics from /summary, sets complete = 1, closes the file and renames
-  // <out>.partial to <out>. IoError when a replication is missing.
+  // Computes /statistics from /summary, sets complete = 1, closes the file, reopens it
+  // read-only and checks that it reads back whole, and only then renames <out>.partial to <out>.
+  // IoError when a replication is missing or any step fails (no file under <out> then).
   void finish();
 
  private:
-  ResultsWriter(std::filesystem::path out, const Scenario& s);
+  ResultsWriter(std::filesystem::path out, const Scenario& s, const WriterOptions& options);
+  // Everything create() writes once: attributes, /scenario, /coords, the NaN-filled datasets,
+  // /done and /run with the layout digest.
+  void create_layout(const Scenario& s, const RunProvenance& p);
+  void write_replication(const ReplicationResult& r);
   void open_datasets();
   void write_statistics(const std::vector<h5::Dataset>& summary, const std::string& group);
   // /robustness: the roadmaps ranked under every terminal-value choice (engine/decision.hpp).
   void write_robustness();
-  // /summary_by_touchpoint for one replication, and /statistics_by_touchpoint at the end
-  // (analysis.avoidable_cost_by_touchpoint).
-  void write_touchpoint_summary(const ReplicationResult& r);
+  // /statistics_by_touchpoint at the end (analysis.avoidable_cost_by_touchpoint).
   void write_touchpoint_statistics();
-  void close();
+  // H5Fflush, then IoError if it or the storage failed.
+  void flush(std::string_view what);
+  // IoError when the storage has failed (the driver keeps the first failure).
+  void check_storage() const;
+  // Rethrows the current exception, as the storage failure when there was one (its cause).
+  [[noreturn]] void rethrow_with_storage() const;
+  void close_quietly();
+  void close_checked();
 
   std::filesystem::path out_;
   std::filesystem::path partial_;
+  std::unique_ptr<OutputLock> lock_;  // released last
+  h5::StorageState storage_;          // outlives file_
   int roadmaps_ = 0;
   int months_ = 0;
   int segments_ = 0;
@@ -90,8 +123,12 @@ class ResultsWriter {
   std::vector<h5::Dataset> touchpoint_summary_;  // /summary_by_touchpoint, when enabled
   std::vector<h5::Dataset> parameters_;
   h5::Dataset done_dataset_;
+  h5::Dataset digests_dataset_;
+  // The per-replication datasets in the order their values are digested (what /run records).
+  std::vector<std::string> digest_names_;
   std::vector<bool> done_;
   bool finished_ = false;
+  bool broken_ = false;  // a write failed: the file is left as it is
 };
 
 }  // namespace cxsim

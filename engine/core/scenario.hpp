@@ -109,6 +109,9 @@ struct Scenario {
   std::vector<Slot> slots;  // layout.model_count() model slots, then initiative slots
 
   std::string resolved_yaml;  // the fully resolved scenario (after extends, --set, defaults)
+  // The files the loader read (the scenario, then its extends bases), which outputs never
+  // overwrite; empty for a scenario built in code or loaded from text.
+  std::vector<std::string> source_files;
 
   double agent_weight() const { return population / static_cast<double>(agents); }
   const Slot& slot(GlobalParam p) const { return slots[layout.global(p)]; }

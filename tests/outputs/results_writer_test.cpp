@@ -5,7 +5,10 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <unistd.h>
+
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 
@@ -13,6 +16,7 @@
 #include "engine/statistics.hpp"
 #include "fake_results.hpp"
 #include "outputs/hdf5_handles.hpp"
+#include "outputs/results_integrity.hpp"
 #include "outputs/results_reader.hpp"
 
 namespace cxsim {
@@ -469,8 +473,11 @@ TEST(ResultsWriter, ResumeRefusesAPartialOfAnotherFormatVersion) {
     w->write(fake_result(s, 0));
   }
   {
+    // As another cxsim would write it: whole, with its digests, in another format version.
     const h5::File f(H5Fopen(partial_path(out).c_str(), H5F_ACC_RDWR, H5P_DEFAULT));
     h5::write_attribute(f.get(), "format_version", std::string_view("1.0"), out);
+    const h5::Group run(H5Gopen2(f.get(), kRunGroup, H5P_DEFAULT));
+    h5::write_attribute(run.get(), kLayoutDigest, layout_digest(f.get(), out), out);
   }
   try {
     ResultsWriter::resume(out, s, {});
@@ -492,6 +499,222 @@ TEST(ResultsReader, RejectsFilesThatAreNotResults) {
         H5Fcreate((dir / "empty.h5").c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT));
   }
   EXPECT_THROW(read_results_summary(dir / "empty.h5"), IoError);
+}
+
+}  // namespace
+}  // namespace cxsim
+
+namespace cxsim {
+namespace {
+
+WriterOptions no_sync() {
+  WriterOptions o;
+  o.sync = false;
+  return o;
+}
+
+TEST(ResultsWriter, WritesChecksummedMetadataAndFletcher32Chunks) {
+  const TempDir dir("format");
+  const auto out = dir / "run.h5";
+  const Scenario s = fake_scenario();
+  write_all(out, s, {0, 1, 2, 3, 4});
+  const h5::File f(H5Fopen(out.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+  ASSERT_TRUE(f.valid());
+  H5F_info2_t info{};
+  ASSERT_GE(H5Fget_info2(f.get(), &info), 0);
+  EXPECT_EQ(info.super.version, 3u);  // HDF5 1.10 format: checksummed superblock and metadata
+  int chunked = 0;
+  for (const char* name : {"timeseries/revenue", "timeseries_by_segment/nps", "summary/npv",
+                           "statistics/npv", "parameters/segments.consumer.revenue.price", "done",
+                           "run/replication_sha256", "zero_defect/summary/npv"}) {
+    const h5::Dataset ds(H5Dopen2(f.get(), name, H5P_DEFAULT));
+    ASSERT_TRUE(ds.valid()) << name;
+    const h5::PropertyList dcpl(H5Dget_create_plist(ds.get()));
+    EXPECT_EQ(H5Pget_layout(dcpl.get()), H5D_CHUNKED) << name;
+    unsigned flags = 0;
+    std::size_t n = 0;
+    unsigned config = 0;
+    EXPECT_GE(H5Pget_filter_by_id2(dcpl.get(), H5Z_FILTER_FLETCHER32, &flags, &n, nullptr, 0,
+                                   nullptr, &config),
+              0)
+        << name << " has no Fletcher-32";
+    ++chunked;
+  }
+  EXPECT_EQ(chunked, 8);
+  EXPECT_EQ(h5::read_string_attribute(f.get(), "random_numbers", out), "common");
+}
+
+TEST(ResultsWriter, ASecondWriterOfTheSameOutputIsRefusedEvenWithForce) {
+  const TempDir dir("second_writer");
+  const auto out = dir / "run.h5";
+  const Scenario s = fake_scenario();
+  auto first = ResultsWriter::create(out, s, {}, false, no_sync());
+  first->write(fake_result(s, 0));
+  for (bool force : {false, true}) {
+    try {
+      ResultsWriter::create(out, s, {}, force, no_sync());
+      FAIL() << "expected IoError";
+    } catch (const IoError& e) {
+      const std::string what = e.what();
+      EXPECT_NE(what.find("another cxsim run is writing it (pid " + std::to_string(getpid()) + ")"),
+                std::string::npos)
+          << what;
+      EXPECT_EQ(what.find("interrupted"), std::string::npos) << what;
+    }
+  }
+  EXPECT_THROW(ResultsWriter::resume(out, s, {}, no_sync()), IoError);
+  // The first run was not disturbed.
+  for (std::int64_t r = 1; r < 5; ++r) first->write(fake_result(s, r));
+  first->finish();
+  first.reset();
+  EXPECT_NO_THROW(verify_results_file(out));
+  EXPECT_FALSE(fs::exists(lock_path(out)));
+}
+
+TEST(ResultsWriter, ResumeRefusesAnotherRandomNumberMode) {
+  const TempDir dir("mode");
+  const auto out = dir / "run.h5";
+  const Scenario s = fake_scenario();
+  for (bool independent : {false, true}) {
+    {
+      RunProvenance p{"cxsim run fake.yaml", independent};
+      auto w = ResultsWriter::create(out, s, p, true, no_sync());
+      w->write(fake_result(s, 0));
+    }
+    {
+      const h5::File f(H5Fopen(partial_path(out).c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+      EXPECT_EQ(h5::read_string_attribute(f.get(), "random_numbers", out),
+                independent ? "independent" : "common");
+    }
+    try {
+      ResultsWriter::resume(out, s, RunProvenance{"--resume", !independent}, no_sync());
+      FAIL() << "expected IoError";
+    } catch (const IoError& e) {
+      const std::string what = e.what();
+      EXPECT_NE(what.find(independent ? "resume with --independent-streams too"
+                                      : "resume without --independent-streams"),
+                std::string::npos)
+          << what;
+    }
+    auto w = ResultsWriter::resume(out, s, RunProvenance{"--resume", independent}, no_sync());
+    EXPECT_EQ(w->done(), (std::vector<bool>{true, false, false, false, false}));
+  }
+}
+
+TEST(ResultsWriter, AFailedCreateLeavesNoFile) {
+  const TempDir dir("create_fails");
+  const auto out = dir / "run.h5";
+  const Scenario s = fake_scenario();
+  WriterOptions options = no_sync();
+  options.faults.full_after = 0;
+  try {
+    ResultsWriter::create(out, s, {}, false, options);
+    FAIL() << "expected IoError";
+  } catch (const IoError& e) {
+    EXPECT_NE(std::string(e.what()).find("No space left on device"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(fs::exists(partial_path(out)));
+  EXPECT_FALSE(fs::exists(lock_path(out)));
+}
+
+// The first, a middle and the last of the writes, flushes and truncations that finish() makes
+// fail (tests/outputs/storage_faults_test.cpp goes through every one): never a file under the
+// final name, and what is left resumes to the whole run or is refused.
+TEST(ResultsWriter, AFailureWhileFinishingLeavesNoFinalFile) {
+  const TempDir dir("finish_fails");
+  const Scenario s = fake_scenario();
+  const auto whole = dir / "whole.h5";
+  std::int64_t before = 0, after = 0;
+  {
+    auto w = ResultsWriter::create(whole, s, {}, false, no_sync());
+    for (std::int64_t r = 0; r < 5; ++r) w->write(fake_result(s, r));
+    before = w->storage().calls;
+    w->finish();
+    after = w->storage().calls;
+  }
+  ASSERT_GT(after, before);
+  for (const std::int64_t k : {before + 1, (before + after + 1) / 2, after}) {
+    const auto out = dir / ("run" + std::to_string(k) + ".h5");
+    WriterOptions options = no_sync();
+    options.faults.fail_call = k;
+    auto w = ResultsWriter::create(out, s, {}, false, options);
+    for (std::int64_t r = 0; r < 5; ++r) w->write(fake_result(s, r));
+    EXPECT_THROW(w->finish(), IoError) << "call " << k;
+    EXPECT_THROW(w->write(fake_result(s, 0)), IoError) << "call " << k;
+    w.reset();
+    EXPECT_FALSE(fs::exists(out)) << "call " << k;
+    ASSERT_TRUE(fs::exists(partial_path(out))) << "call " << k;
+    try {
+      auto again = ResultsWriter::resume(out, s, {}, no_sync());
+      EXPECT_EQ(again->done(), std::vector<bool>(5, true)) << "call " << k;
+      again->finish();
+    } catch (const IoError& e) {
+      EXPECT_NE(std::string(e.what()).find("start over with --force"), std::string::npos)
+          << e.what();
+      continue;
+    }
+    for (const auto& name : {"timeseries/revenue", "summary/npv", "statistics/npv"}) {
+      EXPECT_EQ(read_dataset(whole, name).size(), read_dataset(out, name).size());
+      const auto a = read_dataset(whole, name), b = read_dataset(out, name);
+      for (std::size_t i = 0; i < a.size(); ++i) expect_same(b[i], a[i], name);
+    }
+  }
+}
+
+// The probe's case and every one like it: 4 KiB overwritten anywhere in an interrupted run's
+// file, at every 4 KiB. Resume either refuses the file as damaged or, where the bytes held
+// nothing in use, finishes it to exactly the uninterrupted run.
+TEST(ResultsWriter, ResumeRefusesDamageAnywhereInThePartial) {
+  const TempDir dir("damage");
+  const Scenario s = fake_scenario();
+  const auto whole = dir / "whole.h5";
+  write_all(whole, s, {0, 1, 2, 3, 4});
+  const auto pristine = dir / "pristine.h5";
+  {
+    auto w = ResultsWriter::create(pristine, s, {}, false, no_sync());
+    w->write(fake_result(s, 3));
+    w->write(fake_result(s, 1));
+  }
+  const auto size = fs::file_size(partial_path(pristine));
+  int refused = 0, resumed = 0;
+  for (std::uintmax_t at = 0; at < size; at += 4096) {
+    const auto out = dir / "run.h5";
+    fs::remove(out);
+    fs::copy_file(partial_path(pristine), partial_path(out), fs::copy_options::overwrite_existing);
+    {
+      std::fstream f(partial_path(out), std::ios::in | std::ios::out | std::ios::binary);
+      f.seekp(static_cast<std::streamoff>(at));
+      const std::string junk(4096, '\xa5');
+      f.write(junk.data(), static_cast<std::streamsize>(std::min<std::uintmax_t>(4096, size - at)));
+    }
+    std::unique_ptr<ResultsWriter> w;
+    try {
+      w = ResultsWriter::resume(out, s, {}, no_sync());
+    } catch (const IoError& e) {
+      const std::string what = e.what();
+      EXPECT_NE(what.find("damaged"), std::string::npos) << "at " << at << ": " << what;
+      EXPECT_NE(what.find("start over with --force"), std::string::npos) << what;
+      ++refused;
+      continue;
+    }
+    for (std::int64_t r = 0; r < 5; ++r) {
+      if (!w->done()[r]) w->write(fake_result(s, r));
+    }
+    w->finish();
+    w.reset();
+    ++resumed;
+    for (const auto& name :
+         {"timeseries/revenue", "timeseries_by_segment/customers", "summary/npv",
+          "summary/payback_month", "statistics/npv", "zero_defect/timeseries/nps",
+          "parameters/segments.consumer.revenue.price"}) {
+      const auto a = read_dataset(whole, name), b = read_dataset(out, name);
+      ASSERT_EQ(a.size(), b.size()) << name << " at " << at;
+      for (std::size_t i = 0; i < a.size(); ++i) expect_same(b[i], a[i], name);
+    }
+    EXPECT_NO_THROW(verify_results_file(out)) << "at " << at;
+  }
+  EXPECT_GT(refused, 0);
+  std::printf("%d of %d damaged copies refused, %d resumed\n", refused, refused + resumed, resumed);
 }
 
 }  // namespace

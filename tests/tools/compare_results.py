@@ -4,7 +4,7 @@
 Usage: compare_results.py A.h5 B.h5
 Every dataset must have the same shape, dtype and bits (NaN equals NaN); root attributes must
 match except the provenance ones that differ between runs by design (created_utc, command_line,
-hostname, resumed_*)."""
+hostname, resumed_*). Run bookkeeping under /run/ (RESULTS.md) is skipped too."""
 import sys
 
 import h5py
@@ -15,7 +15,12 @@ IGNORED_ATTRIBUTES = {'created_utc', 'command_line', 'hostname', 'resumed_utc', 
 
 def datasets(f):
     out = {}
-    f.visititems(lambda name, obj: out.__setitem__(name, obj) if isinstance(obj, h5py.Dataset) else None)
+
+    def visit(name, obj):
+        if isinstance(obj, h5py.Dataset) and not name.startswith('run/'):
+            out[name] = obj
+
+    f.visititems(visit)
     return out
 
 

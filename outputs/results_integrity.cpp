@@ -1,0 +1,476 @@
+// Read-back checks of results files: readability, the layout digest, replication digests.
+#include "outputs/results_integrity.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <hdf5_hl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <functional>
+#include <optional>
+#include <set>
+
+#include "outputs/hdf5_handles.hpp"
+#include "outputs/sha256.hpp"
+
+namespace cxsim {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Bytes read per slab when a dataset is read back in full.
+constexpr std::size_t kSlabBytes = std::size_t{8} << 20;
+
+// Root attributes that change after creation (and so are not in the layout digest).
+const std::set<std::string, std::less<>> kMutableRootAttributes = {"complete", "resumed_utc",
+                                                                   "resumed_command_line"};
+
+[[noreturn]] void damaged(const fs::path& path, const std::string& what) {
+  throw DamagedFile(fmt::format("{}: is damaged: {}", path.string(), what));
+}
+
+std::uint64_t count_of(const std::vector<hsize_t>& dims) {
+  std::uint64_t n = 1;
+  for (hsize_t d : dims) n *= d;
+  return n;
+}
+
+std::vector<hsize_t> extent(hid_t space) {
+  const int rank = H5Sget_simple_extent_ndims(space);
+  std::vector<hsize_t> dims(static_cast<std::size_t>(std::max(rank, 0)));
+  if (rank > 0) H5Sget_simple_extent_dims(space, dims.data(), nullptr);
+  return dims;
+}
+
+// Reads `n` values of file type `stored` through `read(mem_type, buffer)` and adds them to
+// `sha` (when given) in a form that does not depend on where the library put them in memory:
+// variable-length strings and sequences by content, everything else as native bytes.
+// `space` describes the memory layout (for reclaiming variable-length memory). False when the
+// read fails.
+bool read_values(hid_t stored, hid_t space, std::uint64_t n,
+                 const std::function<herr_t(hid_t, void*)>& read, Sha256* sha) {
+  const H5T_class_t cls = H5Tget_class(stored);
+  if (cls == H5T_STRING && H5Tis_variable_str(stored) > 0) {
+    const h5::Datatype type(H5Tget_native_type(stored, H5T_DIR_ASCEND));
+    if (!type.valid()) return false;
+    std::vector<char*> values(n, nullptr);
+    if (n > 0 && read(type.get(), values.data()) < 0) return false;
+    for (char* s : values) {
+      if (sha) {
+        const std::string_view text = s ? s : "";
+        const std::uint64_t size = text.size();
+        sha->add(&size, sizeof size);
+        sha->add(text);
+      }
+    }
+    if (n > 0) H5Dvlen_reclaim(type.get(), space, H5P_DEFAULT, values.data());
+    return true;
+  }
+  const h5::Datatype type(H5Tget_native_type(stored, H5T_DIR_ASCEND));
+  if (!type.valid()) return false;
+  const std::size_t size = H5Tget_size(type.get());
+  std::vector<unsigned char> buffer(n * size, 0);
+  if (n > 0 && read(type.get(), buffer.data()) < 0) return false;
+  if (cls == H5T_VLEN) {
+    const h5::Datatype base(H5Tget_super(type.get()));
+    const std::size_t base_size = H5Tget_size(base.get());
+    for (std::uint64_t i = 0; i < n; ++i) {
+      hvl_t v{};
+      std::memcpy(&v, buffer.data() + i * size, sizeof v);
+      if (sha) {
+        const std::uint64_t len = v.len;
+        sha->add(&len, sizeof len);
+        if (v.p) sha->add(v.p, v.len * base_size);
+      }
+    }
+    if (n > 0) H5Dvlen_reclaim(type.get(), space, H5P_DEFAULT, buffer.data());
+    return true;
+  }
+  if (sha) sha->add(buffer.data(), buffer.size());
+  return true;
+}
+
+struct DigestContext {
+  Sha256* sha;
+  const fs::path* path;
+  std::string failure;
+};
+
+// Adds every attribute of an object (by name order) to the digest.
+herr_t add_attribute(hid_t obj, const char* name, const H5A_info_t*, void* data) {
+  auto* ctx = static_cast<DigestContext*>(data);
+  const h5::Attribute attr(H5Aopen(obj, name, H5P_DEFAULT));
+  const h5::Datatype stored(attr.valid() ? H5Aget_type(attr.get()) : H5I_INVALID_HID);
+  const h5::Dataspace space(attr.valid() ? H5Aget_space(attr.get()) : H5I_INVALID_HID);
+  if (!attr.valid() || !stored.valid() || !space.valid()) {
+    ctx->failure = fmt::format("attribute {} cannot be opened", name);
+    return -1;
+  }
+  const auto n = static_cast<std::uint64_t>(H5Sget_simple_extent_npoints(space.get()));
+  ctx->sha->add(std::string_view(name));
+  ctx->sha->add(&n, sizeof n);
+  const bool ok = read_values(
+      stored.get(), space.get(), n,
+      [&](hid_t type, void* buf) { return H5Aread(attr.get(), type, buf); }, ctx->sha);
+  if (!ok) {
+    ctx->failure = fmt::format("attribute {} cannot be read", name);
+    return -1;
+  }
+  return 0;
+}
+
+bool add_attributes(hid_t obj, DigestContext& ctx, const std::set<std::string, std::less<>>* skip) {
+  struct Filter {
+    DigestContext* ctx;
+    const std::set<std::string, std::less<>>* skip;
+  } filter{&ctx, skip};
+  hsize_t index = 0;
+  const herr_t status = H5Aiterate2(
+      obj, H5_INDEX_NAME, H5_ITER_INC, &index,
+      [](hid_t o, const char* name, const H5A_info_t* info, void* data) -> herr_t {
+        auto* f = static_cast<Filter*>(data);
+        if (f->skip && f->skip->count(name)) return 0;
+        return add_attribute(o, name, info, f->ctx);
+      },
+      &filter);
+  if (status < 0 && ctx.failure.empty()) ctx.failure = "its attributes cannot be listed";
+  return status >= 0;
+}
+
+herr_t add_object(hid_t root, const char* name, const H5O_info_t* info, void* data) {
+  auto* ctx = static_cast<DigestContext*>(data);
+  if (info->type != H5O_TYPE_DATASET) return 0;
+  const h5::Dataset ds(H5Dopen2(root, name, H5P_DEFAULT));
+  const h5::Datatype stored(ds.valid() ? H5Dget_type(ds.get()) : H5I_INVALID_HID);
+  const h5::Dataspace space(ds.valid() ? H5Dget_space(ds.get()) : H5I_INVALID_HID);
+  const h5::PropertyList dcpl(ds.valid() ? H5Dget_create_plist(ds.get()) : H5I_INVALID_HID);
+  if (!ds.valid() || !stored.valid() || !space.valid() || !dcpl.valid()) {
+    ctx->failure = fmt::format("/{} cannot be opened", name);
+    return -1;
+  }
+  const std::vector<hsize_t> dims = extent(space.get());
+  const auto cls = static_cast<std::int64_t>(H5Tget_class(stored.get()));
+  const std::uint64_t size = H5Tget_size(stored.get());
+  const std::uint64_t rank = dims.size();
+  ctx->sha->add(std::string_view(name));
+  ctx->sha->add(&cls, sizeof cls);
+  ctx->sha->add(&size, sizeof size);
+  ctx->sha->add(&rank, sizeof rank);
+  ctx->sha->add(dims.data(), dims.size() * sizeof(hsize_t));
+  DigestContext attrs{ctx->sha, ctx->path, {}};
+  if (!add_attributes(ds.get(), attrs, nullptr)) {
+    ctx->failure = fmt::format("/{}: {}", name, attrs.failure);
+    return -1;
+  }
+  if (H5Pget_layout(dcpl.get()) != H5D_CHUNKED) {
+    const bool ok = read_values(
+        stored.get(), space.get(), count_of(dims),
+        [&](hid_t type, void* buf) {
+          return H5Dread(ds.get(), type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf);
+        },
+        ctx->sha);
+    if (!ok) {
+      ctx->failure = fmt::format("/{} cannot be read", name);
+      return -1;
+    }
+  }
+  return 0;
+}
+
+herr_t read_object(hid_t root, const char* name, const H5O_info_t* info, void* data) {
+  auto* failure = static_cast<std::string*>(data);
+  if (info->type != H5O_TYPE_DATASET) return 0;
+  const h5::Dataset ds(H5Dopen2(root, name, H5P_DEFAULT));
+  const h5::Datatype stored(ds.valid() ? H5Dget_type(ds.get()) : H5I_INVALID_HID);
+  const h5::Dataspace space(ds.valid() ? H5Dget_space(ds.get()) : H5I_INVALID_HID);
+  if (!ds.valid() || !stored.valid() || !space.valid()) {
+    *failure = fmt::format("/{} cannot be opened", name);
+    return -1;
+  }
+  const std::vector<hsize_t> dims = extent(space.get());
+  const std::uint64_t n = count_of(dims);
+  const std::size_t element = std::max<std::size_t>(1, H5Tget_size(stored.get()));
+  auto read_part = [&](hid_t file_space, hid_t mem_space, std::uint64_t count) {
+    return read_values(
+        stored.get(), mem_space, count,
+        [&](hid_t type, void* buf) {
+          return H5Dread(ds.get(), type, mem_space, file_space, H5P_DEFAULT, buf);
+        },
+        nullptr);
+  };
+  bool ok = true;
+  if (dims.empty() || n * element <= kSlabBytes) {
+    ok = read_part(H5S_ALL, H5S_ALL, n);
+  } else {
+    // Slabs along the longest dimension, so that memory stays bounded.
+    const std::size_t axis =
+        static_cast<std::size_t>(std::max_element(dims.begin(), dims.end()) - dims.begin());
+    const std::uint64_t per_index = n / dims[axis];
+    const hsize_t step =
+        std::max<hsize_t>(1, static_cast<hsize_t>(kSlabBytes / (per_index * element)));
+    for (hsize_t at = 0; ok && at < dims[axis]; at += step) {
+      std::vector<hsize_t> start(dims.size(), 0), count = dims;
+      start[axis] = at;
+      count[axis] = std::min(step, dims[axis] - at);
+      const h5::Dataspace file_space(H5Scopy(space.get()));
+      H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(),
+                          nullptr);
+      const h5::Dataspace mem_space(
+          H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr));
+      ok = read_part(file_space.get(), mem_space.get(), count_of(count));
+    }
+  }
+  if (!ok) {
+    *failure = fmt::format("/{} cannot be read back", name);
+    return -1;
+  }
+  return 0;
+}
+
+}  // namespace
+
+std::string layout_digest(hid_t file, const fs::path& path) {
+  Sha256 sha;
+  DigestContext ctx{&sha, &path, {}};
+  if (!add_attributes(file, ctx, &kMutableRootAttributes)) damaged(path, "root: " + ctx.failure);
+  if (H5Ovisit2(file, H5_INDEX_NAME, H5_ITER_INC, add_object, &ctx, H5O_INFO_BASIC) < 0) {
+    damaged(path, ctx.failure.empty() ? "its objects cannot be listed" : ctx.failure);
+  }
+  return sha.hex();
+}
+
+// The dimension of `dataset` that /coords/replication (at `scale_addr`) is attached to, from
+// its DIMENSION_LIST (H5DSis_attached scans every dataset attached to the scale instead, which
+// makes checking a file quadratic in its number of datasets).
+std::optional<std::size_t> replication_axis(hid_t dataset, haddr_t scale_addr, std::size_t rank) {
+  if (H5Aexists(dataset, "DIMENSION_LIST") <= 0) return std::nullopt;
+  const h5::Attribute attr(H5Aopen(dataset, "DIMENSION_LIST", H5P_DEFAULT));
+  const h5::Datatype stored(attr.valid() ? H5Aget_type(attr.get()) : H5I_INVALID_HID);
+  const h5::Dataspace space(attr.valid() ? H5Aget_space(attr.get()) : H5I_INVALID_HID);
+  if (!stored.valid() || !space.valid() ||
+      H5Sget_simple_extent_npoints(space.get()) != static_cast<hssize_t>(rank)) {
+    return std::nullopt;
+  }
+  const h5::Datatype type(H5Tvlen_create(H5T_STD_REF_OBJ));
+  std::vector<hvl_t> lists(rank);
+  if (rank == 0 || H5Aread(attr.get(), type.get(), lists.data()) < 0) return std::nullopt;
+  std::optional<std::size_t> axis;
+  for (std::size_t i = 0; i < rank && !axis; ++i) {
+    const auto* refs = static_cast<const hobj_ref_t*>(lists[i].p);
+    for (std::size_t j = 0; j < lists[i].len && !axis; ++j) {
+      const h5::Handle<H5Oclose> target(
+          H5Rdereference2(dataset, H5P_DEFAULT, H5R_OBJECT, &refs[j]));
+      H5O_info_t info{};
+      if (target.valid() && H5Oget_info2(target.get(), &info, H5O_INFO_BASIC) >= 0 &&
+          info.addr == scale_addr) {
+        axis = i;
+      }
+    }
+  }
+  H5Dvlen_reclaim(type.get(), space.get(), H5P_DEFAULT, lists.data());
+  return axis;
+}
+
+struct ReplicationSlices::Slice {
+  h5::Dataset dataset;
+  std::string name;
+  std::vector<hsize_t> dims;
+  std::size_t axis = 0;
+};
+
+ReplicationSlices::ReplicationSlices(hid_t file, const std::vector<std::string>& datasets,
+                                     const fs::path& path)
+    : path_(path) {
+  const h5::Dataset scale(H5Dopen2(file, "coords/replication", H5P_DEFAULT));
+  H5O_info_t scale_info{};
+  if (!scale.valid() || H5Oget_info2(scale.get(), &scale_info, H5O_INFO_BASIC) < 0) {
+    damaged(path, "/coords/replication cannot be opened");
+  }
+  const haddr_t scale_addr = scale_info.addr;
+  for (const std::string& name : datasets) {
+    Slice s;
+    s.name = name;
+    s.dataset = h5::Dataset(H5Dopen2(file, name.c_str(), H5P_DEFAULT));
+    if (!s.dataset.valid()) damaged(path, fmt::format("/{} cannot be opened", name));
+    const h5::Dataspace space(H5Dget_space(s.dataset.get()));
+    s.dims = extent(space.get());
+    const auto axis = replication_axis(s.dataset.get(), scale_addr, s.dims.size());
+    if (!axis) damaged(path, fmt::format("/{} has no replication dimension", name));
+    s.axis = *axis;
+    slices_.push_back(std::move(s));
+  }
+}
+
+ReplicationSlices::~ReplicationSlices() = default;
+
+std::string ReplicationSlices::digest(hsize_t r) const {
+  Sha256 sha;
+  std::vector<double> values;
+  for (const Slice& s : slices_) {
+    if (r >= s.dims[s.axis]) damaged(path_, fmt::format("/{} has no replication {}", s.name, r));
+    std::vector<hsize_t> start(s.dims.size(), 0), count = s.dims;
+    start[s.axis] = r;
+    count[s.axis] = 1;
+    const std::uint64_t n = count_of(count);
+    if (n == 0) continue;
+    values.assign(n, 0.0);
+    const h5::Dataspace file_space(H5Dget_space(s.dataset.get()));
+    H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(),
+                        nullptr);
+    const h5::Dataspace mem_space(
+        H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr));
+    if (H5Dread(s.dataset.get(), H5T_NATIVE_DOUBLE, mem_space.get(), file_space.get(), H5P_DEFAULT,
+                values.data()) < 0) {
+      damaged(path_, fmt::format("replication {} of /{} cannot be read back", r, s.name));
+    }
+    sha.add(values.data(), values.size() * sizeof(double));
+  }
+  return sha.hex();
+}
+
+void check_readable(hid_t file, const fs::path& path) {
+  std::string failure;
+  if (H5Ovisit2(file, H5_INDEX_NAME, H5_ITER_INC, read_object, &failure, H5O_INFO_BASIC) < 0) {
+    damaged(path, failure.empty() ? "its objects cannot be listed" : failure);
+  }
+}
+
+void verify_results(hid_t file, const fs::path& path) {
+  h5::silence_errors();
+  check_readable(file, path);
+  if (!h5::exists(file, kRunGroup)) return;  // written before cxsim kept digests
+  const h5::Group run(H5Gopen2(file, kRunGroup, H5P_DEFAULT));
+  if (!run.valid()) damaged(path, "/run cannot be opened");
+  std::string recorded;
+  try {
+    recorded = h5::read_string_attribute(run.get(), kLayoutDigest, path);
+  } catch (const IoError&) {
+    damaged(path, "/run has no readable layout digest (the run stopped while creating the file)");
+  }
+  if (layout_digest(file, path) != recorded) {
+    damaged(path, "its layout (attributes, coordinates or the scenario) is not what was written");
+  }
+  if (!h5::exists(file, "done") || !h5::exists(file, kReplicationDigests)) {
+    damaged(path, "/done or /run/replication_sha256 is missing");
+  }
+  const h5::Dataset done_ds(H5Dopen2(file, "done", H5P_DEFAULT));
+  const h5::Dataset digests_ds(H5Dopen2(file, kReplicationDigests, H5P_DEFAULT));
+  if (!done_ds.valid() || !digests_ds.valid()) damaged(path, "/done cannot be opened");
+  const std::vector<hsize_t> dims = h5::shape(done_ds.get(), path);
+  if (dims.size() != 1 || h5::shape(digests_ds.get(), path) != dims) {
+    damaged(path, "/done and /run/replication_sha256 differ in shape");
+  }
+  const hsize_t R = dims[0];
+  std::vector<std::uint8_t> done(R, 0);
+  std::vector<char> digests(R * 64, '\0');
+  const h5::Datatype hex(H5Tcopy(H5T_C_S1));
+  H5Tset_size(hex.get(), 64);
+  H5Tset_strpad(hex.get(), H5T_STR_NULLPAD);
+  if (R > 0 &&
+      (H5Dread(done_ds.get(), H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, done.data()) < 0 ||
+       H5Dread(digests_ds.get(), hex.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, digests.data()) < 0)) {
+    damaged(path, "/done cannot be read");
+  }
+  const std::vector<std::string> datasets = [&] {
+    const h5::Attribute attr(H5Aexists(digests_ds.get(), kDigestDatasets) > 0
+                                 ? H5Aopen(digests_ds.get(), kDigestDatasets, H5P_DEFAULT)
+                                 : H5I_INVALID_HID);
+    const h5::Dataspace space(attr.valid() ? H5Aget_space(attr.get()) : H5I_INVALID_HID);
+    const hssize_t n = space.valid() ? H5Sget_simple_extent_npoints(space.get()) : -1;
+    const h5::Datatype type = h5::string_type();
+    std::vector<char*> names(static_cast<std::size_t>(std::max<hssize_t>(n, 0)), nullptr);
+    if (n < 0 || (n > 0 && H5Aread(attr.get(), type.get(), names.data()) < 0)) {
+      damaged(path, "the list of digested datasets cannot be read");
+    }
+    std::vector<std::string> out;
+    for (char* s : names) out.emplace_back(s ? s : "");
+    if (n > 0) H5Dvlen_reclaim(type.get(), space.get(), H5P_DEFAULT, names.data());
+    return out;
+  }();
+  const ReplicationSlices slices(file, datasets, path);
+  for (hsize_t r = 0; r < R; ++r) {
+    if (done[r] == 0) continue;
+    const std::string want(digests.data() + r * 64, 64);
+    if (slices.digest(r) != want) {
+      damaged(path, fmt::format("replication {} does not hold the values written", r));
+    }
+  }
+}
+
+void verify_results_file(const fs::path& path) {
+  std::array<int, 2> pipe_fds{};
+  if (::pipe2(pipe_fds.data(), O_CLOEXEC) != 0) {
+    throw IoError(fmt::format("{}: cannot check it: {}", path.string(), std::strerror(errno)));
+  }
+  std::fflush(nullptr);  // nothing buffered is written twice
+  const pid_t child = ::fork();
+  if (child < 0) {
+    const int error = errno;
+    ::close(pipe_fds[0]);
+    ::close(pipe_fds[1]);
+    throw IoError(fmt::format("{}: cannot check it: {}", path.string(), std::strerror(error)));
+  }
+  if (child == 0) {
+    ::close(pipe_fds[0]);
+    // What a crash of HDF5 prints, or dumps, is none of the user's business: its message is.
+    const struct rlimit no_core { 0, 0 };
+    ::setrlimit(RLIMIT_CORE, &no_core);
+    const int null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (null >= 0) {
+      ::dup2(null, STDOUT_FILENO);
+      ::dup2(null, STDERR_FILENO);
+    }
+    int code = 0;
+    std::string message;
+    try {
+      h5::silence_errors();
+      const h5::File f(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+      if (!f.valid()) damaged(path, "it cannot be opened as an HDF5 file");
+      verify_results(f.get(), path);
+    } catch (const DamagedFile& e) {
+      code = 1;
+      message = e.what();
+    } catch (const std::exception& e) {
+      code = 2;
+      message = e.what();
+    }
+    for (std::size_t at = 0; at < message.size();) {
+      const ssize_t n = ::write(pipe_fds[1], message.data() + at, message.size() - at);
+      if (n <= 0) break;
+      at += static_cast<std::size_t>(n);
+    }
+    ::_exit(code);  // no exit handlers: they belong to the parent
+  }
+  ::close(pipe_fds[1]);
+  std::string message;
+  std::array<char, 4096> buf{};
+  for (;;) {
+    const ssize_t n = ::read(pipe_fds[0], buf.data(), buf.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    message.append(buf.data(), static_cast<std::size_t>(n));
+  }
+  ::close(pipe_fds[0]);
+  int status = 0;
+  while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (WIFSIGNALED(status)) {
+    damaged(path, fmt::format("HDF5 failed reading it back ({})", strsignal(WTERMSIG(status))));
+  }
+  const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 2;
+  if (code == 1) throw DamagedFile(message);
+  if (code != 0) {
+    throw IoError(message.empty() ? fmt::format("{}: cannot check it", path.string()) : message);
+  }
+}
+
+}  // namespace cxsim

@@ -1,0 +1,68 @@
+// Whether a results file reads back whole and holds what was written: every dataset readable
+// (HDF5 checks Fletcher-32 on chunks and the checksums of its metadata), the layout as created,
+// each written replication's values as written (SHA-256 digests kept under /run).
+#pragma once
+
+#include <hdf5.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "engine/core/errors.hpp"
+
+namespace cxsim {
+
+// A results file whose content cannot be trusted: unreadable, or not what was written.
+class DamagedFile : public IoError {
+ public:
+  using IoError::IoError;
+};
+
+// Run bookkeeping (RESULTS.md: comparisons of results skip /run/).
+inline constexpr const char* kRunGroup = "run";
+// [replication] 64-character hex SHA-256 of each written replication's values ("" until
+// written); its attribute `datasets` lists the datasets covered, in digest order.
+inline constexpr const char* kReplicationDigests = "run/replication_sha256";
+inline constexpr const char* kDigestDatasets = "datasets";
+// Attribute of /run: the digest of what create() wrote once (layout_digest).
+inline constexpr const char* kLayoutDigest = "layout_sha256";
+
+// SHA-256 of what a results file holds from its creation on and never changes: the root
+// attributes (but complete and resumed_*), every dataset's name, type, shape and attributes, and
+// the values of the datasets that are not chunked (/scenario, /coords).
+std::string layout_digest(hid_t file, const std::filesystem::path& path);
+
+// The values one replication contributes to each dataset of a list, read back in that order;
+// the writer digests the same values as it writes them.
+class ReplicationSlices {
+ public:
+  ReplicationSlices(hid_t file, const std::vector<std::string>& datasets,
+                    const std::filesystem::path& path);
+  ~ReplicationSlices();
+  ReplicationSlices(const ReplicationSlices&) = delete;
+  ReplicationSlices& operator=(const ReplicationSlices&) = delete;
+
+  // SHA-256 of replication `r`'s values, dataset by dataset, as native doubles in C order.
+  std::string digest(hsize_t r) const;
+
+ private:
+  struct Slice;
+  std::vector<Slice> slices_;
+  std::filesystem::path path_;
+};
+
+// Reads every dataset in full, slab by slab; DamagedFile naming the first that fails.
+void check_readable(hid_t file, const std::filesystem::path& path);
+
+// check_readable, then (in files that have /run) the layout digest and the digest of every
+// replication marked in /done. DamagedFile "<path>: is damaged: <what>" when anything fails.
+void verify_results(hid_t file, const std::filesystem::path& path);
+
+// Opens `path` read-only, as any HDF5 reader does, and verifies it, in a child process: HDF5
+// 1.10 crashes on some damage (a damaged global heap, where variable-length strings live, has
+// no checksum), and a crash there is reported as damage, never a crash of this process.
+// DamagedFile when it is damaged.
+void verify_results_file(const std::filesystem::path& path);
+
+}  // namespace cxsim
