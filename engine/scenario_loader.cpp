@@ -1409,8 +1409,7 @@ Scenario load_scenario(const std::string& path, const LoadOptions& options) {
   const std::optional<std::string> text = read_input_file(path, problem);
   if (!text) throw ScenarioError({Diagnostic{path, 0, 0, "", problem.message()}});
   const fs::path parent = fs::path(path).parent_path();
-  Scenario scenario =
-      load_document(*text, path, parent.empty() ? "." : parent.string(), options);
+  Scenario scenario = load_document(*text, path, parent.empty() ? "." : parent.string(), options);
   scenario.source_files.insert(scenario.source_files.begin(), path);
   return scenario;
 }
