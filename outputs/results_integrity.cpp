@@ -10,8 +10,8 @@
 
 #include <algorithm>
 #include <array>
-#include <csignal>
 #include <cerrno>
+#include <csignal>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
