@@ -32,7 +32,7 @@
 #include "agents/population.hpp"
 #include "engine/replication.hpp"
 #include "engine/runner.hpp"
-#include "engine/scenario_loader.hpp"
+#include "config/scenario_loader.hpp"
 
 namespace {
 

@@ -5,9 +5,9 @@
 
 #include "cli/commands.hpp"
 #include "engine/core/errors.hpp"
-#include "engine/scenario_describe.hpp"
-#include "engine/scenario_loader.hpp"
-#include "engine/scenario_schema.hpp"
+#include "config/scenario_describe.hpp"
+#include "config/scenario_loader.hpp"
+#include "config/scenario_schema.hpp"
 
 namespace cxsim::cli {
 

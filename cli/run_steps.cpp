@@ -5,7 +5,7 @@
 
 #include <cstdlib>
 
-#include "engine/scenario_loader.hpp"
+#include "config/scenario_loader.hpp"
 
 namespace cxsim::cli {
 

@@ -15,7 +15,7 @@
 #include <string>
 
 #include "engine/core/errors.hpp"
-#include "engine/scenario_loader.hpp"
+#include "config/scenario_loader.hpp"
 #include "outputs/results_integrity.hpp"
 #include "outputs/results_reader.hpp"
 #include "outputs/results_writer.hpp"

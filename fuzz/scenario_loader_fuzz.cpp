@@ -23,7 +23,7 @@
 #include <vector>
 
 #include "engine/core/errors.hpp"
-#include "engine/scenario_loader.hpp"
+#include "config/scenario_loader.hpp"
 
 namespace {
 

@@ -8,7 +8,7 @@
 #include "engine/finance.hpp"
 #include "engine/replication.hpp"
 #include "engine/roadmap_schedule.hpp"
-#include "engine/scenario_loader.hpp"
+#include "config/scenario_loader.hpp"
 
 namespace cxsim {
 namespace {

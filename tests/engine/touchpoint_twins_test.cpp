@@ -13,7 +13,7 @@
 #include "engine/finance.hpp"
 #include "engine/memory_budget.hpp"
 #include "engine/replication.hpp"
-#include "engine/scenario_loader.hpp"
+#include "config/scenario_loader.hpp"
 #include "engine/statistics.hpp"
 
 namespace cxsim {

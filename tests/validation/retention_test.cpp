@@ -2,7 +2,7 @@
 // failures; churners pay for their last month and leave at its end.
 #include <gtest/gtest.h>
 
-#include "engine/scenario_loader.hpp"
+#include "config/scenario_loader.hpp"
 #include "expect_case.hpp"
 
 namespace cxsim::validation {

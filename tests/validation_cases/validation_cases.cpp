@@ -12,7 +12,7 @@
 #include <tbb/task_arena.h>
 
 #include "engine/runner.hpp"
-#include "engine/scenario_loader.hpp"
+#include "config/scenario_loader.hpp"
 
 namespace cxsim::validation {
 

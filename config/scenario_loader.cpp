@@ -1,5 +1,5 @@
 // Validation of a resolved scenario document and construction of the immutable Scenario.
-#include "engine/scenario_loader.hpp"
+#include "config/scenario_loader.hpp"
 
 #include <fmt/format.h>
 
@@ -11,14 +11,14 @@
 
 #include "engine/core/errors.hpp"
 #include "engine/core/printable.hpp"
-#include "engine/did_you_mean.hpp"
-#include "engine/input_file.hpp"
+#include "config/did_you_mean.hpp"
+#include "config/input_file.hpp"
 #include "engine/memory_budget.hpp"
-#include "engine/scenario_describe.hpp"
-#include "engine/scenario_keys.hpp"
-#include "engine/yaml_merge.hpp"
-#include "engine/yaml_tree.hpp"
-#include "engine/yaml_values.hpp"
+#include "config/scenario_describe.hpp"
+#include "config/scenario_keys.hpp"
+#include "config/yaml_merge.hpp"
+#include "config/yaml_tree.hpp"
+#include "config/yaml_values.hpp"
 
 namespace cxsim {
 

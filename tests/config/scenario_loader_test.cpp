@@ -1,5 +1,5 @@
 // Loading valid scenarios: slots, structure, initiatives, extends, --set and targets.
-#include "engine/scenario_loader.hpp"
+#include "config/scenario_loader.hpp"
 
 #include <gtest/gtest.h>
 

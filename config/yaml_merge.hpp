@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "engine/core/errors.hpp"
-#include "engine/yaml_tree.hpp"
+#include "config/yaml_tree.hpp"
 
 namespace cxsim {
 

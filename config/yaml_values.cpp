@@ -1,5 +1,5 @@
 // Scalar and distribution parsing for the scenario loader.
-#include "engine/yaml_values.hpp"
+#include "config/yaml_values.hpp"
 
 #include <fmt/format.h>
 
@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/did_you_mean.hpp"
+#include "config/did_you_mean.hpp"
 
 namespace cxsim {
 

@@ -1,5 +1,5 @@
 // Rendering of a Scenario back into scenario YAML, with a summary in comments.
-#include "engine/scenario_describe.hpp"
+#include "config/scenario_describe.hpp"
 
 #include <fmt/format.h>
 
@@ -8,7 +8,7 @@
 
 #include "engine/core/json_string.hpp"
 #include "engine/core/parameters.hpp"
-#include "engine/yaml_values.hpp"
+#include "config/yaml_values.hpp"
 
 namespace cxsim {
 

@@ -3,8 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "engine/core/errors.hpp"
-#include "engine/scenario_loader.hpp"
-#include "engine/yaml_merge.hpp"
+#include "config/scenario_loader.hpp"
+#include "config/yaml_merge.hpp"
 #include "scenario_fixtures.hpp"
 
 namespace cxsim {

@@ -1,11 +1,11 @@
 // extends, merge and --set.
-#include "engine/yaml_merge.hpp"
+#include "config/yaml_merge.hpp"
 
 #include <fmt/format.h>
 
 #include <filesystem>
 
-#include "engine/input_file.hpp"
+#include "config/input_file.hpp"
 
 namespace cxsim {
 

@@ -1,5 +1,5 @@
-// JSON Schema and Markdown generation from the key tables (engine/scenario_keys.hpp).
-#include "engine/scenario_schema.hpp"
+// JSON Schema and Markdown generation from the key tables (config/scenario_keys.hpp).
+#include "config/scenario_schema.hpp"
 
 #include "engine/core/json_string.hpp"
 
@@ -9,8 +9,8 @@
 #include <map>
 #include <vector>
 
-#include "engine/scenario_keys.hpp"
-#include "engine/yaml_values.hpp"
+#include "config/scenario_keys.hpp"
+#include "config/yaml_values.hpp"
 
 namespace cxsim {
 
@@ -385,7 +385,7 @@ std::string scenario_json_schema() {
 
 std::string parameters_markdown() {
   std::string out =
-      "<!-- Generated from engine/core/parameters.cpp and engine/scenario_keys.cpp by\n"
+      "<!-- Generated from engine/core/parameters.cpp and config/scenario_keys.cpp by\n"
       "     parameters_markdown(); do not edit by hand (a test checks it is current). -->\n"
       "# Scenario parameters\n\n"
       "Every key of a scenario file. A key without a default is required. Numbers marked\n"

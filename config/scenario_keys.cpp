@@ -1,5 +1,5 @@
 // The structural key table and the merge with the behavioural parameter tables.
-#include "engine/scenario_keys.hpp"
+#include "config/scenario_keys.hpp"
 
 #include <fmt/format.h>
 

@@ -1,10 +1,10 @@
 // describe_scenario: the resolved YAML loads back to an equal Scenario.
-#include "engine/scenario_describe.hpp"
+#include "config/scenario_describe.hpp"
 
 #include <gtest/gtest.h>
 
 #include "engine/core/errors.hpp"
-#include "engine/scenario_loader.hpp"
+#include "config/scenario_loader.hpp"
 #include "scenario_fixtures.hpp"
 
 namespace cxsim {

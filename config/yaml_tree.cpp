@@ -1,5 +1,5 @@
 // Conversion of yaml-cpp documents into YamlTree, with every yaml-cpp exception caught.
-#include "engine/yaml_tree.hpp"
+#include "config/yaml_tree.hpp"
 
 #include <fmt/format.h>
 #include <yaml-cpp/depthguard.h>

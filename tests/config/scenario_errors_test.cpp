@@ -5,7 +5,7 @@
 #include <random>
 
 #include "engine/core/errors.hpp"
-#include "engine/scenario_loader.hpp"
+#include "config/scenario_loader.hpp"
 #include "scenario_fixtures.hpp"
 
 namespace cxsim {

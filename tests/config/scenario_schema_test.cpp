@@ -1,5 +1,5 @@
 // The generated JSON Schema and docs/parameters.md.
-#include "engine/scenario_schema.hpp"
+#include "config/scenario_schema.hpp"
 
 #include <gtest/gtest.h>
 
@@ -9,7 +9,7 @@
 #include <string_view>
 
 #include "engine/core/parameters.hpp"
-#include "engine/scenario_keys.hpp"
+#include "config/scenario_keys.hpp"
 
 namespace cxsim {
 namespace {

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "engine/core/distribution.hpp"
-#include "engine/yaml_tree.hpp"
+#include "config/yaml_tree.hpp"
 
 namespace cxsim {
 

@@ -1,5 +1,5 @@
 // Edit distance and typo suggestions.
-#include "engine/did_you_mean.hpp"
+#include "config/did_you_mean.hpp"
 
 #include <algorithm>
 #include <cctype>

@@ -12,9 +12,9 @@
 #include "engine/core/errors.hpp"
 #include "engine/core/parameters.hpp"
 #include "engine/replication.hpp"
-#include "engine/scenario_keys.hpp"
-#include "engine/scenario_loader.hpp"
-#include "engine/yaml_values.hpp"
+#include "config/scenario_keys.hpp"
+#include "config/scenario_loader.hpp"
+#include "config/yaml_values.hpp"
 
 namespace cxsim {
 namespace {

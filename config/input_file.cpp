@@ -1,6 +1,6 @@
 // Bounded reading of input files with POSIX calls, so that the kind of file is known before
 // reading and every failure has its errno reason.
-#include "engine/input_file.hpp"
+#include "config/input_file.hpp"
 
 #include <fcntl.h>
 #include <fmt/format.h>
