@@ -22,6 +22,7 @@
 #include "engine/decision.hpp"
 #include "engine/finance.hpp"
 #include "engine/statistics.hpp"
+#include "outputs/hdf5_layout.hpp"
 #include "outputs/output_target.hpp"
 #include "outputs/results_integrity.hpp"
 
@@ -35,21 +36,7 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr hsize_t kReplicationChunk = 64;
 
 using Path = std::filesystem::path;
-
-std::string utc_now() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  std::array<char, 32> buf{};
-  std::strftime(buf.data(), buf.size(), "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf.data();
-}
-
-std::string host_name() {
-  std::array<char, 256> buf{};
-  if (gethostname(buf.data(), buf.size() - 1) != 0) return "unknown";
-  return buf.data();
-}
+using namespace h5::layout;
 
 // Units and meaning of a model parameter slot, from the declaration tables; nullptr for the
 // numbers that belong to initiatives (their units are those of the scenario's money or effect).
@@ -86,216 +73,9 @@ constexpr RobustnessInfo kRobustness[] = {
     {"rank", "1", "rank by mean npv under each terminal_value choice (1 = best)"},
 };
 
-// Links and attributes kept in their object's header, which HDF5 1.10 checksums, never in the
-// "dense" heaps and B-trees it moves them to past 8 (whose damage HDF5 1.10 does not survive
-// reading: it crashes freeing a half-read link table).
-void keep_compact(hid_t plist, bool links, const Path& file) {
-  if (links) {
-    h5::check_status(H5Pset_link_phase_change(plist, 65535, 0), file, "cannot keep links compact");
-  }
-  h5::check_status(H5Pset_attr_phase_change(plist, 65535, 0), file,
-                   "cannot keep attributes compact");
-}
-
-h5::Group create_group(hid_t loc, const std::string& name, const Path& file) {
-  const h5::PropertyList gcpl(H5Pcreate(H5P_GROUP_CREATE));
-  keep_compact(gcpl.get(), true, file);
-  return h5::Group(h5::check(H5Gcreate2(loc, name.c_str(), H5P_DEFAULT, gcpl.get(), H5P_DEFAULT),
-                             file, "cannot create group " + name));
-}
-
-h5::Group open_group(hid_t loc, const std::string& name, const Path& file) {
-  if (!h5::exists(loc, name)) throw IoError(fmt::format("{}: {} is missing", file.string(), name));
-  return h5::Group(
-      h5::check(H5Gopen2(loc, name.c_str(), H5P_DEFAULT), file, "cannot open group " + name));
-}
-
-h5::Dataset open_dataset(hid_t loc, const std::string& name, const Path& file) {
-  if (!h5::exists(loc, name)) throw IoError(fmt::format("{}: {} is missing", file.string(), name));
-  return h5::Dataset(
-      h5::check(H5Dopen2(loc, name.c_str(), H5P_DEFAULT), file, "cannot open dataset " + name));
-}
-
-void describe(hid_t obj, std::string_view units, std::string_view description, const Path& file) {
-  h5::write_attribute(obj, "units", units, file);
-  h5::write_attribute(obj, "description", description, file);
-}
-
-h5::Dataset string_coord(hid_t group, const std::string& name,
-                         const std::vector<std::string>& values, std::string_view description,
-                         const Path& file) {
-  const hsize_t n = values.size();
-  const h5::Dataspace space(H5Screate_simple(1, &n, nullptr));
-  const h5::Datatype type = h5::string_type();
-  h5::Dataset ds(h5::check(H5Dcreate2(group, name.c_str(), type.get(), space.get(), H5P_DEFAULT,
-                                      H5P_DEFAULT, H5P_DEFAULT),
-                           file, "cannot create /coords/" + name));
-  std::vector<const char*> data;
-  data.reserve(values.size());
-  for (const auto& v : values) data.push_back(v.c_str());
-  if (n > 0) {
-    h5::check_status(H5Dwrite(ds.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()),
-                     file, "cannot write /coords/" + name);
-  }
-  h5::check_status(H5DSset_scale(ds.get(), name.c_str()), file,
-                   "cannot make /coords/" + name + " a dimension scale");
-  describe(ds.get(), "1", description, file);
-  return ds;
-}
-
-template <typename T>
-h5::Dataset number_coord(hid_t group, const std::string& name, hid_t type,
-                         const std::vector<T>& values, std::string_view units,
-                         std::string_view description, const Path& file) {
-  const hsize_t n = values.size();
-  const h5::Dataspace space(H5Screate_simple(1, &n, nullptr));
-  h5::Dataset ds(h5::check(
-      H5Dcreate2(group, name.c_str(), type, space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-      file, "cannot create /coords/" + name));
-  if (n > 0) {
-    h5::check_status(H5Dwrite(ds.get(), type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), file,
-                     "cannot write /coords/" + name);
-  }
-  h5::check_status(H5DSset_scale(ds.get(), name.c_str()), file,
-                   "cannot make /coords/" + name + " a dimension scale");
-  describe(ds.get(), units, description, file);
-  return ds;
-}
-
-// Makes /coords/<name> visible in group as <name>, so xarray finds it when opening that group.
-void link_coord(hid_t file_id, hid_t group, const std::string& name, const Path& file) {
-  h5::check_status(H5Lcreate_hard(file_id, ("/coords/" + name).c_str(), group, name.c_str(),
-                                  H5P_DEFAULT, H5P_DEFAULT),
-                   file, "cannot link /coords/" + name);
-}
-
-struct Dimension {
-  hsize_t size;
-  hsize_t chunk;
-  hid_t scale;
-};
-
-// A NaN-filled float64 dataset with its dimension scales attached and its units described.
-h5::Dataset create_metric(hid_t group, const std::string& group_path, const std::string& name,
-                          const std::vector<Dimension>& dims, std::string_view units,
-                          std::string_view description, bool compress, const Path& file) {
-  const std::string where = group_path + "/" + name;
-  std::vector<hsize_t> size, chunk;
-  bool empty = false;
-  for (const auto& d : dims) {
-    size.push_back(d.size);
-    chunk.push_back(std::max<hsize_t>(1, std::min(d.chunk, d.size)));
-    empty = empty || d.size == 0;
-  }
-  const h5::Dataspace space(H5Screate_simple(static_cast<int>(size.size()), size.data(), nullptr));
-  const h5::PropertyList dcpl(H5Pcreate(H5P_DATASET_CREATE));
-  const double fill = kNaN;
-  H5Pset_fill_value(dcpl.get(), H5T_NATIVE_DOUBLE, &fill);
-  H5Pset_fill_time(dcpl.get(), H5D_FILL_TIME_ALLOC);
-  if (!empty) {
-    h5::check_status(H5Pset_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data()), file,
-                     "cannot set the chunks of " + where);
-    if (compress) {
-      H5Pset_shuffle(dcpl.get());
-      H5Pset_deflate(dcpl.get(), 4);
-    }
-    // Last, so that it checks the bytes as stored: a damaged chunk is an error, never data.
-    h5::check_status(H5Pset_fletcher32(dcpl.get()), file, "cannot checksum " + where);
-  }
-  h5::Dataset ds(h5::check(H5Dcreate2(group, name.c_str(), H5T_IEEE_F64LE, space.get(), H5P_DEFAULT,
-                                      dcpl.get(), H5P_DEFAULT),
-                           file, "cannot create " + where));
-  for (std::size_t i = 0; i < dims.size(); ++i) {
-    h5::check_status(H5DSattach_scale(ds.get(), dims[i].scale, static_cast<unsigned>(i)), file,
-                     "cannot attach a dimension scale to " + where);
-  }
-  describe(ds.get(), units, description, file);
-  return ds;
-}
-
-// Writes a block of doubles at start (count elements per dimension).
-void write_block(hid_t ds, const std::vector<hsize_t>& start, const std::vector<hsize_t>& count,
-                 const double* data, const Path& file, std::string_view what) {
-  const h5::Dataspace file_space(h5::check(H5Dget_space(ds), file, "cannot get a dataspace"));
-  h5::check_status(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr,
-                                       count.data(), nullptr),
-                   file, fmt::format("cannot select replication in {}", what));
-  const h5::Dataspace mem_space(
-      H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr));
-  h5::check_status(
-      H5Dwrite(ds, H5T_NATIVE_DOUBLE, mem_space.get(), file_space.get(), H5P_DEFAULT, data), file,
-      fmt::format("cannot write {}", what));
-}
-
-std::vector<double> read_all(hid_t ds, std::size_t n, const Path& file, std::string_view what) {
-  std::vector<double> values(n, kNaN);
-  if (n > 0) {
-    h5::check_status(H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
-                     file, fmt::format("cannot read {}", what));
-  }
-  return values;
-}
-
-// Opens through the checked driver (storage_driver.hpp), reporting into `storage`.
-h5::File open_file(const Path& path, unsigned flags, bool create, h5::StorageState& storage) {
-  const h5::PropertyList fapl = h5::writing_fapl(&storage);
-  const h5::PropertyList fcpl(H5Pcreate(H5P_FILE_CREATE));
-  keep_compact(fcpl.get(), true, path);
-  const hid_t id = create ? H5Fcreate(path.c_str(), flags, fcpl.get(), fapl.get())
-                          : H5Fopen(path.c_str(), flags, fapl.get());
-  if (id < 0) {
-    throw IoError(
-        fmt::format("{}: {}{}", path.string(),
-                    create ? "cannot create the results file" : "cannot open it as an HDF5 file",
-                    storage.failed()             ? ": " + storage.failure
-                    : storage.open_error.empty() ? std::string()
-                                                 : ": " + storage.open_error));
-  }
-  return h5::File(id);
-}
-
 // The random-number mode as recorded in the random_numbers attribute.
 const char* random_numbers_mode(bool independent_streams) {
   return independent_streams ? "independent" : "common";
-}
-
-// Writes a 1-D array of strings as an attribute.
-void write_strings_attribute(hid_t obj, const std::string& name,
-                             const std::vector<std::string>& values, const Path& file) {
-  const hsize_t n = values.size();
-  const h5::Dataspace space(H5Screate_simple(1, &n, nullptr));
-  const h5::Datatype type = h5::string_type();
-  const h5::Attribute attr(
-      h5::check(H5Acreate2(obj, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
-                file, "cannot create attribute " + name));
-  std::vector<const char*> data;
-  for (const auto& v : values) data.push_back(v.c_str());
-  if (n > 0) {
-    h5::check_status(H5Awrite(attr.get(), type.get(), data.data()), file,
-                     "cannot write attribute " + name);
-  }
-}
-
-std::vector<std::string> read_strings_attribute(hid_t obj, const std::string& name,
-                                                const Path& file) {
-  if (H5Aexists(obj, name.c_str()) <= 0) {
-    throw IoError(fmt::format("{}: attribute {} is missing", file.string(), name));
-  }
-  const h5::Attribute attr(
-      h5::check(H5Aopen(obj, name.c_str(), H5P_DEFAULT), file, "cannot open attribute " + name));
-  const h5::Dataspace space(h5::check(H5Aget_space(attr.get()), file, "cannot read " + name));
-  const hssize_t n = H5Sget_simple_extent_npoints(space.get());
-  if (n < 0) throw IoError(fmt::format("{}: cannot read attribute {}", file.string(), name));
-  const h5::Datatype type = h5::string_type();
-  std::vector<char*> data(static_cast<std::size_t>(n), nullptr);
-  if (n > 0) {
-    h5::check_status(H5Aread(attr.get(), type.get(), data.data()), file,
-                     "cannot read attribute " + name);
-  }
-  std::vector<std::string> out;
-  for (char* v : data) out.emplace_back(v ? v : "");
-  if (n > 0) H5Dvlen_reclaim(type.get(), space.get(), H5P_DEFAULT, data.data());
-  return out;
 }
 
 // The fixed-length type of /run/replication_sha256.
@@ -304,16 +84,6 @@ h5::Datatype digest_type() {
   H5Tset_size(t.get(), 64);
   H5Tset_strpad(t.get(), H5T_STR_NULLPAD);
   return t;
-}
-
-// Makes a rename durable: the folder's entry reaches the disk too. Best effort: the file is in
-// place whatever the answer, and some file systems cannot sync a folder.
-void sync_folder(const Path& file) {
-  const Path folder = file.parent_path().empty() ? Path(".") : file.parent_path();
-  const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return;
-  (void)::fsync(fd);
-  ::close(fd);
 }
 
 std::vector<std::string> roadmap_names(const Scenario& s) {
@@ -488,17 +258,8 @@ void ResultsWriter::create_layout(const Scenario& s, const RunProvenance& p) {
   h5::write_attribute(f, "complete", std::int64_t{0}, partial);
 
   // /scenario: the resolved text, as one string.
-  {
-    const h5::Dataspace space(H5Screate(H5S_SCALAR));
-    const h5::Datatype type = h5::string_type();
-    const h5::Dataset ds(h5::check(
-        H5Dcreate2(f, "scenario", type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-        partial, "cannot create /scenario"));
-    const char* text = s.resolved_yaml.c_str();
-    h5::check_status(H5Dwrite(ds.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, &text), partial,
-                     "cannot write /scenario");
-    describe(ds.get(), "1", "the fully resolved scenario (YAML, after extends and --set)", partial);
-  }
+  write_text_dataset(f, "scenario", s.resolved_yaml,
+                     "the fully resolved scenario (YAML, after extends and --set)", partial);
 
   // /coords.
   Coords c;
