@@ -9,16 +9,16 @@
 #include <filesystem>
 #include <optional>
 
-#include "engine/core/errors.hpp"
-#include "engine/core/printable.hpp"
 #include "config/did_you_mean.hpp"
 #include "config/input_file.hpp"
-#include "engine/memory_budget.hpp"
 #include "config/scenario_describe.hpp"
 #include "config/scenario_keys.hpp"
 #include "config/yaml_merge.hpp"
 #include "config/yaml_tree.hpp"
 #include "config/yaml_values.hpp"
+#include "engine/core/errors.hpp"
+#include "engine/core/printable.hpp"
+#include "engine/memory_budget.hpp"
 
 namespace cxsim {
 
@@ -1378,8 +1378,10 @@ std::vector<std::string> extends_files(const YamlTree& doc, std::filesystem::pat
   return files;
 }
 
-Scenario load_document(const std::string& text, const std::string& display_name,
-                       const std::string& base_dir, const LoadOptions& options) {
+}  // namespace
+
+ScenarioSource read_scenario_text(const std::string& text, const std::string& display_name,
+                                  const std::string& base_dir) {
   std::vector<Diagnostic> diagnostics;
   std::optional<YamlTree> doc = parse_yaml(text, display_name, diagnostics);
   if (doc && !doc->is_map()) {
@@ -1392,31 +1394,39 @@ Scenario load_document(const std::string& text, const std::string& display_name,
       doc ? extends_files(*doc, base_dir) : std::vector<std::string>{};
   if (doc) doc = resolve_extends(std::move(*doc), display_name, base_dir, diagnostics);
   if (!doc) throw ScenarioError(std::move(diagnostics));
-  for (const auto& o : options.overrides) apply_override(*doc, o, diagnostics);
-  Builder builder(diagnostics);
-  Scenario scenario = builder.build(*doc, display_name);
-  if (!diagnostics.empty()) throw ScenarioError(std::move(diagnostics));
-  scenario.resolved_yaml = describe_scenario(scenario);
-  scenario.source_files = bases;
-  return scenario;
+  return ScenarioSource{std::move(*doc), display_name, bases};
 }
 
-}  // namespace
-
-Scenario load_scenario(const std::string& path, const LoadOptions& options) {
+ScenarioSource read_scenario_source(const std::string& path) {
   namespace fs = std::filesystem;
   ReadProblem problem;
   const std::optional<std::string> text = read_input_file(path, problem);
   if (!text) throw ScenarioError({Diagnostic{path, 0, 0, "", problem.message()}});
   const fs::path parent = fs::path(path).parent_path();
-  Scenario scenario = load_document(*text, path, parent.empty() ? "." : parent.string(), options);
-  scenario.source_files.insert(scenario.source_files.begin(), path);
+  ScenarioSource source = read_scenario_text(*text, path, parent.empty() ? "." : parent.string());
+  source.files.insert(source.files.begin(), path);
+  return source;
+}
+
+Scenario build_scenario(const ScenarioSource& source, const LoadOptions& options) {
+  std::vector<Diagnostic> diagnostics;
+  YamlTree doc = source.document;
+  for (const auto& o : options.overrides) apply_override(doc, o, diagnostics);
+  Builder builder(diagnostics);
+  Scenario scenario = builder.build(doc, source.display_name);
+  if (!diagnostics.empty()) throw ScenarioError(std::move(diagnostics));
+  scenario.resolved_yaml = describe_scenario(scenario);
+  scenario.source_files = source.files;
   return scenario;
+}
+
+Scenario load_scenario(const std::string& path, const LoadOptions& options) {
+  return build_scenario(read_scenario_source(path), options);
 }
 
 Scenario load_scenario_text(const std::string& yaml_text, const std::string& display_name,
                             const LoadOptions& options) {
-  return load_document(yaml_text, display_name, ".", options);
+  return build_scenario(read_scenario_text(yaml_text, display_name, "."), options);
 }
 
 }  // namespace cxsim
