@@ -9,6 +9,7 @@
 
 #include "cli/commands.hpp"
 #include "engine/core/errors.hpp"
+#include "outputs/experiment_summary.hpp"
 #include "outputs/output_lock.hpp"
 #include "outputs/results_doc.hpp"
 #include "outputs/results_integrity.hpp"
@@ -41,6 +42,15 @@ int summary_command(const std::string& file, const std::vector<std::string>& com
 }
 
 int print_summary(const std::string& file, const std::vector<std::string>& compare) {
+  if (is_experiment_file(file)) {
+    if (!compare.empty()) {
+      throw UsageError(fmt::format("--compare: {} is an experiment file (expected a results file "
+                                   "of cxsim run; experiment summaries list every roadmap)",
+                                   file));
+    }
+    std::cout << format_experiment_summary(file);
+    return 0;
+  }
   const ResultsSummary results = read_results_summary(file);
   if (!results.complete) {
     const auto written = std::count(results.done.begin(), results.done.end(), true);

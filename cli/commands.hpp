@@ -25,6 +25,24 @@ struct RunArguments {
 };
 
 int run_command(const RunArguments& args);
+
+// `cxsim sweep FILE` and `cxsim sensitivity FILE` (EXPERIMENTS.md): the run options, with the
+// experiment file in place of the scenario.
+struct ExperimentArguments {
+  std::string command;  // sweep | sensitivity
+  std::string file;
+  std::string output;  // unless output_given: <experiment file stem>.h5
+  bool output_given = false;
+  std::optional<std::int64_t> replications;
+  std::optional<std::uint64_t> seed;
+  int threads = 0;
+  std::vector<std::string> overrides;
+  bool force = false;
+  bool resume = false;
+  bool quiet = false;
+  std::string command_line;
+};
+int experiment_command(const ExperimentArguments& args);
 int validate_command(const std::vector<std::string>& files,
                      const std::vector<std::string>& overrides);
 int describe_command(const std::string& file, const std::vector<std::string>& overrides);

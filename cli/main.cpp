@@ -91,6 +91,47 @@ int main(int argc, char** argv) {
                     "Give each roadmap its own random numbers (for measuring what common random "
                     "numbers buy; not for decisions)");
 
+  // sweep and sensitivity share the run options (EXPERIMENTS.md).
+  cli::ExperimentArguments experiment;
+  experiment.command_line = run.command_line;
+  auto add_experiment = [&](const char* name, const char* help) {
+    auto* cmd = app.add_subcommand(name, help);
+    cmd->add_option("file", experiment.file, "Experiment YAML file")->required();
+    cmd->add_option("-o,--output", experiment.output,
+                    "Results file (default: <experiment file name>.h5)");
+    cmd->add_option("--replications", experiment.replications,
+                    "Replications per point (overrides the experiment's and the scenario's)")
+        ->type_name("INT in [1, 1e7]")
+        ->check(integer_option<std::int64_t>(1, "an integer from 1 to 10000000",
+                                             static_cast<std::int64_t>(kMaxReplications)));
+    cmd->add_option("--seed", experiment.seed,
+                    "Random seed, unsigned 64-bit (overrides the experiment's and the scenario's)")
+        ->type_name("UINT64")
+        ->check(integer_option<std::uint64_t>(
+            0, fmt::format("an unsigned 64-bit integer, 0 to {}",
+                           std::numeric_limits<std::uint64_t>::max())));
+    cmd->add_option("--threads", experiment.threads,
+                    "Worker threads (default 0: every core; results are the same at any count)")
+        ->type_name("INT>=0")
+        ->check(integer_option<int>(0, "an integer >= 0, 0 meaning every core"));
+    cmd->add_option("--set", experiment.overrides,
+                    "Override a value of the base scenario, after the file's set: (repeatable)");
+    cmd->add_flag("--force", experiment.force, "Overwrite an existing results file");
+    cmd->add_flag("--resume", experiment.resume,
+                  "Finish an interrupted experiment from <output>.partial (an interrupted "
+                  "experiment prints the command)");
+    cmd->add_flag("-q,--quiet", experiment.quiet, "Print nothing but errors");
+    return cmd;
+  };
+  auto* sweep_cmd = add_experiment(
+      "sweep",
+      "Run a scenario over a design of factor values (grid, list, lhs, sobol), every point on "
+      "the same random numbers; paired differences against the base scenario");
+  auto* sensitivity_cmd = add_experiment(
+      "sensitivity",
+      "Global sensitivity of each output to each factor: Sobol S1/ST, Morris mu*, or a tornado, "
+      "with 95% bootstrap intervals");
+
   std::vector<std::string> validate_files;
   std::vector<std::string> overrides;
   auto* validate_cmd = app.add_subcommand("validate", "Check scenario files; report every error");
@@ -159,6 +200,11 @@ int main(int argc, char** argv) {
   run.output_given = run_cmd->count("--output") > 0;
   try {
     if (*run_cmd) return cli::run_command(run);
+    if (*sweep_cmd || *sensitivity_cmd) {
+      experiment.command = *sweep_cmd ? "sweep" : "sensitivity";
+      experiment.output_given = (*sweep_cmd ? sweep_cmd : sensitivity_cmd)->count("--output") > 0;
+      return cli::experiment_command(experiment);
+    }
     if (*validate_cmd) return cli::validate_command(validate_files, overrides);
     if (*describe_cmd) return cli::describe_command(describe_file, overrides);
     if (*schema_cmd) return cli::schema_command();

@@ -1,0 +1,47 @@
+// Runs the points of an experiment: every (point, replication) pair as a parallel task, agent
+// blocks and roadmaps within each, on every core. Replication r of every point uses replication
+// r's random numbers (the same seed; every draw keyed by its path, agent and replication), so
+// differences between points are not noise. A point reaches the sink once all its replications
+// are done, with them in replication order, so what is written does not depend on scheduling.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "config/scenario_loader.hpp"
+#include "engine/core/scenario.hpp"
+#include "engine/metrics.hpp"
+
+namespace cxsim {
+
+struct PointRun {
+  int point = 0;
+  std::shared_ptr<const Scenario> scenario;    // the base scenario with the point's overrides
+  std::vector<ReplicationResult> replications;  // in replication order
+};
+
+struct ExperimentRunOptions {
+  int threads = 0;                          // 0: every core
+  const std::atomic<bool>* stop = nullptr;  // set (e.g. by SIGINT): start no new replication
+};
+
+using PointOverrides = std::function<std::vector<std::string>(int point)>;
+using PointSink = std::function<void(PointRun&&)>;
+
+// Runs `replications` replications of each point in `todo` (in order). A point's scenario is
+// `source` built with overrides(point), loaded when its first replication starts; a ScenarioError
+// there propagates (after the replications in flight finish). `sink` gets each finished point,
+// `on_replication` each finished replication, never concurrently. Timeseries by segment and by
+// touchpoint are dropped as replications finish: experiment files keep /timeseries_mean only.
+// Returns the points finished (fewer than todo.size() only when stopped).
+std::int64_t run_points(const ScenarioSource& source, std::span<const int> todo,
+                        const PointOverrides& overrides, std::int64_t replications,
+                        const ExperimentRunOptions& options, const PointSink& sink,
+                        const std::function<void()>& on_replication);
+
+}  // namespace cxsim
