@@ -30,6 +30,7 @@ enum class Purpose : std::uint32_t {
   adoption,          // acquisition and win-back decisions
   network,           // social network construction
   parameters,        // per-replication parameter draws
+  design,            // experiment designs and their bootstrap resamples (experiments/)
 };
 
 // 64-bit FNV-1a folded to 32 bits: the "agent" word of a parameter's stream, from its path.
