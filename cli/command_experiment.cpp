@@ -24,8 +24,8 @@ namespace cxsim::cli {
 namespace {
 
 std::string finish_command(const ExperimentArguments& args, const std::string& output) {
-  std::string out = fmt::format("cxsim {} {} -o {}", args.command, shell_quote(args.file),
-                                shell_quote(output));
+  std::string out =
+      fmt::format("cxsim {} {} -o {}", args.command, shell_quote(args.file), shell_quote(output));
   for (const auto& o : args.overrides) out += " --set " + shell_quote(o);
   if (args.replications) out += fmt::format(" --replications {}", *args.replications);
   if (args.seed) out += fmt::format(" --seed {}", *args.seed);
@@ -131,7 +131,8 @@ int experiment_command(const ExperimentArguments& args) {
     for (const bool d : writer->done()) kept += d ? 1 : 0;
     writer.reset();
     fmt::print(stderr, "interrupted: {} of {} points kept in {}; finish with: {}\n", kept,
-               points.runs(), (output.string() + ".partial"), finish_command(args, output.string()));
+               points.runs(), (output.string() + ".partial"),
+               finish_command(args, output.string()));
     std::fflush(stderr);
     return 128 + signals.signal();
   }

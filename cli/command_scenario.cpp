@@ -4,10 +4,10 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
-#include "engine/core/errors.hpp"
 #include "config/scenario_describe.hpp"
 #include "config/scenario_loader.hpp"
 #include "config/scenario_schema.hpp"
+#include "engine/core/errors.hpp"
 
 namespace cxsim::cli {
 

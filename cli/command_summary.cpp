@@ -44,9 +44,10 @@ int summary_command(const std::string& file, const std::vector<std::string>& com
 int print_summary(const std::string& file, const std::vector<std::string>& compare) {
   if (is_experiment_file(file)) {
     if (!compare.empty()) {
-      throw UsageError(fmt::format("--compare: {} is an experiment file (expected a results file "
-                                   "of cxsim run; experiment summaries list every roadmap)",
-                                   file));
+      throw UsageError(
+          fmt::format("--compare: {} is an experiment file (expected a results file "
+                      "of cxsim run; experiment summaries list every roadmap)",
+                      file));
     }
     std::cout << format_experiment_summary(file);
     return 0;

@@ -94,11 +94,11 @@ namespace {
 
 constexpr const char* kBlocks[] = {"sweep", "sensitivity", "optimize", "attribute", "calibrate"};
 const std::vector<std::string> kRootKeys = {
-    "name",    "description", "scenario", "set",       "replications", "seed",
-    "outputs", "sweep",       "sensitivity", "optimize", "attribute",   "calibrate"};
+    "name",    "description", "scenario",    "set",      "replications", "seed",
+    "outputs", "sweep",       "sensitivity", "optimize", "attribute",    "calibrate"};
 const std::vector<std::string> kSweepKeys = {"design", "points", "factors"};
-const std::vector<std::string> kSensitivityKeys = {"method",  "base_samples", "trajectories",
-                                                   "levels",  "bootstrap",    "factors"};
+const std::vector<std::string> kSensitivityKeys = {"method", "base_samples", "trajectories",
+                                                   "levels", "bootstrap",    "factors"};
 const std::vector<std::string> kFactorKeys = {"path", "values", "range", "together"};
 // Keys that no factor may move: they fix the file's shape or its random numbers.
 const std::vector<std::string> kFixedKeys = {"seed", "replications", "horizon_months", "extends"};
@@ -351,18 +351,17 @@ class ExperimentReader {
                   " (expected a /summary metric of RESULTS.md: " + join(names) + ")");
         continue;
       }
-      if (std::find(spec_.outputs.begin(), spec_.outputs.end(), item.text) !=
-          spec_.outputs.end()) {
-        error(item.loc, "outputs", "a metric listed twice (got " + item.text +
-                                       " again; expected each output once)");
+      if (std::find(spec_.outputs.begin(), spec_.outputs.end(), item.text) != spec_.outputs.end()) {
+        error(item.loc, "outputs",
+              "a metric listed twice (got " + item.text + " again; expected each output once)");
         continue;
       }
       spec_.outputs.push_back(item.text);
     }
   }
 
-  std::optional<int> positive_int(const YamlTree& block, const std::string& prefix,
-                                  const char* key, int lo, int hi) {
+  std::optional<int> positive_int(const YamlTree& block, const std::string& prefix, const char* key,
+                                  int lo, int hi) {
     const YamlTree* node = block.find(key);
     if (node == nullptr || node->is_null()) return std::nullopt;
     std::string why;
@@ -614,8 +613,8 @@ class ExperimentReader {
       const auto hi = lo ? read_number(range->items[1], why) : std::nullopt;
       if (!lo || !hi || !(*lo < *hi)) {
         error(range->loc, where + ".range",
-              "not a range (got " + describe_value(*range) +
-                  (why.empty() ? "" : ", " + why) + "; expected [lo, hi] with lo < hi)");
+              "not a range (got " + describe_value(*range) + (why.empty() ? "" : ", " + why) +
+                  "; expected [lo, hi] with lo < hi)");
         return;
       }
       f.source = Factor::Source::range;
@@ -645,10 +644,11 @@ class ExperimentReader {
       for (const auto& name : names) {
         const std::optional<int> slot = find_factor_slot(*base_, name);
         if (!slot || base_->slots[static_cast<std::size_t>(*slot)].value.is_constant()) {
-          error(path->loc, where + ".path",
-                fmt::format("no distribution to sample (got {}, {}; expected range: [lo, hi], or "
-                            "a path whose value the scenario writes as a distribution)",
-                            name, slot ? "a constant in the scenario" : "not a number of the model"));
+          error(
+              path->loc, where + ".path",
+              fmt::format("no distribution to sample (got {}, {}; expected range: [lo, hi], or "
+                          "a path whose value the scenario writes as a distribution)",
+                          name, slot ? "a constant in the scenario" : "not a number of the model"));
           return;
         }
         const Slot& s = base_->slots[static_cast<std::size_t>(*slot)];
@@ -725,8 +725,8 @@ class ExperimentReader {
           for (const auto& d : reblame(e.diagnostics())) {
             const bool from_factor = d.file.rfind("--set ", 0) == 0;
             error(from_factor ? f.loc : SourceLoc{d.file, d.line, d.column}, f.name,
-                  fmt::format("at {} = {}, the scenario is refused: {}{}", f.name,
-                              format_number(v), d.path.empty() ? "" : d.path + ": ", d.message));
+                  fmt::format("at {} = {}, the scenario is refused: {}{}", f.name, format_number(v),
+                              d.path.empty() ? "" : d.path + ": ", d.message));
           }
           return;
         }

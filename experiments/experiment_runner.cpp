@@ -64,49 +64,43 @@ std::int64_t run_points(const ScenarioSource& source, std::span<const int> todo,
     in_flight = replications_in_flight(*current->run.scenario, arena.max_concurrency());
     tbb::parallel_pipeline(
         static_cast<std::size_t>(in_flight),
-        tbb::make_filter<void, Task>(
-            tbb::filter_mode::serial_in_order,
-            [&](tbb::flow_control& fc) -> Task {
-              if (next_point == todo.size() || (options.stop && options.stop->load())) {
-                fc.stop();
-                return {};
-              }
-              if (!current) current = open_point(todo[next_point]);
-              Task task{current, next_replication};
-              if (++next_replication == replications) {
-                next_replication = 0;
-                ++next_point;
-                current.reset();
-              }
-              return task;
-            }) &
-            tbb::make_filter<Task, Task>(
-                tbb::filter_mode::parallel,
-                [&](Task task) {
-                  OpenPoint& p = *task.point;
-                  ReplicationResult result;
-                  tbb::this_task_arena::isolate([&] {
-                    result = run_replication(*p.run.scenario, task.replication,
-                                             p.shared_network ? &*p.shared_network : nullptr);
-                  });
-                  for (auto* runs : {&result.roadmaps, &result.zero_defect}) {
-                    for (RoadmapRun& run : *runs) {
-                      run.by_segment = {};
-                      run.by_touchpoint = {};
-                    }
-                  }
-                  result.touchpoint_twins = {};
-                  p.run.replications[static_cast<std::size_t>(task.replication)] =
-                      std::move(result);
-                  return task;
-                }) &
-            tbb::make_filter<Task, void>(tbb::filter_mode::serial_out_of_order, [&](Task task) {
-              if (on_replication) on_replication();
-              if (--task.point->remaining == 0) {
-                sink(std::move(task.point->run));
-                ++finished;
-              }
-            }));
+        tbb::make_filter<
+            void, Task>(tbb::filter_mode::serial_in_order, [&](tbb::flow_control& fc) -> Task {
+          if (next_point == todo.size() || (options.stop && options.stop->load())) {
+            fc.stop();
+            return {};
+          }
+          if (!current) current = open_point(todo[next_point]);
+          Task task{current, next_replication};
+          if (++next_replication == replications) {
+            next_replication = 0;
+            ++next_point;
+            current.reset();
+          }
+          return task;
+        }) & tbb::make_filter<Task, Task>(tbb::filter_mode::parallel, [&](Task task) {
+          OpenPoint& p = *task.point;
+          ReplicationResult result;
+          tbb::this_task_arena::isolate([&] {
+            result = run_replication(*p.run.scenario, task.replication,
+                                     p.shared_network ? &*p.shared_network : nullptr);
+          });
+          for (auto* runs : {&result.roadmaps, &result.zero_defect}) {
+            for (RoadmapRun& run : *runs) {
+              run.by_segment = {};
+              run.by_touchpoint = {};
+            }
+          }
+          result.touchpoint_twins = {};
+          p.run.replications[static_cast<std::size_t>(task.replication)] = std::move(result);
+          return task;
+        }) & tbb::make_filter<Task, void>(tbb::filter_mode::serial_out_of_order, [&](Task task) {
+          if (on_replication) on_replication();
+          if (--task.point->remaining == 0) {
+            sink(std::move(task.point->run));
+            ++finished;
+          }
+        }));
   });
   return finished;
 }

@@ -21,7 +21,7 @@ namespace cxsim {
 
 struct PointRun {
   int point = 0;
-  std::shared_ptr<const Scenario> scenario;    // the base scenario with the point's overrides
+  std::shared_ptr<const Scenario> scenario;     // the base scenario with the point's overrides
   std::vector<ReplicationResult> replications;  // in replication order
 };
 

@@ -33,11 +33,11 @@ struct Factor {
   double lo = 0.0;             // Source::range
   double hi = 1.0;
   Distribution distribution;  // Source::distribution: the scenario's own, sampled by inverse CDF
-  bool integer = false;       // an integral key (agents, ...): values rounded to the nearest integer
+  bool integer = false;  // an integral key (agents, ...): values rounded to the nearest integer
   // A distribution's quantiles are kept in its slot's bounds, as its draws are in a run.
   double clamp_lo = -kInf;
   double clamp_hi = kInf;
-  SourceLoc loc;              // where the factor is written (for messages)
+  SourceLoc loc;  // where the factor is written (for messages)
 
   // The factor's value at u in (0, 1): the range's or the distribution's u-quantile.
   double at_unit(double u) const;

@@ -29,8 +29,7 @@ std::vector<std::string> sensitivity_index_names(SensitivityMethod method) {
 
 std::vector<SensitivityTable> analyse_sensitivity(const ExperimentSpec& spec,
                                                   const ExperimentPoints& points,
-                                                  const PointOutputs& outputs,
-                                                  std::uint64_t seed) {
+                                                  const PointOutputs& outputs, std::uint64_t seed) {
   const SensitivityBlock& block = spec.sensitivity;
   const int k = points.factors;
   const int M = outputs.roadmaps;

@@ -25,7 +25,7 @@ struct PointOutputs {
 // /sensitivity/<output>/<index> [roadmap, factor].
 struct SensitivityTable {
   std::string output;
-  std::vector<std::string> index_names;      // sobol: S1, S1_low, ...; morris: mu_star, ...
+  std::vector<std::string> index_names;     // sobol: S1, S1_low, ...; morris: mu_star, ...
   std::vector<std::vector<double>> values;  // per index: [roadmap][factor]
 };
 

@@ -20,7 +20,7 @@ namespace {
 
 using namespace h5::layout;
 constexpr std::size_t kWidth = 100;
-constexpr int kTopPoints = 5;
+constexpr std::size_t kListedPoints = 20;  // a sweep lists its points when it has no more
 
 struct Reader {
   h5::File file;
@@ -92,8 +92,8 @@ std::string sensitivity_block(const Reader& r, const std::string& method,
           const double x = row(ms, a), y = row(ms, b);
           return std::isnan(y) ? !std::isnan(x) : x > y;
         });
-        out += fmt::format("\n{} of roadmap {}: Morris elementary effects (per design range)\n",
-                           o, roadmaps[m]);
+        out += fmt::format("\n{} of roadmap {}: Morris elementary effects (per design range)\n", o,
+                           roadmaps[m]);
         out += fmt::format("  {:<52} {:>24} {:>9} {:>9}\n", "factor", "mu* [95% interval]", "mu",
                            "sigma");
         for (std::size_t f : order) {
@@ -149,41 +149,49 @@ std::string sweep_block(const Reader& r, const std::vector<std::string>& outputs
   std::string out;
   const std::size_t M = roadmaps.size(), F = factors.size(), S = kStatistics;
   const auto design = r.doubles("design/values");
+  if (P <= kListedPoints) {
+    out += "\npoints\n";
+    for (std::size_t p = 0; p < P; ++p) {
+      std::string values;
+      for (std::size_t f = 0; f < F; ++f) {
+        values += fmt::format("{}{}={}", f ? ", " : "", factors[f], design[p * F + f]);
+      }
+      out += fmt::format("  {:>5}  {}\n", p, values);
+    }
+  }
   const bool paired = h5::exists(r.file.get(), "paired_difference");
   for (const auto& o : outputs) {
     const auto stats = r.doubles("statistics/" + o);
     const auto diff = paired ? r.doubles("paired_difference/" + o) : std::vector<double>();
+    out += fmt::format(
+        "\n{}: the highest and the lowest point{}\n", o,
+        paired ? " (mean; vs base: paired difference against the base scenario +- 95% CI)" : "");
+    out += fmt::format("  {:<20} {:>5} {:>8} {:>17}   {:>5} {:>8} {:>17}\n", "roadmap", "high",
+                       "mean", "vs base", "low", "mean", "vs base");
     for (std::size_t m = 0; m < M; ++m) {
       auto mean = [&](std::size_t p) { return stats[(p * M + m) * S + 0]; };
-      std::vector<std::size_t> order(P);
-      std::iota(order.begin(), order.end(), 0);
-      std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-        return std::isnan(mean(b)) ? !std::isnan(mean(a)) : mean(a) > mean(b);
-      });
-      bool varies = false;
-      for (std::size_t p = 0; p < P; ++p) varies = varies || (mean(p) != mean(0));
-      if (!varies && P > 1) continue;
-      out += fmt::format("\n{} of roadmap {}: the {} highest of {} points\n", o, roadmaps[m],
-                         std::min<std::size_t>(P, kTopPoints), P);
-      out += fmt::format("  {:>5} {:>9} {:>26}  {}\n", "point", "mean",
-                         "vs base, paired [95% CI]", "factor values");
-      for (std::size_t i = 0; i < std::min<std::size_t>(P, kTopPoints); ++i) {
-        const std::size_t p = order[i];
-        std::string values;
-        for (std::size_t f = 0; f < F; ++f) {
-          values += fmt::format("{}{}={}", f ? ", " : "", factors[f],
-                                format_amount(design[p * F + f]));
-        }
-        std::string vs = "-";
-        if (paired) {
-          const double d = diff[(p * M + m) * S + 0], se = diff[(p * M + m) * S + 2];
-          vs = fmt::format("{} [{}, {}]", format_amount(d), format_amount(d - 1.96 * se),
-                           format_amount(d + 1.96 * se));
-        }
-        out += fit_to_width(
-            fmt::format("  {:>5} {:>9} {:>26}  {}\n", p, format_amount(mean(p)), vs, values),
-            kWidth);
+      std::size_t hi = 0, lo = 0;
+      bool any = false;
+      for (std::size_t p = 0; p < P; ++p) {
+        if (std::isnan(mean(p))) continue;
+        if (!any || mean(p) > mean(hi)) hi = p;
+        if (!any || mean(p) < mean(lo)) lo = p;
+        any = true;
       }
+      if (!any) {
+        out += fmt::format("  {:<20} {:>5}\n", shorten(roadmaps[m], 20), "-");
+        continue;
+      }
+      auto versus = [&](std::size_t p) {
+        if (!paired) return std::string("-");
+        const double d = diff[(p * M + m) * S + 0], se = diff[(p * M + m) * S + 2];
+        if (std::isnan(d)) return std::string("-");
+        if (!(se > 0)) return format_amount(d);
+        return fmt::format("{} +- {}", format_amount(d), format_amount(1.96 * se));
+      };
+      out += fmt::format("  {:<20} {:>5} {:>8} {:>17}   {:>5} {:>8} {:>17}\n",
+                         shorten(roadmaps[m], 20), hi, format_amount(mean(hi)), versus(hi), lo,
+                         format_amount(mean(lo)), versus(lo));
     }
   }
   return out;

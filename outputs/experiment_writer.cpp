@@ -53,7 +53,9 @@ ExperimentWriter::ExperimentWriter(Path out, const LoadedExperiment& experiment,
   storage_.sync = options.sync;
 }
 
-ExperimentWriter::~ExperimentWriter() { close_quietly(); }
+ExperimentWriter::~ExperimentWriter() {
+  close_quietly();
+}
 
 void ExperimentWriter::close_quietly() {
   try {
@@ -75,12 +77,9 @@ void ExperimentWriter::flush(std::string_view what) {
   }
 }
 
-std::unique_ptr<ExperimentWriter> ExperimentWriter::create(const Path& out,
-                                                           const LoadedExperiment& experiment,
-                                                           const ExperimentPoints& points,
-                                                           const RunProvenance& provenance,
-                                                           bool force,
-                                                           const WriterOptions& options) {
+std::unique_ptr<ExperimentWriter> ExperimentWriter::create(
+    const Path& out, const LoadedExperiment& experiment, const ExperimentPoints& points,
+    const RunProvenance& provenance, bool force, const WriterOptions& options) {
   std::vector<std::string> inputs = experiment.base.source_files;
   inputs.push_back(experiment.spec.file);
   check_output_target(out, inputs);
@@ -88,14 +87,16 @@ std::unique_ptr<ExperimentWriter> ExperimentWriter::create(const Path& out,
   std::unique_ptr<ExperimentWriter> w(new ExperimentWriter(out, experiment, points, options));
   w->lock_ = std::make_unique<OutputLock>(partial);
   if (!force && std::filesystem::exists(out)) {
-    throw IoError(fmt::format("{}: exists (got an existing file; expected a new name, or --force "
-                              "to overwrite it)",
-                              out.string()));
+    throw IoError(
+        fmt::format("{}: exists (got an existing file; expected a new name, or --force "
+                    "to overwrite it)",
+                    out.string()));
   }
   if (!force && std::filesystem::exists(partial)) {
-    throw IoError(fmt::format("{}: an interrupted experiment is there (got {}; expected --resume "
-                              "to finish it, or --force to start over)",
-                              out.string(), partial.string()));
+    throw IoError(
+        fmt::format("{}: an interrupted experiment is there (got {}; expected --resume "
+                    "to finish it, or --force to start over)",
+                    out.string(), partial.string()));
   }
   std::error_code ec;
   std::filesystem::remove(partial, ec);
@@ -175,9 +176,9 @@ void ExperimentWriter::create_layout(const LoadedExperiment& experiment,
     for (const auto& x : spec.factors) factors.push_back(x.name);
     for (const auto& x : s.roadmaps) roadmaps.push_back(x.name);
     for (const auto& x : kStatisticNames) statistics.emplace_back(x);
-    c_point = number_coord(g.get(), "point", H5T_STD_I64LE, point, "1",
-                           "experiment point (0-based; /design/values holds its factor values)",
-                           file);
+    c_point =
+        number_coord(g.get(), "point", H5T_STD_I64LE, point, "1",
+                     "experiment point (0-based; /design/values holds its factor values)", file);
     c_factor = string_coord(g.get(), "factor", factors, "factor: the scenario path it sets", file);
     c_roadmap = string_coord(g.get(), "roadmap", roadmaps, "roadmap name", file);
     c_replication = number_coord(g.get(), "replication", H5T_STD_I64LE, replication, "1",
@@ -229,8 +230,7 @@ void ExperimentWriter::create_layout(const LoadedExperiment& experiment,
     const h5::Group g = group_with(f, "timeseries_mean", {"point", "roadmap", "month"});
     for (const auto& m : metric_infos()) {
       create_metric(g.get(), "/timeseries_mean", std::string(m.name), {d_point, d_roadmap, d_month},
-                    m.units, fmt::format("{} (mean over replications)", m.description), true,
-                    file);
+                    m.units, fmt::format("{} (mean over replications)", m.description), true, file);
     }
   }
   {
@@ -249,8 +249,7 @@ void ExperimentWriter::create_layout(const LoadedExperiment& experiment,
                     fmt::format("{}, at the base scenario (no factor set)", m.description), false,
                     file);
     }
-    const h5::Group pd =
-        group_with(f, "paired_difference", {"point", "roadmap", "statistic"});
+    const h5::Group pd = group_with(f, "paired_difference", {"point", "roadmap", "statistic"});
     for (const auto& o : outputs_) {
       create_metric(pd.get(), "/paired_difference", o, {d_point, d_roadmap, d_stat}, "",
                     fmt::format("{} at the point minus at the base scenario, replication by "
@@ -303,7 +302,8 @@ void ExperimentWriter::open_datasets() {
   auto open_all = [&](const std::string& group, auto names, std::vector<h5::Dataset>& into) {
     const h5::Group g = open_group(f, group, partial_);
     into.clear();
-    for (const auto& name : names) into.push_back(open_dataset(g.get(), std::string(name), partial_));
+    for (const auto& name : names)
+      into.push_back(open_dataset(g.get(), std::string(name), partial_));
   };
   std::vector<std::string> summary, series;
   for (const auto& m : summary_metric_infos()) summary.emplace_back(m.name);
@@ -327,9 +327,10 @@ std::unique_ptr<ExperimentWriter> ExperimentWriter::resume(const Path& out,
   std::unique_ptr<ExperimentWriter> w(new ExperimentWriter(out, experiment, points, options));
   w->lock_ = std::make_unique<OutputLock>(partial);
   if (!std::filesystem::exists(partial)) {
-    throw IoError(fmt::format("{}: nothing to resume (got no {}; expected the .partial file of an "
-                              "interrupted experiment: run it without --resume)",
-                              out.string(), partial.string()));
+    throw IoError(
+        fmt::format("{}: nothing to resume (got no {}; expected the .partial file of an "
+                    "interrupted experiment: run it without --resume)",
+                    out.string(), partial.string()));
   }
   verify_results_file(partial);
   try {
@@ -338,10 +339,10 @@ std::unique_ptr<ExperimentWriter> ExperimentWriter::resume(const Path& out,
     auto same = [&](const char* attr, const std::string& want, const char* what) {
       const std::string got = h5::read_string_attribute(f, attr, partial);
       if (got != want) {
-        throw IoError(fmt::format("{}: written for another {} (got {} {}; expected {} of this "
-                                  "command: run without --resume, or with --force to start over)",
-                                  partial.string(), what, attr, got.substr(0, 12),
-                                  want.substr(0, 12)));
+        throw IoError(
+            fmt::format("{}: written for another {} (got {} {}; expected {} of this "
+                        "command: run without --resume, or with --force to start over)",
+                        partial.string(), what, attr, got.substr(0, 12), want.substr(0, 12)));
       }
     };
     same("experiment_sha256", sha256_hex(experiment.spec.resolved_yaml), "experiment");
@@ -385,7 +386,8 @@ void ExperimentWriter::write_point(const PointRun& point) {
   // /summary/<m>[p, :, :] (or /base/summary/<m>[:, :])
   for (int m = 0; m < kSummaryMetrics; ++m) {
     for (std::size_t i = 0; i < M; ++i) {
-      for (std::size_t r = 0; r < R; ++r) buf[i * R + r] = point.replications[r].roadmaps[i].summary[m];
+      for (std::size_t r = 0; r < R; ++r)
+        buf[i * R + r] = point.replications[r].roadmaps[i].summary[m];
     }
     const std::string what = fmt::format("summary metric {} of point {}", m, point.point);
     if (is_base) {
@@ -404,7 +406,8 @@ void ExperimentWriter::write_point(const PointRun& point) {
         for (std::size_t t = 0; t < T; ++t) {
           double sum = 0.0;
           for (std::size_t r = 0; r < R; ++r) {
-            sum += point.replications[r].roadmaps[i].timeseries[static_cast<std::size_t>(m) * T + t];
+            sum +=
+                point.replications[r].roadmaps[i].timeseries[static_cast<std::size_t>(m) * T + t];
           }
           mean[i * T + t] = sum / static_cast<double>(R);
         }
@@ -530,8 +533,8 @@ void ExperimentWriter::finish(const std::vector<SensitivityTable>& indices) {
         const h5::Dataset ds = open_dataset(g.get(), table.index_names[k], partial_);
         const std::vector<hsize_t> dims = h5::shape(ds.get(), partial_);
         if (dims.size() != 2 || dims[0] * dims[1] != table.values[k].size()) {
-          throw IoError(fmt::format("{}: {} has another shape than its indices", partial_.string(),
-                                    where));
+          throw IoError(
+              fmt::format("{}: {} has another shape than its indices", partial_.string(), where));
         }
         if (!table.values[k].empty()) {
           write_block(ds.get(), {0, 0}, dims, table.values[k].data(), partial_, where);
@@ -555,9 +558,10 @@ void ExperimentWriter::finish(const std::vector<SensitivityTable>& indices) {
   try {
     verify_results_file(partial_);
   } catch (const DamagedFile& e) {
-    throw IoError(fmt::format("{}; it did not read back whole after writing, so it was not "
-                              "renamed to {}: start over with --force",
-                              e.what(), out_.string()));
+    throw IoError(
+        fmt::format("{}; it did not read back whole after writing, so it was not "
+                    "renamed to {}: start over with --force",
+                    e.what(), out_.string()));
   }
   std::filesystem::rename(partial_, out_);
   sync_folder(out_);

@@ -74,7 +74,7 @@ class ExperimentWriter {
   std::filesystem::path partial_;
   std::unique_ptr<OutputLock> lock_;
   h5::StorageState storage_;
-  int points_ = 0;        // design points (the base point, when any, is index points_)
+  int points_ = 0;  // design points (the base point, when any, is index points_)
   bool base_point_ = false;
   int roadmaps_ = 0;
   int months_ = 0;
