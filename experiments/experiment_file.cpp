@@ -705,7 +705,7 @@ class ExperimentReader {
           }
         }
       } else {
-        ends = {f.at_unit(1e-9), f.at_unit(1.0 - 1e-9)};
+        ends = {f.at_unit(0.0), f.at_unit(1.0)};
       }
       for (const double v : ends) {
         LoadOptions load;
