@@ -31,11 +31,10 @@ int run_command(const RunArguments& args) {
 #endif
   const Scenario scenario = load_run_scenario(args);
   const std::filesystem::path output = run_output_path(args, scenario);
-  const RunProvenance provenance = run_provenance(args);
-  std::unique_ptr<ResultsWriter> writer =
-      args.resume
-          ? ResultsWriter::resume(output, scenario, provenance, writer_options())
-          : ResultsWriter::create(output, scenario, provenance, args.force, writer_options());
+  // Before the file is opened: a signal while it is checked, created or extended (copying what
+  // a complete file holds) stops the run once the writer is ready, with what it holds kept.
+  StopSignals signals;
+  std::unique_ptr<ResultsWriter> writer = open_run_writer(args, scenario, output);
 
   const std::vector<std::int64_t> todo = replications_to_run(scenario, *writer);
   const std::int64_t already = scenario.replications - static_cast<std::int64_t>(todo.size());
@@ -47,7 +46,6 @@ int run_command(const RunArguments& args) {
                already > 0 ? fmt::format(" ({} already done)", already) : "");
   }
 
-  StopSignals signals;
   // Test hook: behave as if interrupted once this many replications are written.
   const char* stop_after_env = std::getenv("CXSIM_STOP_AFTER");
   const std::int64_t stop_after = stop_after_env ? std::atoll(stop_after_env) : -1;
@@ -67,10 +65,11 @@ int run_command(const RunArguments& args) {
   if (signals.stopped()) {
     const std::int64_t kept =
         static_cast<std::int64_t>(std::count(writer->done().begin(), writer->done().end(), true));
+    const std::int64_t extends = writer->extends();
     writer.reset();  // closes <output>.partial with complete = 0
     // The command to finish ends the last line on stderr: nothing is printed after it.
     fmt::print(stderr, "interrupted: {}\n",
-               resume_hint(args, output.string(), kept, scenario.replications));
+               resume_hint(args, output.string(), kept, scenario.replications, "", extends));
     std::fflush(stderr);
     return 128 + signals.signal();
   }

@@ -82,7 +82,10 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("--force", run.force, "Overwrite an existing results file");
   run_cmd->add_flag("--resume", run.resume,
                     "Finish an interrupted run from <output>.partial, with the same scenario and "
-                    "options (an interrupted run prints the command)");
+                    "options (an interrupted run prints the command); or, with --replications "
+                    "larger than a complete <output> holds, extend it with the same scenario and "
+                    "options (its replications are kept bit for bit, and it stays in place until "
+                    "the extended file replaces it)");
   run_cmd->add_flag("-q,--quiet", run.quiet, "Print nothing but errors");
   run_cmd->add_flag("--avoidable-cost", run.avoidable_cost,
                     "Also run the zero-defect counterfactual (total avoidable cost; by "

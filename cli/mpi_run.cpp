@@ -1,6 +1,7 @@
-// Every rank loads the scenario and checks it matches rank 0's; rank 0 creates or resumes the
-// results file, then all ranks join the replication farm. Rank 0 writes exactly the bytes each
-// rank computed, so the datasets equal those of a single-process run with the same seed.
+// Every rank loads the scenario and checks it matches rank 0's; rank 0 creates, resumes or
+// extends the results file, then all ranks join the replication farm. Rank 0 writes exactly the
+// bytes each rank computed, so the datasets equal those of a single-process run with the same
+// seed.
 #include "cli/mpi_run.hpp"
 
 #include <fmt/format.h>
@@ -123,10 +124,7 @@ int mpi_run_command(const RunArguments& args) {
   std::unique_ptr<ResultsWriter> writer;
   if (rank == 0) {
     try {
-      const RunProvenance provenance = run_provenance(args);
-      writer = args.resume ? ResultsWriter::resume(output, *scenario, provenance, writer_options())
-                           : ResultsWriter::create(output, *scenario, provenance, args.force,
-                                                   writer_options());
+      writer = open_run_writer(args, *scenario, output);
     } catch (...) {
       error = std::current_exception();
     }
@@ -173,7 +171,7 @@ int mpi_run_command(const RunArguments& args) {
   // The command to finish ends each message: the last line on stderr ends with it.
   auto hint = [&] {
     return resume_hint(args, output.string(), kept(), scenario->replications,
-                       " (with any number of ranks, or in one process)");
+                       " (with any number of ranks, or in one process)", writer->extends());
   };
 
   Progress progress(scenario->replications, already, Progress::style_for(args.quiet), stderr,

@@ -41,9 +41,12 @@ std::string resume_command(const RunArguments& args, const std::string& output) 
 }
 
 std::string resume_hint(const RunArguments& args, const std::string& output, std::int64_t kept,
-                        std::int64_t total, std::string_view how) {
-  return fmt::format("{} of {} replications kept in {}.partial; finish{} with: {}", kept, total,
-                     output, how, resume_command(args, output));
+                        std::int64_t total, std::string_view how, std::int64_t extends) {
+  const std::string beside =
+      extends > 0 ? fmt::format(" ({} keeps its complete {} until this finishes)", output, extends)
+                  : std::string();
+  return fmt::format("{} of {} replications kept in {}.partial{}; finish{} with: {}", kept, total,
+                     output, beside, how, resume_command(args, output));
 }
 
 }  // namespace cxsim::cli

@@ -23,8 +23,10 @@ std::string shell_quote(std::string_view arg);
 std::string resume_command(const RunArguments& args, const std::string& output);
 
 // "K of N replications kept in OUTPUT.partial; finish<how> with: <resume_command>": the command
-// comes last, so that the line ends with it. `how` is e.g. " (with any number of ranks)".
+// comes last, so that the line ends with it. `how` is e.g. " (with any number of ranks)". When
+// the run extends a complete OUTPUT of `extends` replications, the hint says that OUTPUT keeps
+// them until the extension finishes.
 std::string resume_hint(const RunArguments& args, const std::string& output, std::int64_t kept,
-                        std::int64_t total, std::string_view how = "");
+                        std::int64_t total, std::string_view how = "", std::int64_t extends = 0);
 
 }  // namespace cxsim::cli

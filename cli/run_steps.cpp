@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 
 #include <cstdlib>
+#include <string>
+#include <string_view>
 
 #include "config/scenario_loader.hpp"
 
@@ -37,6 +39,43 @@ WriterOptions writer_options() {
     options.faults = h5::StorageFaults::parse(fault);
   }
   return options;
+}
+
+namespace {
+
+// --replications N, or --set replications=N: a replication count asked for on the command line.
+bool replications_given(const RunArguments& args) {
+  if (args.replications) return true;
+  for (const std::string& o : args.overrides) {
+    const std::string_view path = std::string_view(o).substr(0, o.find('='));
+    const std::size_t first = path.find_first_not_of(' ');
+    const std::size_t last = path.find_last_not_of(' ');
+    if (first != std::string_view::npos && path.substr(first, last - first + 1) == "replications") {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+std::unique_ptr<ResultsWriter> open_run_writer(const RunArguments& args, const Scenario& scenario,
+                                               const std::filesystem::path& output) {
+  const RunProvenance provenance = run_provenance(args);
+  if (!args.resume) {
+    return ResultsWriter::create(output, scenario, provenance, args.force, writer_options());
+  }
+  ResolvedWithReplications resolved;
+  if (replications_given(args)) {
+    // The same files and options with the file's replication count, loaded the same way: what
+    // the complete file's scenario_sha256 must match for it to be extended.
+    resolved = [&args](std::int64_t replications) {
+      RunArguments as_written = args;
+      as_written.replications = replications;
+      return load_run_scenario(as_written).resolved_yaml;
+    };
+  }
+  return ResultsWriter::resume(output, scenario, provenance, writer_options(), resolved);
 }
 
 std::vector<std::int64_t> replications_to_run(const Scenario& scenario,

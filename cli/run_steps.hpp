@@ -25,6 +25,13 @@ RunProvenance run_provenance(const RunArguments& args);
 // The writer's storage options: the defaults, or the faults CXSIM_STORAGE_FAULT asks for.
 WriterOptions writer_options();
 
+// The writer of this run's results file: created, or with --resume reopened (an interrupted
+// run's <output>.partial) or, for a complete <output> and --replications larger than it holds,
+// extended (ResultsWriter::resume). The only difference an extension allows is the replication
+// count, and it must have been asked for: --replications or --set replications=N.
+std::unique_ptr<ResultsWriter> open_run_writer(const RunArguments& args, const Scenario& scenario,
+                                               const std::filesystem::path& output);
+
 // Replications the writer does not hold yet, in order.
 std::vector<std::int64_t> replications_to_run(const Scenario& scenario,
                                               const ResultsWriter& writer);

@@ -49,7 +49,7 @@ the baseline).
 | `format`, `format_version` | `cxsim-results`, `1.1`; readers reject an unknown major version and read 1.0 files (which lack the 1.1 names) |
 | `engine_version`, `git_commit` | the build that wrote the file |
 | `created_utc`, `command_line`, `hostname` | provenance (these differ between otherwise identical runs) |
-| `resumed_utc`, `resumed_command_line` | present when the run was finished with `--resume` |
+| `resumed_utc`, `resumed_command_line` | present when the run was finished or extended with `--resume` |
 | `seed`, `replications`, `horizon_months`, `agents`, `population`, `agent_weight` | the run's size |
 | `scenario_name`, `scenario_sha256` | the scenario and the SHA-256 of `/scenario` |
 | `currency` | the scenario's `currency` key (empty when not given): the unit of every `money` dataset |
@@ -96,6 +96,17 @@ the baseline).
   refuses a damaged file (`is damaged (...); it cannot be resumed: start over with --force`), as
   it refuses one written for another scenario, seed, replication count or `random_numbers`
   mode. A file it accepts finishes to the same datasets as an uninterrupted run.
+- `--resume` on a complete `<out>` (no `<out>.partial`) with `--replications` larger than it
+  holds extends it. Under the same lock it checks `<out>` whole, writes `<out>.partial` for the
+  new count with the first replications copied bit for bit with their digests (each block marked
+  in `/done` once it is on the disk), runs the rest, computes `/statistics`, `/robustness` and the
+  other statistics again over every replication, reads the file back whole and renames it over
+  `<out>`. `<out>` stays as it was until that rename, so an interrupted or failed extension leaves
+  both the complete file and a `.partial` that `--resume` with the same count finishes. The result
+  has the datasets of a fresh run of the new count; `created_utc`, `command_line` and `hostname`
+  are the first run's, `resumed_*` the extension's. Without a larger `--replications`, or when
+  the seed, the random-number mode, the scenario or a `--set` differs (the message names the first
+  difference), it is refused with exit code 2 and nothing is touched.
 - One run at a time writes `<out>.partial`: it holds a lock on `<out>.partial.lock` (`flock`, so
   the kernel releases it when the run dies; the file holds the run's pid and is removed when
   the run ends). A second run, with `--force` or `--resume` or neither, is refused:

@@ -8,6 +8,7 @@
 #include <hdf5_hl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cmath>
@@ -15,6 +16,7 @@
 #include <ctime>
 #include <limits>
 #include <span>
+#include <string_view>
 #include <system_error>
 
 #include "engine/core/errors.hpp"
@@ -90,6 +92,141 @@ std::vector<std::string> roadmap_names(const Scenario& s) {
   std::vector<std::string> names;
   for (const auto& r : s.roadmaps) names.push_back(r.name);
   return names;
+}
+
+// Reads a block of doubles at start (count elements per dimension).
+void read_block(hid_t ds, const std::vector<hsize_t>& start, const std::vector<hsize_t>& count,
+                double* data, const Path& file, std::string_view what) {
+  const h5::Dataspace file_space(h5::check(H5Dget_space(ds), file, "cannot get a dataspace"));
+  h5::check_status(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr,
+                                       count.data(), nullptr),
+                   file, fmt::format("cannot select replications in {}", what));
+  const h5::Dataspace mem_space(
+      H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr));
+  h5::check_status(
+      H5Dread(ds, H5T_NATIVE_DOUBLE, mem_space.get(), file_space.get(), H5P_DEFAULT, data), file,
+      fmt::format("cannot read {}", what));
+}
+
+// A scalar variable-length string dataset (/scenario).
+std::string read_string_dataset(hid_t loc, const std::string& name, const Path& file) {
+  const h5::Dataset ds(
+      h5::check(H5Dopen2(loc, name.c_str(), H5P_DEFAULT), file, "cannot open /" + name));
+  const h5::Datatype type = h5::string_type();
+  char* text = nullptr;
+  h5::check_status(H5Dread(ds.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, &text), file,
+                   "cannot read /" + name);
+  std::string out = text ? text : "";
+  const h5::Dataspace space(H5Dget_space(ds.get()));
+  H5Dvlen_reclaim(type.get(), space.get(), H5P_DEFAULT, &text);
+  return out;
+}
+
+// One line of a resolved scenario (config/scenario_describe.cpp writes block YAML, two spaces
+// per level, list items as "- key: value").
+struct YamlLine {
+  std::string_view text;
+  std::size_t indent = 0;  // spaces before the text (or before "- ")
+  bool item = false;       // starts a list item
+  std::string_view key;    // before ':' (empty when there is none)
+  std::string_view value;  // after ": "
+  std::size_t key_indent() const { return item ? indent + 2 : indent; }
+};
+
+YamlLine parse_yaml_line(std::string_view line) {
+  YamlLine l;
+  l.text = line;
+  l.indent = std::min(line.find_first_not_of(' '), line.size());
+  std::string_view rest = line.substr(l.indent);
+  if (rest.starts_with("- ")) {
+    l.item = true;
+    rest.remove_prefix(2);
+  }
+  const std::size_t colon = rest.find(':');
+  if (colon != std::string_view::npos && !rest.starts_with('"') && !rest.starts_with('{')) {
+    l.key = rest.substr(0, colon);
+    l.value = rest.substr(std::min(colon + 2, rest.size()));
+  } else {
+    l.value = rest;
+  }
+  return l;
+}
+
+// The lines that carry values (the leading comment lines only summarise them).
+std::vector<YamlLine> value_lines(std::string_view text) {
+  std::vector<YamlLine> lines;
+  while (!text.empty()) {
+    const std::size_t end = std::min(text.find('\n'), text.size());
+    const std::string_view line = text.substr(0, end);
+    text.remove_prefix(std::min(end + 1, text.size()));
+    const std::size_t first = line.find_first_not_of(' ');
+    if (first == std::string_view::npos || line[first] == '#') continue;
+    lines.push_back(parse_yaml_line(line));
+  }
+  return lines;
+}
+
+// The key path of lines[i], e.g. segments[consumer].revenue.price (list items by their name).
+std::string yaml_path(const std::vector<YamlLine>& lines, std::size_t i) {
+  std::vector<std::string> parts;
+  std::size_t level = lines[i].key_indent();
+  if (!lines[i].key.empty()) parts.emplace_back(lines[i].key);
+  // A list item by its name, else by its index in the list.
+  auto item_label = [&](std::size_t at) {
+    const YamlLine& l = lines[at];
+    if (l.key == "name") return "[" + std::string(l.value) + "]";
+    std::size_t index = 0;
+    for (std::size_t k = at; k-- > 0 && lines[k].key_indent() > l.indent;) {
+      index += lines[k].item && lines[k].indent == l.indent ? 1 : 0;
+    }
+    return "[" + std::to_string(index) + "]";
+  };
+  if (lines[i].item) {
+    parts.push_back(item_label(i));
+    level = lines[i].indent;
+  }
+  for (std::size_t j = i; j-- > 0 && level > 0;) {
+    const YamlLine& l = lines[j];
+    if (l.item && l.indent < level) {
+      parts.push_back(item_label(j));
+      level = l.indent;
+    } else if (!l.item && l.key_indent() < level && !l.key.empty()) {
+      parts.emplace_back(l.key);
+      level = l.key_indent();
+    }
+  }
+  std::string out;
+  for (auto it = parts.rbegin(); it != parts.rend(); ++it) {
+    if (!out.empty() && !it->starts_with('[')) out += '.';
+    out += *it;
+  }
+  return out;
+}
+
+// Where two resolved scenarios first differ, in words: "segments[consumer].revenue.price is 48
+// in the file and 50 now".
+std::string first_difference(std::string_view was, std::string_view now) {
+  const std::vector<YamlLine> a = value_lines(was);
+  const std::vector<YamlLine> b = value_lines(now);
+  for (std::size_t i = 0; i < std::max(a.size(), b.size()); ++i) {
+    if (i >= a.size()) {
+      return fmt::format("{} is new (the file's scenario has no '{}')", yaml_path(b, i),
+                         b[i].text.substr(b[i].indent));
+    }
+    if (i >= b.size()) {
+      return fmt::format("{} is gone (the file's scenario has '{}')", yaml_path(a, i),
+                         a[i].text.substr(a[i].indent));
+    }
+    if (a[i].text == b[i].text) continue;
+    if (a[i].key == b[i].key && a[i].indent == b[i].indent && a[i].item == b[i].item) {
+      return fmt::format("{} is {} in the file and {} now", yaml_path(a, i), a[i].value,
+                         b[i].value);
+    }
+    return fmt::format("the file's scenario has '{}' at {} where it now has '{}'",
+                       a[i].text.substr(a[i].indent), yaml_path(a, i),
+                       b[i].text.substr(b[i].indent));
+  }
+  return "only its summary comments differ";
 }
 
 }  // namespace
@@ -213,7 +350,7 @@ std::unique_ptr<ResultsWriter> ResultsWriter::create(const Path& out, const Scen
     // Exclusive unless forced (the lock already keeps other cxsim runs out).
     w->file_ = open_file(partial, force ? H5F_ACC_TRUNC : H5F_ACC_EXCL, true, w->storage_);
     created = true;
-    w->create_layout(s, p);
+    w->create_layout(s, p, Origin{utc_now(), p.command_line, host_name()});
   } catch (...) {
     // Half a layout is nothing to resume: leave no file behind, and report the storage's
     // failure when there was one (it is the cause of whatever HDF5 said next).
@@ -225,7 +362,7 @@ std::unique_ptr<ResultsWriter> ResultsWriter::create(const Path& out, const Scen
   return w;
 }
 
-void ResultsWriter::create_layout(const Scenario& s, const RunProvenance& p) {
+void ResultsWriter::create_layout(const Scenario& s, const RunProvenance& p, const Origin& origin) {
   const Path& partial = partial_;
   const hid_t f = file_.get();
   ResultsWriter* w = this;
@@ -235,9 +372,9 @@ void ResultsWriter::create_layout(const Scenario& s, const RunProvenance& p) {
   h5::write_attribute(f, "format_version", kResultsFormatVersion, partial);
   h5::write_attribute(f, "engine_version", kVersion, partial);
   h5::write_attribute(f, "git_commit", kGitCommit, partial);
-  h5::write_attribute(f, "created_utc", utc_now(), partial);
-  h5::write_attribute(f, "command_line", p.command_line, partial);
-  h5::write_attribute(f, "hostname", host_name(), partial);
+  h5::write_attribute(f, "created_utc", origin.created_utc, partial);
+  h5::write_attribute(f, "command_line", origin.command_line, partial);
+  h5::write_attribute(f, "hostname", origin.hostname, partial);
   h5::write_attribute(f, "seed", static_cast<std::uint64_t>(s.seed), partial);
   h5::write_attribute(f, "replications", static_cast<std::int64_t>(s.replications), partial);
   h5::write_attribute(f, "horizon_months", static_cast<std::int64_t>(s.horizon_months), partial);
@@ -455,11 +592,13 @@ void ResultsWriter::create_layout(const Scenario& s, const RunProvenance& p) {
 
 std::unique_ptr<ResultsWriter> ResultsWriter::resume(const Path& out, const Scenario& s,
                                                      const RunProvenance& p,
-                                                     const WriterOptions& options) {
+                                                     const WriterOptions& options,
+                                                     const ResolvedWithReplications& resolved) {
   check_output_target(out, s.source_files);
   const Path partial = partial_path(out);
   auto lock = std::make_unique<OutputLock>(out);
   if (!std::filesystem::exists(partial)) {
+    if (std::filesystem::exists(out)) return extend(out, s, p, options, resolved, std::move(lock));
     throw IoError(fmt::format("{}: no interrupted run to resume (the file does not exist)",
                               partial.string()));
   }
@@ -518,20 +657,19 @@ std::unique_ptr<ResultsWriter> ResultsWriter::resume(const Path& out, const Scen
           "this one (format {}); {}",
           partial.string(), version, kResultsFormatVersion, kStartOver));
     }
-    if (sha != sha256_hex(s.resolved_yaml)) {
-      throw IoError(fmt::format(
-          "{}: was written for a different scenario (scenario_sha256 differs); resume with the "
-          "same scenario and --set options, or {}",
-          partial.string(), kStartOver));
-    }
     if (seed != s.seed) {
       throw IoError(fmt::format("{}: was written with seed {}, not {}; use the same seed to resume",
                                 partial.string(), seed, s.seed));
     }
     if (replications != s.replications) {
+      // Beside a complete <out>, it is an interrupted extension of that file.
+      const std::string beside =
+          std::filesystem::exists(out)
+              ? fmt::format(", or remove it to keep {} (complete) as it is", out.string())
+              : std::string();
       throw IoError(
-          fmt::format("{}: was written for {} replications, not {}; use the same count to resume",
-                      partial.string(), replications, s.replications));
+          fmt::format("{}: was written for {} replications, not {}; use the same count to resume{}",
+                      partial.string(), replications, s.replications, beside));
     }
     if (mode != random_numbers_mode(p.independent_streams)) {
       throw IoError(fmt::format("{}: was written with {}; resume {}, or {}", partial.string(),
@@ -541,6 +679,20 @@ std::unique_ptr<ResultsWriter> ResultsWriter::resume(const Path& out, const Scen
                                 mode == "independent" ? "with --independent-streams too"
                                                       : "without --independent-streams",
                                 kStartOver));
+    }
+    // After the seed and the count, which the resolved scenario holds too: a difference there
+    // is named as such.
+    if (sha != sha256_hex(s.resolved_yaml)) {
+      std::string where = "scenario_sha256 differs";
+      try {
+        where = first_difference(read_string_dataset(root, "scenario", partial), s.resolved_yaml);
+      } catch (const IoError&) {
+        // The hash says enough.
+      }
+      throw IoError(fmt::format(
+          "{}: was written for a different scenario ({}); resume with the same scenario and "
+          "--set options, or {}",
+          partial.string(), where, kStartOver));
     }
   }
 
@@ -576,6 +728,245 @@ std::unique_ptr<ResultsWriter> ResultsWriter::resume(const Path& out, const Scen
     w->rethrow_with_storage();
   }
   return w;
+}
+
+std::unique_ptr<ResultsWriter> ResultsWriter::extend(const Path& out, const Scenario& s,
+                                                     const RunProvenance& p,
+                                                     const WriterOptions& options,
+                                                     const ResolvedWithReplications& resolved,
+                                                     std::unique_ptr<OutputLock> lock) {
+  h5::silence_errors();
+  const Path partial = partial_path(out);
+  constexpr const char* kStartOver = "run it again in full with --force";
+  // Checked whole first (what HDF5 cannot read can crash it), and only read from here on: a
+  // refusal leaves it exactly as it was.
+  try {
+    verify_results_file(out);
+  } catch (const DamagedFile& e) {
+    throw DamagedFile(fmt::format("{}; it cannot be extended: {}", e.what(), kStartOver));
+  }
+  Origin origin;
+  std::int64_t have = 0;
+  {
+    const h5::File f(H5Fopen(out.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+    if (!f.valid()) {
+      throw DamagedFile(fmt::format("{}: cannot be opened as an HDF5 file", out.string()));
+    }
+    const hid_t root = f.get();
+    if (H5Aexists(root, "format") <= 0 || !h5::exists(root, kRunGroup)) {
+      throw IoError(fmt::format(
+          "{}: is not a results file this cxsim can extend (no cxsim format or no /run); {}",
+          out.string(), kStartOver));
+    }
+    std::string format, version, sha, mode;
+    std::uint64_t seed = 0;
+    std::int64_t complete = 0;
+    try {
+      format = h5::read_string_attribute(root, "format", out);
+      version = h5::read_string_attribute(root, "format_version", out);
+      complete = h5::read_int_attribute(root, "complete", out);
+      have = h5::read_int_attribute(root, "replications", out);
+      seed = h5::read_uint_attribute(root, "seed", out);
+      mode = h5::read_string_attribute(root, "random_numbers", out);
+      sha = h5::read_string_attribute(root, "scenario_sha256", out);
+      origin.created_utc = h5::read_string_attribute(root, "created_utc", out);
+      origin.command_line = h5::read_string_attribute(root, "command_line", out);
+      origin.hostname = h5::read_string_attribute(root, "hostname", out);
+    } catch (const IoError& e) {
+      throw IoError(fmt::format("{}; it cannot be extended: {}", e.what(), kStartOver));
+    }
+    if (format != kResultsFormat) {
+      throw IoError(fmt::format("{}: not a cxsim results file", out.string()));
+    }
+    if (version != kResultsFormatVersion) {
+      throw IoError(fmt::format(
+          "{}: format_version {} was written by another cxsim version and cannot be extended by "
+          "this one (format {}); {}",
+          out.string(), version, kResultsFormatVersion, kStartOver));
+    }
+    if (complete != 1) {
+      throw IoError(fmt::format("{}: is not complete (complete = {}); {}", out.string(), complete,
+                                kStartOver));
+    }
+    const std::string allowed = fmt::format(
+        "only the replication count may change when extending it (--resume with --replications "
+        "larger than {})",
+        have);
+    if (!resolved || s.replications <= have) {
+      throw UsageError(fmt::format(
+          "{}: is complete with {} replication{}{}; --resume finishes an interrupted run (there "
+          "is no {}) or, with --replications larger than {}, extends a complete file",
+          out.string(), have, have == 1 ? "" : "s",
+          resolved ? fmt::format(", and --replications {} is not more", s.replications) : "",
+          partial.string(), have));
+    }
+    if (seed != s.seed) {
+      throw UsageError(fmt::format("{}: was written with seed {}, not {}; {}: use --seed {}",
+                                   out.string(), seed, s.seed, allowed, seed));
+    }
+    if (mode != random_numbers_mode(p.independent_streams)) {
+      throw UsageError(fmt::format(
+          "{}: was written with {}; {}: {}", out.string(),
+          mode == "independent" ? "--independent-streams (each roadmap its own random numbers)"
+                                : "common random numbers (the default)",
+          allowed,
+          mode == "independent" ? "extend it with --independent-streams too"
+                                : "extend it without --independent-streams"));
+    }
+    const std::string then = resolved(have);
+    if (sha256_hex(then) != sha) {
+      std::string where = "scenario_sha256 differs";
+      try {
+        where = first_difference(read_string_dataset(root, "scenario", out), then);
+      } catch (const IoError&) {
+        // The hash says enough.
+      }
+      throw UsageError(fmt::format(
+          "{}: was written for a different scenario ({}); {}: use the same scenario files and "
+          "--set options (and --avoidable-cost as before)",
+          out.string(), where, allowed));
+    }
+  }
+
+  std::unique_ptr<ResultsWriter> w(new ResultsWriter(out, s, options));
+  w->lock_ = std::move(lock);
+  w->extends_ = have;
+  bool created = false;
+  try {
+    // <out> stays as it is: the extension is written beside it, as <out>.partial.
+    w->file_ = open_file(partial, H5F_ACC_EXCL, true, w->storage_);
+    created = true;
+    w->create_layout(s, p, origin);
+    h5::write_attribute(w->file_.get(), "resumed_utc", utc_now(), partial);
+    h5::write_attribute(w->file_.get(), "resumed_command_line", p.command_line, partial);
+    w->flush("the extended file");
+  } catch (...) {
+    w->close_quietly();
+    std::error_code ec;
+    if (created) std::filesystem::remove(partial, ec);
+    w->rethrow_with_storage();
+  }
+  // From here <out>.partial resumes like any interrupted run: what is not copied yet is not
+  // marked done, and a resume recomputes it (to the same values).
+  try {
+    const h5::File source(H5Fopen(out.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+    if (!source.valid()) {
+      throw IoError(fmt::format("{}: cannot be opened as an HDF5 file", out.string()));
+    }
+    w->copy_replications(source.get(), have);
+  } catch (...) {
+    w->broken_ = true;
+    w->close_quietly();
+    w->rethrow_with_storage();
+  }
+  return w;
+}
+
+void ResultsWriter::copy_replications(hid_t source, std::int64_t count) {
+  if (count <= 0) return;
+  const hid_t f = file_.get();
+  const auto n = static_cast<hsize_t>(count);
+  struct Pair {
+    std::string name;
+    h5::Dataset from;
+    h5::Dataset to;
+    std::vector<hsize_t> dims;  // of `to`
+    std::size_t axis = 0;       // the replication dimension
+    std::uint64_t per_replication = 0;
+  };
+  std::vector<Pair> pairs;
+  std::uint64_t widest = 1;
+  for (const std::string& name : digest_names_) {
+    Pair pair;
+    pair.name = name;
+    pair.from = open_dataset(source, name, out_);
+    pair.to = open_dataset(f, name, partial_);
+    pair.dims = h5::shape(pair.to.get(), partial_);
+    // Every per-replication dataset is [replication] or [roadmap, replication, ...].
+    pair.axis = pair.dims.size() == 1 ? 0 : 1;
+    std::vector<hsize_t> want = pair.dims;
+    if (want.size() <= pair.axis || want[pair.axis] != static_cast<hsize_t>(replications_)) {
+      throw IoError(fmt::format("{}: /{} has no replication dimension", partial_.string(), name));
+    }
+    want[pair.axis] = n;
+    if (h5::shape(pair.from.get(), out_) != want) {
+      throw IoError(fmt::format("{}: /{} is not the shape this cxsim writes for {} replications",
+                                out_.string(), name, count));
+    }
+    pair.per_replication = 1;
+    for (std::size_t d = 0; d < pair.dims.size(); ++d) {
+      if (d != pair.axis) pair.per_replication *= pair.dims[d];
+    }
+    widest = std::max(widest, pair.per_replication);
+    pairs.push_back(std::move(pair));
+  }
+  // The digests were checked against these values when <out> was read back whole; finish()
+  // checks them against the copies.
+  const h5::Dataset from_digests = open_dataset(source, kReplicationDigests, out_);
+  if (read_strings_attribute(from_digests.get(), kDigestDatasets, out_) != digest_names_) {
+    throw IoError(fmt::format("{}: holds other datasets than this cxsim writes", out_.string()));
+  }
+  const h5::Dataset from_done = open_dataset(source, "done", out_);
+  std::vector<std::uint8_t> done(n, 0);
+  h5::check_status(
+      H5Dread(from_done.get(), H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, done.data()), out_,
+      "cannot read /done");
+  if (std::count(done.begin(), done.end(), std::uint8_t{1}) != count) {
+    throw IoError(fmt::format("{}: /done does not mark every replication", out_.string()));
+  }
+
+  // Blocks of replications of at most 8 MiB per dataset, each flushed before /done marks it.
+  const hsize_t block =
+      std::max<hsize_t>(1, static_cast<hsize_t>((std::uint64_t{8} << 20) / (widest * 8)));
+  const h5::Datatype hex = digest_type();
+  std::vector<double> values;
+  std::vector<char> digests;
+  for (hsize_t first = 0; first < n; first += block) {
+    const hsize_t size = std::min(block, n - first);
+    const std::string what = fmt::format("replications {} to {} of {}", first, first + size - 1,
+                                         out_.filename().string());
+    for (const Pair& pair : pairs) {
+      if (pair.per_replication == 0) continue;
+      std::vector<hsize_t> start(pair.dims.size(), 0), shape = pair.dims;
+      start[pair.axis] = first;
+      shape[pair.axis] = size;
+      values.assign(pair.per_replication * size, kNaN);
+      read_block(pair.from.get(), start, shape, values.data(), out_,
+                 fmt::format("/{} ({})", pair.name, what));
+      write_block(pair.to.get(), start, shape, values.data(), partial_,
+                  fmt::format("/{} ({})", pair.name, what));
+    }
+    const h5::Dataspace mem_space(H5Screate_simple(1, &size, nullptr));
+    auto select = [&](hid_t ds, const Path& file) {
+      h5::Dataspace space(h5::check(H5Dget_space(ds), file, "cannot get a dataspace"));
+      h5::check_status(
+          H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, &first, nullptr, &size, nullptr), file,
+          "cannot select replications");
+      return space;
+    };
+    digests.assign(size * 64, '\0');
+    {
+      const h5::Dataspace from_space = select(from_digests.get(), out_);
+      h5::check_status(H5Dread(from_digests.get(), hex.get(), mem_space.get(), from_space.get(),
+                               H5P_DEFAULT, digests.data()),
+                       out_, "cannot read /run/replication_sha256");
+      const h5::Dataspace to_space = select(digests_dataset_.get(), partial_);
+      h5::check_status(H5Dwrite(digests_dataset_.get(), hex.get(), mem_space.get(), to_space.get(),
+                                H5P_DEFAULT, digests.data()),
+                       partial_, "cannot write /run/replication_sha256");
+    }
+    // The values reach the disk before /done says they did, as in write().
+    flush(what);
+    {
+      const std::vector<std::uint8_t> ones(size, 1);
+      const h5::Dataspace to_space = select(done_dataset_.get(), partial_);
+      h5::check_status(H5Dwrite(done_dataset_.get(), H5T_NATIVE_UINT8, mem_space.get(),
+                                to_space.get(), H5P_DEFAULT, ones.data()),
+                       partial_, "cannot write /done");
+    }
+    flush("/done of " + what);
+    for (hsize_t r = first; r < first + size; ++r) done_[r] = true;
+  }
 }
 
 void ResultsWriter::open_datasets() {

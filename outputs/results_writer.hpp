@@ -1,9 +1,11 @@
 // Streams replication results into the HDF5 results file of RESULTS.md (<out>.partial, renamed
-// to <out> once complete and read back whole), and resumes an interrupted run after checking it.
+// to <out> once complete and read back whole), resumes an interrupted run after checking it, and
+// extends a complete file to more replications.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -37,6 +39,11 @@ inline constexpr const char* kResultsFormatVersion = "1.1";
 // "<out>.partial": where a run writes until it is complete.
 std::filesystem::path partial_path(const std::filesystem::path& out);
 
+// The resolved scenario text (Scenario::resolved_yaml) that the run's scenario has with another
+// replication count: what extending a complete file compares with the scenario it was written
+// for, so that the replication count is the one thing that may differ.
+using ResolvedWithReplications = std::function<std::string(std::int64_t replications)>;
+
 class ResultsWriter {
  public:
   // Creates <out>.partial, holding <out>.partial.lock until destroyed. Refuses with UsageError
@@ -51,9 +58,20 @@ class ResultsWriter {
   // holds what was written (DamagedFile otherwise); IoError when it is missing, locked by
   // another process, or was written for another scenario (scenario_sha256), seed, replication
   // count or random-number mode.
+  //
+  // With no <out>.partial but a complete <out> holding M < s.replications replications, and
+  // `resolved` given: extends it. After checking <out> whole (DamagedFile otherwise), creates
+  // <out>.partial for s.replications with replications 0..M-1 copied bit for bit with their
+  // digests (each block marked done once on the disk, so an interrupted copy is a partial like
+  // any other), and leaves <out> untouched until finish() renames the extended file over it:
+  // an interrupted or failed extension leaves both. UsageError, touching nothing, when `resolved`
+  // is empty or s.replications <= M, or when <out> was written with another seed,
+  // random-number mode or scenario (resolved(M) differs from its /scenario: the message names
+  // the first difference).
   static std::unique_ptr<ResultsWriter> resume(const std::filesystem::path& out, const Scenario& s,
                                                const RunProvenance& p,
-                                               const WriterOptions& options = {});
+                                               const WriterOptions& options = {},
+                                               const ResolvedWithReplications& resolved = {});
 
   ResultsWriter(const ResultsWriter&) = delete;
   ResultsWriter& operator=(const ResultsWriter&) = delete;
@@ -63,6 +81,8 @@ class ResultsWriter {
 
   // Which replications are already in the file (by replication index).
   const std::vector<bool>& done() const { return done_; }
+  // The replication count of the complete <out> this writer extends; 0 when it extends none.
+  std::int64_t extends() const { return extends_; }
   const std::filesystem::path& partial() const { return partial_; }
   // What the storage has done so far (write and flush calls, bytes, the first failure).
   const h5::StorageState& storage() const { return storage_; }
@@ -79,10 +99,26 @@ class ResultsWriter {
   void finish();
 
  private:
+  // The provenance attributes of the run that created the results: this one, or the one that
+  // wrote the complete file an extension copies.
+  struct Origin {
+    std::string created_utc;
+    std::string command_line;
+    std::string hostname;
+  };
+
   ResultsWriter(std::filesystem::path out, const Scenario& s, const WriterOptions& options);
   // Everything create() writes once: attributes, /scenario, /coords, the NaN-filled datasets,
   // /done and /run with the layout digest.
-  void create_layout(const Scenario& s, const RunProvenance& p);
+  void create_layout(const Scenario& s, const RunProvenance& p, const Origin& origin);
+  // resume() of a complete <out>, holding its lock.
+  static std::unique_ptr<ResultsWriter> extend(const std::filesystem::path& out, const Scenario& s,
+                                               const RunProvenance& p, const WriterOptions& options,
+                                               const ResolvedWithReplications& resolved,
+                                               std::unique_ptr<OutputLock> lock);
+  // Copies replications 0..count-1 of every per-replication dataset, and their digests, from
+  // `source` (a complete file already checked whole), marking them done block by block.
+  void copy_replications(hid_t source, std::int64_t count);
   void write_replication(const ReplicationResult& r);
   void open_datasets();
   void write_statistics(const std::vector<h5::Dataset>& summary, const std::string& group);
@@ -127,6 +163,7 @@ class ResultsWriter {
   // The per-replication datasets in the order their values are digested (what /run records).
   std::vector<std::string> digest_names_;
   std::vector<bool> done_;
+  std::int64_t extends_ = 0;
   bool finished_ = false;
   bool broken_ = false;  // a write failed: the file is left as it is
 };

@@ -86,5 +86,14 @@ TEST(ResumeHint, EndsWithTheCommand) {
             "cxsim run s.yaml -o out.h5 --set 'segments.*.revenue.price=50' --resume");
 }
 
+TEST(ResumeHint, AnExtensionSaysTheCompleteFileIsKept) {
+  RunArguments args;
+  args.scenario = "s.yaml";
+  args.replications = 7;
+  EXPECT_EQ(resume_hint(args, "out.h5", 5, 7, "", 3),
+            "5 of 7 replications kept in out.h5.partial (out.h5 keeps its complete 3 until this "
+            "finishes); finish with: cxsim run s.yaml -o out.h5 --replications 7 --resume");
+}
+
 }  // namespace
 }  // namespace cxsim::cli
