@@ -663,9 +663,16 @@ class ExperimentReader {
       return;
     }
     if (!wildcard) {
-      if (const KeyInfo* key = find_key(KeyOwner::root, path->text)) {
-        f.integer = key->type == KeyType::integer;
+      // Integral keys take whole numbers: at the root, or of an initiative or a roadmap's use of
+      // one (start_month, ramp_months, ...).
+      const std::vector<std::string> parts = split_path(path->text);
+      const KeyInfo* key = find_key(KeyOwner::root, path->text);
+      if (key == nullptr && parts.size() >= 3 &&
+          (parts[0] == "initiatives" || parts[0] == "roadmaps")) {
+        key = find_key(parts[0] == "initiatives" ? KeyOwner::initiative : KeyOwner::roadmap_entry,
+                       parts.back());
       }
+      f.integer = key != nullptr && key->type == KeyType::integer;
       f.name = path->text;
       f.paths = {path->text};
       spec_.factors.push_back(std::move(f));
