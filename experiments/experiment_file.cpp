@@ -100,6 +100,10 @@ const std::vector<std::string> kSweepKeys = {"design", "points", "factors"};
 const std::vector<std::string> kSensitivityKeys = {"method", "base_samples", "trajectories",
                                                    "levels", "bootstrap",    "factors"};
 const std::vector<std::string> kFactorKeys = {"path", "values", "range", "together"};
+// Bounds on one study: the design's values (held twice, as values and in the unit cube) and each
+// summary metric over points x roadmaps x replications (read whole at the end): 800 MB each.
+constexpr double kMaxDesignValues = 1e8;
+constexpr double kMaxStudyValues = 1e8;
 // Keys that no factor may move: they fix the file's shape or its random numbers.
 const std::vector<std::string> kFixedKeys = {"seed", "replications", "horizon_months", "extends"};
 
@@ -185,6 +189,8 @@ class ExperimentReader {
     base_ = &out.base;
     if (expected_ == ExperimentKind::sweep) read_sweep(*block);
     if (expected_ == ExperimentKind::sensitivity) read_sensitivity(*block);
+    if (!diags_.empty()) throw ScenarioError(std::move(diags_));
+    check_size(*block);
     if (!diags_.empty()) throw ScenarioError(std::move(diags_));
     check_factor_ends(out.source);
     if (!diags_.empty()) throw ScenarioError(std::move(diags_));
@@ -689,6 +695,43 @@ class ExperimentReader {
       g.name = m;
       g.paths = {m};
       spec_.factors.push_back(std::move(g));
+    }
+  }
+
+  // The design's points (as a double: a grid's product may not fit an integer), and whether the
+  // study fits: its design in memory, and each summary metric over every point, roadmap and
+  // replication, which finish() reads whole to compute statistics.
+  void check_size(const YamlTree& block) {
+    const double k = static_cast<double>(spec_.factors.size());
+    double points = 0.0;
+    if (spec_.kind == ExperimentKind::sweep) {
+      switch (spec_.sweep.design) {
+        case SweepDesign::grid:
+          points = 1.0;
+          for (const auto& f : spec_.factors) points *= static_cast<double>(f.values.size());
+          break;
+        case SweepDesign::list:
+          points = spec_.factors.empty() ? 0.0 : static_cast<double>(spec_.factors[0].values.size());
+          break;
+        default:
+          points = spec_.sweep.points;
+      }
+    } else {
+      const SensitivityBlock& s = spec_.sensitivity;
+      points = s.method == SensitivityMethod::sobol    ? s.base_samples * (k + 2)
+               : s.method == SensitivityMethod::morris ? s.trajectories * (k + 1)
+                                                       : 2 * k + 1;
+    }
+    const double roadmaps = static_cast<double>(base_->roadmaps.size());
+    const double replications = static_cast<double>(base_->replications);
+    const double values = points * roadmaps * replications;
+    if (points * std::max(k, 1.0) > kMaxDesignValues || values > kMaxStudyValues) {
+      error(block.loc, to_string(spec_.kind),
+            fmt::format("a study too large for one file (got {} points x {} roadmaps x {} "
+                        "replications = {} values per metric, and {} design values; expected at "
+                        "most {} and {}: fewer points, factors or replications)",
+                        points, roadmaps, replications, values, points * k, kMaxStudyValues,
+                        kMaxDesignValues));
     }
   }
 
