@@ -14,6 +14,7 @@
 #include "config/scenario_keys.hpp"
 #include "config/yaml_values.hpp"
 #include "engine/core/errors.hpp"
+#include "engine/memory_budget.hpp"
 #include "engine/metrics.hpp"
 #include "engine/parameter_draws.hpp"
 #include "experiments/factor_paths.hpp"
@@ -711,7 +712,8 @@ class ExperimentReader {
           for (const auto& f : spec_.factors) points *= static_cast<double>(f.values.size());
           break;
         case SweepDesign::list:
-          points = spec_.factors.empty() ? 0.0 : static_cast<double>(spec_.factors[0].values.size());
+          points =
+              spec_.factors.empty() ? 0.0 : static_cast<double>(spec_.factors[0].values.size());
           break;
         default:
           points = spec_.sweep.points;
@@ -725,6 +727,19 @@ class ExperimentReader {
     const double roadmaps = static_cast<double>(base_->roadmaps.size());
     const double replications = static_cast<double>(base_->replications);
     const double values = points * roadmaps * replications;
+    // A point is held whole until its last replication finishes (its timeseries are averaged in
+    // replication order), and a few points are open at once.
+    const double point_bytes = replications * roadmaps *
+                               (kMetrics * base_->horizon_months + kSummaryMetrics) *
+                               sizeof(double);
+    const double memory = physical_memory_bytes();
+    if (memory > 0 && 4 * point_bytes > 0.5 * memory) {
+      error(block.loc, to_string(spec_.kind),
+            fmt::format("points too large to hold in memory (got {} replications per point, "
+                        "{:.1f} GB each, a few open at once; expected at most {:.1f} GB per "
+                        "point on this machine: fewer replications per point, or more points)",
+                        replications, point_bytes / 1e9, memory / 8 / 1e9));
+    }
     if (points * std::max(k, 1.0) > kMaxDesignValues || values > kMaxStudyValues) {
       error(block.loc, to_string(spec_.kind),
             fmt::format("a study too large for one file (got {} points x {} roadmaps x {} "

@@ -177,6 +177,13 @@ TEST_F(Experiments, BadExperimentFilesGetPreciseErrors) {
        "sweep", "unknown summary metric 'delta_npx' (did you mean 'delta_npv'?)"},
       {"sweep: {design: list, factors: [{path: horizon_months, values: [10]}]}\n", "sweep",
        "horizon_months cannot be a factor"},
+      {"sensitivity: {method: sobol, base_samples: 16777216, factors: scenario}\n", "sensitivity",
+       ":2:14: sensitivity: a study too large for one file"},
+      {"sweep: {design: lhs, factors: [{path: churn.price, range: [0, 1]}]}\n", "sweep",
+       "sweep.points: missing required key"},
+      {"sweep: {design: grid, factors: [{path: satisfaction.memory, values: [0.1]}]}\n"
+       "sensitivity: {method: tornado, factors: scenario}\n",
+       "sweep", ":3:1: sensitivity: a second experiment block"},
   };
   int i = 0;
   for (const auto& c : cases) {
