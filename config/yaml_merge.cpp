@@ -409,6 +409,16 @@ void apply_override(YamlTree& doc, const std::string& path, const YamlTree& new_
       return self(self, &node->items[static_cast<std::size_t>(step.index)], i + 1, here);
     }
     const std::string here = walked + (walked.empty() ? "" : ".") + step.key;
+    if (step.key == "*" && i == 2 && (*steps)[0].index < 0 && (*steps)[0].key == "roadmaps" &&
+        node->is_map() && !last) {
+      // roadmaps.<roadmap>.*.<key>: every initiative the roadmap uses.
+      YamlTree* uses = node->find("initiatives");
+      if (uses == nullptr || !uses->is_sequence() || uses->items.empty()) {
+        return miss("'*' matches no initiative in roadmap " + parent +
+                    " (got no initiatives; expected a roadmap that uses at least one)");
+      }
+      node = uses;
+    }
     if (step.key == "*") {
       // Every item of a list: every segment, touchpoint, initiative or roadmap.
       if (!node->is_sequence() || node->items.empty()) {
@@ -501,6 +511,8 @@ void apply_override(YamlTree& doc, const std::string& path, const YamlTree& new_
         targets.push_back(t != nullptr && t->is_scalar() ? t->text : std::string());
       }
       // The longest run of steps that names a target, the rest read after it.
+      std::string unreadable_rest;
+      std::string unreadable_at;
       std::size_t keys = 0;
       while (i + 1 + keys < n && (*steps)[i + 1 + keys].index < 0) ++keys;
       for (std::size_t len = keys; len >= 1; --len) {
@@ -530,7 +542,17 @@ void apply_override(YamlTree& doc, const std::string& path, const YamlTree& new_
         const bool effect_key = rest < n && (*steps)[rest].index < 0 &&
                                 ((*steps)[rest].key == "value" || (*steps)[rest].key == "op" ||
                                  (*steps)[rest].key == "target");
-        if (!value_itself && !parameter && !effect_key) continue;
+        if (!value_itself && !parameter && !effect_key) {
+          if (unreadable_rest.empty()) {
+            for (std::size_t k = rest; k < n; ++k) {
+              const Step& r = (*steps)[k];
+              unreadable_rest += r.index >= 0 ? "[" + std::to_string(r.index) + "]"
+                                              : (k == rest ? "" : ".") + r.key;
+            }
+            unreadable_at = name;
+          }
+          continue;
+        }
         if (occurrence > static_cast<int>(on_target.size())) {
           return miss(fmt::format(
               "no effect {} in {} (got {} effect{} on {}; expected {})", name, parent,
@@ -553,6 +575,12 @@ void apply_override(YamlTree& doc, const std::string& path, const YamlTree& new_
                                std::stoi((*steps)[rest + 1].key), name);
         }
         return self(self, &effect, rest, name);
+      }
+      if (!unreadable_rest.empty()) {
+        return miss("nothing to set after the effect " + unreadable_at + " (got '" +
+                    unreadable_rest +
+                    "'; expected the target alone for its value, .<kind>.<index> for one "
+                    "parameter of it, or .value, .op or .target)");
       }
       std::string got;
       for (const auto& t : targets) {

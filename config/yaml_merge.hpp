@@ -33,7 +33,8 @@ std::optional<YamlTree> resolve_extends(YamlTree doc, const std::string& file,
 //    matches wins); .value, .op or .target after it name that key of the effect, and the older
 //    initiatives.<i>.effects[<n>].value still works;
 //  - roadmaps.<r>.<i>.<key>: <key> of roadmap <r>'s use of initiative <i> (a bare name in its
-//    list becomes {use: <i>}), as roadmaps.<r>.initiatives.<i>.<key> does;
+//    list becomes {use: <i>}), as roadmaps.<r>.initiatives.<i>.<key> does; roadmaps.<r>.*.<key>
+//    is every initiative the roadmap uses;
 //  - ...capex written as {total, months}: a number or a distribution sets the total and keeps
 //    the months; a mapping replaces the whole;
 //  - touchpoints.<t>.contacts_per_month.<segment> written as one number for every segment: the

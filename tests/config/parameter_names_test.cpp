@@ -253,6 +253,19 @@ TEST(EffectNames, AnUnknownTargetListsTheInitiativesTargets) {
             "for a repeated one, optionally followed by .<kind>.<index>)");
 }
 
+TEST(EffectNames, WhatFollowsTheTargetMustBeReadable) {
+  const std::string effect = "initiatives.billing_fix.effects.touchpoints.billing.failure_rate";
+  for (const std::string rest : {".triangular.2.x", "[0]", ".weight"}) {
+    SCOPED_TRACE(rest);
+    const std::vector<Diagnostic> d = load_errors(kExample, {effect + rest + "=1"});
+    ASSERT_EQ(d.size(), 1u);
+    EXPECT_EQ(d[0].message, "nothing to set after the effect " + effect + " (got '" +
+                                rest.substr(rest[0] == '.' ? 1 : 0) +
+                                "'; expected the target alone for its value, .<kind>.<index> for "
+                                "one parameter of it, or .value, .op or .target)");
+  }
+}
+
 TEST(EffectNames, TheOlderPositionalFormStillSetsTheValue) {
   const Scenario sc = load_scenario_text(kExample, "test.yaml");
   const Scenario set = load_scenario_text(
@@ -296,6 +309,12 @@ TEST(RoadmapOverrideNames, ABareNameInTheRoadmapTakesTheOverride) {
   EXPECT_EQ(all.roadmaps[1].initiatives[0].start_month, 2);
   EXPECT_EQ(all.roadmaps[2].initiatives[1].start_month, 2);
   EXPECT_EQ(all.roadmaps[2].initiatives[0].start_month, 3);  // app_revamp keeps its own
+  // Every initiative of one roadmap.
+  const Scenario every = load_scenario_text(
+      kExample, "test.yaml", LoadOptions{{"roadmaps.app_then_billing.*.start_month=4"}});
+  EXPECT_EQ(every.roadmaps[2].initiatives[0].start_month, 4);
+  EXPECT_EQ(every.roadmaps[2].initiatives[1].start_month, 4);
+  EXPECT_EQ(every.roadmaps[1].initiatives[0].start_month, 1);
 }
 
 TEST(RoadmapOverrideNames, AnInitiativeTheRoadmapDoesNotUseIsAnError) {
