@@ -6,9 +6,10 @@
 #include <algorithm>
 #include <map>
 
+#include "config/parameter_paths.hpp"
+#include "config/yaml_values.hpp"
 #include "engine/core/json_string.hpp"
 #include "engine/core/parameters.hpp"
-#include "config/yaml_values.hpp"
 
 namespace cxsim {
 
@@ -331,17 +332,19 @@ std::string describe_scenario(const Scenario& sc) {
       }
       if (i.ramp_months != rep.ramp_months)
         overrides += fmt::format(", ramp_months: {}", i.ramp_months);
-      const std::string prefix = "roadmaps." + r.name + ".initiatives." + i.name;
-      if (sc.slots[static_cast<std::size_t>(i.capex_slot)].path == prefix + ".capex") {
+      auto own = [&](int slot, std::string_view key) {
+        return slot >= 0 && sc.slots[static_cast<std::size_t>(slot)].path ==
+                                roadmap_override_path(r.name, i.name, key);
+      };
+      if (own(i.capex_slot, "capex")) {
         overrides +=
             ", capex: " +
             capex_text(sc.slots[static_cast<std::size_t>(i.capex_slot)].value, i.capex_months);
       }
-      if (sc.slots[static_cast<std::size_t>(i.opex_slot)].path == prefix + ".opex_per_month") {
+      if (own(i.opex_slot, "opex_per_month")) {
         overrides += ", opex_per_month: " + slot_text(i.opex_slot);
       }
-      if (sc.slots[static_cast<std::size_t>(i.sustaining_opex_slot)].path ==
-          prefix + ".sustaining_opex_per_month") {
+      if (own(i.sustaining_opex_slot, "sustaining_opex_per_month")) {
         overrides += ", sustaining_opex_per_month: " + slot_text(i.sustaining_opex_slot);
       }
       uses.kids.push_back(

@@ -11,6 +11,7 @@
 
 #include "config/did_you_mean.hpp"
 #include "config/input_file.hpp"
+#include "config/parameter_paths.hpp"
 #include "config/scenario_describe.hpp"
 #include "config/scenario_keys.hpp"
 #include "config/yaml_merge.hpp"
@@ -1045,9 +1046,16 @@ void Builder::allocate_library(LibInitiative& lib) {
   lib.allocated = true;
   const std::string prefix = "initiatives." + lib.name;
   for (std::size_t j = 0; j < lib.effects.size(); ++j) {
-    lib.effect_slots.push_back(
-        add_slot(prefix + ".effects[" + std::to_string(j) + "].value", lib.effects[j].value,
-                 lib.effects[j].op == EffectOp::multiply ? 0.0 : -kMaxMoney, kMaxMoney));
+    // Named by target (EXPERIMENTS.md), #2, #3 for a target repeated in this initiative; an
+    // effect without a target (already reported) by its position.
+    const std::string& target = lib.effects[j].target;
+    int occurrence = 1;
+    for (std::size_t k = 0; k < j; ++k) occurrence += lib.effects[k].target == target ? 1 : 0;
+    const std::string path = target.empty() ? prefix + ".effects[" + std::to_string(j) + "].value"
+                                            : effect_slot_path(lib.name, target, occurrence);
+    lib.effect_slots.push_back(add_slot(path, lib.effects[j].value,
+                                        lib.effects[j].op == EffectOp::multiply ? 0.0 : -kMaxMoney,
+                                        kMaxMoney));
     failed_.back() = lib.effects[j].value_ok ? 0 : 1;
   }
   lib.capex_slot = add_slot(prefix + ".capex", lib.capex.total, 0, kMaxMoney);
@@ -1157,7 +1165,6 @@ void Builder::read_roadmaps(const YamlTree& root) {
         if (const auto s = integer(entry, E, "start_month", edisplay)) init.start_month = *s;
         if (const auto e = integer(entry, E, "end_month", edisplay)) init.end_month = *e;
         if (const auto r = integer(entry, E, "ramp_months", edisplay)) init.ramp_months = *r;
-        const std::string prefix = "roadmaps." + roadmap.name + ".initiatives." + lib->name;
         const bool start_given = entry.find("start_month") != nullptr;
         if (start_given && init.start_month > horizon) {
           error(blame(entry.find("start_month")->loc, {horizon_node_}), edisplay + ".start_month",
@@ -1175,7 +1182,8 @@ void Builder::read_roadmaps(const YamlTree& root) {
         }
         if (const YamlTree* c = entry.find("capex")) {
           if (const auto cx = capex(c, entry.loc, edisplay + ".capex", init.start_month, horizon)) {
-            init.capex_slot = add_slot(prefix + ".capex", cx->total, 0, kMaxMoney);
+            init.capex_slot = add_slot(roadmap_override_path(roadmap.name, lib->name, "capex"),
+                                       cx->total, 0, kMaxMoney);
             init.capex_months = cx->months;
           }
         } else if (start_given && init.start_month + init.capex_months - 1 > horizon) {
@@ -1187,14 +1195,16 @@ void Builder::read_roadmaps(const YamlTree& root) {
         if (const YamlTree* o = entry.find("opex_per_month")) {
           const ParamInfo opex_info = money_info("opex_per_month", "money/month");
           if (const auto d = param(o, entry.loc, opex_info, edisplay + ".opex_per_month")) {
-            init.opex_slot = add_slot(prefix + ".opex_per_month", *d, 0, kMaxMoney);
+            init.opex_slot = add_slot(
+                roadmap_override_path(roadmap.name, lib->name, "opex_per_month"), *d, 0, kMaxMoney);
           }
         }
         if (const YamlTree* so = entry.find("sustaining_opex_per_month")) {
           const ParamInfo info = money_info("sustaining_opex_per_month", "money/month");
           if (const auto d = param(so, entry.loc, info, edisplay + ".sustaining_opex_per_month")) {
-            init.sustaining_opex_slot =
-                add_slot(prefix + ".sustaining_opex_per_month", *d, 0, kMaxMoney);
+            init.sustaining_opex_slot = add_slot(
+                roadmap_override_path(roadmap.name, lib->name, "sustaining_opex_per_month"), *d, 0,
+                kMaxMoney);
           }
         }
       }

@@ -398,7 +398,30 @@ std::string parameters_markdown() {
       "most 1e6, at most 1e10 people) keep every result finite; docs/scenario.md (\"Bad input\")\n"
       "gives the argument. Distribution parameters are at most 1e15 in magnitude and a beta's\n"
       "in [0.05, 1e6]; a `multiply` factor is >= 0, and a distribution for it may not reach\n"
-      "below 0.\n";
+      "below 0.\n\n"
+      "## Names of uncertain numbers\n\n"
+      "Every behavioural number (drawn once per replication when it is a distribution) has one\n"
+      "name, used by `--set`, by experiment factors and priors, and for the `/parameters/<path>`\n"
+      "datasets of results files:\n\n"
+      "| number | name | example |\n"
+      "|---|---|---|\n"
+      "| a key of the file | its YAML path, list items by name | "
+      "`segments.consumer.revenue.price`, `touchpoints.billing.contacts_per_month.consumer` |\n"
+      "| an initiative's capex, opex | `initiatives.<initiative>.<key>` (capex also when "
+      "written `{total, months}`: a number or distribution sets the total) | "
+      "`initiatives.billing_fix.capex` |\n"
+      "| an effect's value | `initiatives.<initiative>.effects.<target>`, the target as written "
+      "(`*` kept), `#2`, `#3` for the second, third effect on one target | "
+      "`initiatives.digital_app.effects.touchpoints.app.failure_rate`, "
+      "`initiatives.closed_loop.effects.touchpoints.*.recovered_severity` |\n"
+      "| a roadmap entry's override | `roadmaps.<roadmap>.<initiative>.<key>` | "
+      "`roadmaps.phased.digital_app.capex` |\n"
+      "| one parameter of a distribution | `<path>.<kind>.<index>`, the kind as written and a "
+      "0-based index (heterogeneity included) | "
+      "`segments.regular.heterogeneity.baseline_churn_monthly.beta.1` |\n\n"
+      "`--set` also takes the older spellings (`initiatives.<i>.effects[0].value`,\n"
+      "`roadmaps.<r>.initiatives.<i>.<key>`). A distribution parameter named on a key that is not\n"
+      "written as that kind, or past the kind's parameters, is an error saying what is written.\n";
   KeyOwner current = KeyOwner::effect;
   bool first = true;
   for (const auto& k : scenario_keys()) {

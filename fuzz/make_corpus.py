@@ -81,6 +81,15 @@ HOSTILE = {
     "sets.yaml": "#@set segments.*.revenue.price=1e308\n#@set market.network=\n"
                  "#@set segments.consumer.share=0.5\n#@set horizon_months=1\n"
                  "#@set initiatives.fix.effects[0].value={normal: [0.5, 0.1]}\n" + MINIMAL,
+    "sets_parameter_names.yaml": "#@set initiatives.fix.effects.touchpoints.billing.failure_rate="
+                                 "{triangular: [0.4, 0.5, 0.6]}\n"
+                                 "#@set initiatives.fix.effects.touchpoints.billing.failure_rate"
+                                 ".triangular.2=0.7\n"
+                                 "#@set initiatives.fix.effects.touchpoints.billing.failure_rate#2=1\n"
+                                 "#@set roadmaps.fixing.fix.capex=1e6\n"
+                                 "#@set touchpoints.billing.contacts_per_month.consumer=0.3\n"
+                                 "#@set segments.consumer.heterogeneity.baseline_churn_monthly"
+                                 ".beta.1=99\n" + MINIMAL,
     "sets_through_extends.yaml": "#@set touchpoints.*.failure_rate=0\n#@set agents=20000\n"
                                  "extends: base.yaml\nname: child\n" + MARKER + MINIMAL,
     "extreme_numbers.yaml": MINIMAL.replace("population: 10000", "population: 1e300")

@@ -75,7 +75,7 @@ the baseline).
 | `/summary_by_touchpoint/<metric>` | [roadmap, replication, touchpoint] | with `analysis.avoidable_cost_by_touchpoint`: each roadmap against its twin with only that touchpoint's failure rate 0 (same random numbers): below |
 | `/statistics_by_touchpoint/<metric>` | [roadmap, touchpoint, statistic] | the same statistics as `/statistics`, of each `/summary_by_touchpoint` metric |
 | `/robustness/<name>` | [terminal_value, roadmap] | the roadmaps under every terminal-value choice, from the same replications: below |
-| `/parameters/<path>` | [replication] | the value drawn in each replication for each parameter given as a distribution, by scenario path |
+| `/parameters/<path>` | [replication] | the value drawn in each replication for each parameter given as a distribution, by scenario path: a key's YAML path (`segments.consumer.revenue.price`), an effect's value `initiatives.<initiative>.effects.<target>` (the target as written, `#2` for a repeated target), a roadmap's override `roadmaps.<roadmap>.<initiative>.<key>` (docs/parameters.md, "Names of uncertain numbers") |
 | `/done` | [replication] | 1 for each replication written and on the disk (what `--resume` reads) |
 | `/run/replication_sha256` | [replication] | run bookkeeping (comparisons of results skip `/run/`): the SHA-256, 64 hex characters, of each written replication's values in the datasets its `datasets` attribute lists, in that order, as native float64 in C order; empty until written |
 | `/run` attribute `layout_sha256` | | SHA-256 of what the file holds from its creation on: root attributes (but `complete` and `resumed_*`), every dataset's name, type, shape and attributes, and `/scenario` and `/coords` |

@@ -110,7 +110,8 @@ TEST(ScenarioLoader, ExampleInitiativesShareLibrarySlots) {
   EXPECT_EQ(a.effects[0].op, EffectOp::multiply);
   EXPECT_EQ(a.effects[0].slots,
             std::vector<int>{sc.layout.touchpoint(0, TouchpointParam::failure_rate)});
-  EXPECT_EQ(sc.slots[a.effects[0].value_slot].path, "initiatives.billing_fix.effects[0].value");
+  EXPECT_EQ(sc.slots[a.effects[0].value_slot].path,
+            "initiatives.billing_fix.effects.touchpoints.billing.failure_rate");
   EXPECT_EQ(sc.slots[a.effects[0].value_slot].value.kind, DistributionKind::triangular);
 
   const Initiative& b = app.initiatives[1];
@@ -121,7 +122,7 @@ TEST(ScenarioLoader, ExampleInitiativesShareLibrarySlots) {
   EXPECT_EQ(b.effects[0].value_slot, a.effects[0].value_slot);
   // Overridden capex: its own slot, a plain total spent in one month.
   EXPECT_NE(b.capex_slot, a.capex_slot);
-  EXPECT_EQ(sc.slots[b.capex_slot].path, "roadmaps.app_then_billing.initiatives.billing_fix.capex");
+  EXPECT_EQ(sc.slots[b.capex_slot].path, "roadmaps.app_then_billing.billing_fix.capex");
   EXPECT_DOUBLE_EQ(sc.slots[b.capex_slot].value.a, 2000000);
   EXPECT_EQ(b.capex_months, 1);
 

@@ -69,8 +69,9 @@ Scenario rich_scenario() {
   Effect e;
   e.slots = {testing::slot_index(sc, "touchpoints.billing.failure_rate")};
   e.op = EffectOp::multiply;
-  e.value_slot = testing::add_slot(sc, "initiatives.billing_fix.effects[0].value",
-                                   Distribution{DistributionKind::triangular, 0.3, 0.5, 0.7});
+  e.value_slot =
+      testing::add_slot(sc, "initiatives.billing_fix.effects.touchpoints.billing.failure_rate",
+                        Distribution{DistributionKind::triangular, 0.3, 0.5, 0.7});
   fix.effects = {e};
   sc.roadmaps = {{"baseline", {}}, {"fix", {fix}}, {"same_as_baseline", {}}};
   sc.zero_defect_counterfactual = true;

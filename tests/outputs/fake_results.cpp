@@ -29,7 +29,7 @@ Scenario fake_scenario() {
   }
   s.slots[s.layout.segment(0, SegmentParam::price)] =
       Slot{"segments.consumer.revenue.price", Distribution{DistributionKind::normal, 30.0, 2.0, 0}};
-  s.slots.push_back(Slot{"roadmaps.chatbot.initiatives[0].effects[1].value",
+  s.slots.push_back(Slot{"initiatives.chatbot.effects.touchpoints.*.failure_rate#2",
                          Distribution{DistributionKind::triangular, 0.8, 0.9, 1.0}});
   s.resolved_yaml = "name: fake-results\nhorizon_months: 4\nreplications: 5\nseed: 42\n";
   return s;

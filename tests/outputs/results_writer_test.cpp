@@ -139,7 +139,7 @@ TEST(ResultsWriter, ValuesReadBackEqualWhatWasWritten) {
 
   const auto price = read_dataset(out, "parameters/segments.consumer.revenue.price");
   const auto effect =
-      read_dataset(out, "parameters/roadmaps.chatbot.initiatives[0].effects[1].value");
+      read_dataset(out, "parameters/initiatives.chatbot.effects.touchpoints.*.failure_rate#2");
   ASSERT_EQ(price.size(), 5u);
   for (int r = 0; r < R; ++r) {
     EXPECT_EQ(price[r], fake_result(s, r).parameters[0]);
@@ -223,7 +223,7 @@ assert st['npv'].sel(roadmap='baseline', statistic='n').item() == 5
 pr = xr.open_dataset(path, engine='h5netcdf', group='parameters')
 assert pr['segments.consumer.revenue.price'].dims == ('replication',)
 f = h5py.File(path, 'r')
-np.testing.assert_array_equal(f['parameters']['roadmaps.chatbot.initiatives[0].effects[1].value'][()],
+np.testing.assert_array_equal(f['parameters']['initiatives.chatbot.effects.touchpoints.*.failure_rate#2'][()],
                               0.8 + 0.01 * np.arange(5))
 assert f['scenario'].asstr()[()].startswith('name: fake-results')
 for a in ('hostname', 'scenario_sha256', 'engine_version', 'git_commit', 'created_utc'):
