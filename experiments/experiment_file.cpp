@@ -11,13 +11,13 @@
 
 #include "config/did_you_mean.hpp"
 #include "config/input_file.hpp"
+#include "config/parameter_paths.hpp"
 #include "config/scenario_keys.hpp"
 #include "config/yaml_values.hpp"
 #include "engine/core/errors.hpp"
 #include "engine/memory_budget.hpp"
 #include "engine/metrics.hpp"
 #include "engine/parameter_draws.hpp"
-#include "experiments/factor_paths.hpp"
 #include "experiments/quantiles.hpp"
 
 namespace cxsim {
@@ -632,11 +632,12 @@ class ExperimentReader {
     }
 
     // What the path names: slots of the base scenario (with `*`), or one key of the file.
-    const std::vector<std::string> matches = expand_factor_path(*base_, path->text);
+    const std::vector<std::string> matches = expand_parameter_pattern(*base_, path->text);
     const bool wildcard = path->text.find('*') != std::string::npos;
     if (wildcard && matches.empty()) {
       error(path->loc, where + ".path",
-            "'*' matches no number of the scenario (got " + path->text +
+            "'*' matches no number of the scenario (got " + path->text + ": " +
+                pattern_mismatch(*base_, path->text) +
                 "; expected a path such as touchpoints.*.failure_rate)");
       return;
     }
@@ -649,7 +650,7 @@ class ExperimentReader {
       }
       const std::vector<std::string> names = wildcard ? matches : std::vector{path->text};
       for (const auto& name : names) {
-        const std::optional<int> slot = find_factor_slot(*base_, name);
+        const std::optional<int> slot = find_slot(*base_, name);
         if (!slot || base_->slots[static_cast<std::size_t>(*slot)].value.is_constant()) {
           error(
               path->loc, where + ".path",
