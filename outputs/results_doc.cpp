@@ -42,6 +42,9 @@ Money is in the scenario's currency; people and messages are real-world counts (
 the month. NaN marks a value that does not exist (no customers, payback never reached, ROI of
 the baseline).
 
+`cxsim sweep` and `cxsim sensitivity` write experiment files: the same metrics with a leading
+`point` dimension, described in `docs/experiments.md`.
+
 ## Root attributes
 
 | attribute | meaning |
