@@ -155,7 +155,10 @@ int main(int argc, char** argv) {
       app.add_subcommand("results-doc", "Print the results-file reference (docs/results.md)");
 
   std::string summary_file;
-  auto* summary_cmd = app.add_subcommand("summary", "Print the roadmap table of a results file");
+  auto* summary_cmd = app.add_subcommand(
+      "summary",
+      "Print the roadmap table of a results file, or the summary of an experiment file (top "
+      "points, sensitivity indices)");
   summary_cmd->add_option("file", summary_file, "Results file (.h5)")->required();
   std::vector<std::string> compare;
   summary_cmd
