@@ -263,24 +263,6 @@ def run_experiment(command: str, experiment: str | Path | Mapping, out: str | Pa
     return out
 
 
-def sweep(scenario: str | Path, path: str, values: Iterable[object], out_dir: str | Path, *,
-          sets: Mapping[str, object] | None = None, **run_kwargs) -> list[tuple[object, Path]]:
-    """Runs the scenario once per value of one `--set` path; returns (value, results file) pairs.
-
-    Every run keeps the same seed, so runs share their random numbers and differences between
-    them come from the parameter, not from noise."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    results = []
-    for i, value in enumerate(values):
-        overrides = dict(sets or {})
-        overrides[path] = value
-        safe = "".join(c if c.isalnum() else "_" for c in path)
-        out = out_dir / f"{safe}_{i}.h5"
-        results.append((value, run(scenario, out, sets=overrides, **run_kwargs)))
-    return results
-
-
 @dataclass
 class Results:
     """One results file, loaded into memory as one xarray Dataset per group."""

@@ -411,23 +411,6 @@ class RealResultsFileTest(unittest.TestCase):
         self.assertIn("TERMINAL", ticks)
         plt.close(fig)
 
-    def test_sweep_and_run_errors(self):
-        runs = cx.sweep("telecom", "touchpoints.billing.failure_rate", [0.2, 0.6], self.dir / "sweep",
-                        replications=2, agents=1000,
-                        sets={"analysis.zero_defect_counterfactual": "false"})
-        self.assertEqual([v for v, _ in runs], [0.2, 0.6])
-        lo, hi = (cx.open_results(p) for _, p in runs)
-        self.assertFalse(lo.has_zero_defect)
-        # Same seed, more billing failures: more failure cost in the baseline.
-        self.assertGreater(float(hi.timeseries.failure_cost.sel(roadmap="baseline").sum()),
-                           float(lo.timeseries.failure_cost.sel(roadmap="baseline").sum()))
-        with self.assertRaises(RuntimeError) as ctx:
-            cx.run("telecom", self.dir / "bad.h5", replications=1, agents=1000,
-                   sets={"touchpoints.billing.failure_rat": 0.3})
-        self.assertIn("did you mean", str(ctx.exception))
-        with self.assertRaises(ValueError):
-            cx.avoidable_breakdown(lo)
-
     def test_run_overrides_and_errors(self):
         sets = {"analysis.zero_defect_counterfactual": "false"}
         lo, hi = (cx.open_results(cx.run("telecom", self.dir / f"billing_{v}.h5", replications=2,
