@@ -1,4 +1,5 @@
-"""Shared helpers for the cxsim notebooks: run the executable, open results files, summarise and plot."""
+"""Shared helpers for the cxsim notebooks: run the executable (runs and experiments), open results
+and experiment files, summarise and plot."""
 
 from __future__ import annotations
 
@@ -169,22 +170,97 @@ def run(scenario: str | Path, out: str | Path, *, replications: int | None = Non
     return Path(out)
 
 
-def sweep(scenario: str | Path, path: str, values: Iterable[object], out_dir: str | Path, *,
-          sets: Mapping[str, object] | None = None, **run_kwargs) -> list[tuple[object, Path]]:
-    """Runs the scenario once per value of one `--set` path; returns (value, results file) pairs.
+def experiment_path(name: str) -> Path:
+    """A bundled experiment file by name ('telecom_sobol': scenarios/experiments/telecom_sobol.yaml)
+    or a path to any experiment file."""
+    p = Path(name)
+    if p.suffix in (".yaml", ".yml") and p.exists():
+        return p
+    return repo_root() / "scenarios" / "experiments" / f"{name}.yaml"
 
-    Every run keeps the same seed, so runs share their random numbers and differences between
-    them come from the parameter, not from noise."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    results = []
-    for i, value in enumerate(values):
-        overrides = dict(sets or {})
-        overrides[path] = value
-        safe = "".join(c if c.isalnum() else "_" for c in path)
-        out = out_dir / f"{safe}_{i}.h5"
-        results.append((value, run(scenario, out, sets=overrides, **run_kwargs)))
-    return results
+
+def _resolve_scenario(value: str, base_dir: Path) -> str:
+    """An experiment's `scenario:` as an absolute path: relative to base_dir, or a bundled name."""
+    p = Path(str(value))
+    if p.is_absolute():
+        return str(p)
+    if (base_dir / p).exists():
+        return str((base_dir / p).resolve())
+    bundled = scenario_path(str(value))
+    if bundled.exists():
+        return str(bundled.resolve())
+    return str((base_dir / p).resolve())   # missing: cxsim says so, with the path
+
+
+def load_experiment(path: str | Path) -> dict:
+    """An experiment file (a path or a bundled name) as a dict, its `scenario:` made absolute, so
+    that it can be changed (e.g. a smaller `base_samples`) and given to run_experiment from any
+    folder."""
+    path = experiment_path(str(path))
+    data = yaml.safe_load(path.read_text()) or {}
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: an experiment file is a mapping")
+    if "scenario" in data:
+        data["scenario"] = _resolve_scenario(data["scenario"], path.resolve().parent)
+    return data
+
+
+def run_experiment(command: str, experiment: str | Path | Mapping, out: str | Path, *,
+                   replications: int | None = None, agents: int | None = None,
+                   seed: int | None = None, threads: int | None = None,
+                   sets: Mapping[str, object] | Iterable[str] | None = None, force: bool = True,
+                   resume: bool = False, extra: Sequence[str] = (),
+                   base_dir: str | Path | None = None) -> Path:
+    """Runs `cxsim COMMAND EXPERIMENT -o OUT` (command: sweep, sensitivity, or any other experiment
+    command) and returns the results file; raises RuntimeError with cxsim's message on failure.
+
+    experiment is the path of an experiment file (used where it is, so its `scenario:` is
+    relative to it), a bundled experiment's name, YAML text, or a dict (as load_experiment
+    gives). Text and dicts are written beside the results file as `<out stem>.experiment.yaml`
+    (the work folder, never the checkout); a relative `scenario:` in them is relative to base_dir
+    (default: the current folder) or names a bundled scenario ('telecom'). The options are those
+    of run(): agents is `--set agents=N`, sets more `--set` overrides of the base scenario (after
+    the file's `set:`), replications and seed override the file's; resume finishes an interrupted
+    experiment (`--resume`) instead of overwriting it (`--force`)."""
+    out = Path(out)
+    if isinstance(experiment, Mapping):
+        data = dict(experiment)
+    elif isinstance(experiment, str) and "\n" in experiment:
+        data = yaml.safe_load(experiment)
+        if not isinstance(data, dict):
+            raise ValueError("experiment text is not a YAML mapping")
+    else:
+        data = None
+        file = experiment_path(str(experiment))
+        if not file.exists():
+            raise FileNotFoundError(f"experiment file not found: {experiment} (tried {file})")
+    if data is not None:
+        base = Path(base_dir) if base_dir is not None else Path.cwd()
+        if "scenario" in data:
+            data["scenario"] = _resolve_scenario(data["scenario"], base)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        file = out.parent / f"{out.stem}.experiment.yaml"
+        file.write_text(yaml.safe_dump(data, sort_keys=False))
+    cmd = [str(find_cxsim()), command, str(file), "-o", str(out), "--quiet"]
+    if replications is not None:
+        cmd += ["--replications", str(replications)]
+    if seed is not None:
+        cmd += ["--seed", str(seed)]
+    if threads is not None:
+        cmd += ["--threads", str(threads)]
+    if resume:
+        cmd.append("--resume")
+    elif force:
+        cmd.append("--force")
+    if agents is not None:
+        cmd += ["--set", f"agents={agents}"]
+    cmd += _set_args(sets)
+    cmd += list(extra)
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"cxsim failed (exit {proc.returncode}): {' '.join(cmd)}\n"
+                           f"{proc.stderr.strip() or proc.stdout.strip()}")
+    return out
 
 
 @dataclass
@@ -267,6 +343,319 @@ def open_results(path: str | Path) -> Results:
         with xr.open_dataset(path, engine="h5netcdf", group=name) as ds:
             groups[short] = ds.load()
     return Results(path=path, attrs=attrs, scenario=yaml.safe_load(text) or {}, groups=groups)
+
+
+# The groups of an experiment file (docs/experiments.md) under the short names the notebooks use;
+# /sensitivity/<output> goes to Experiment.sensitivity[output].
+EXPERIMENT_GROUPS = {
+    "design": "design",
+    "summary": "summary",
+    "statistics": "statistics",
+    "timeseries_mean": "timeseries_mean",
+    "parameters": "parameters",
+    "base_summary": "base/summary",
+    "paired_difference": "paired_difference",
+}
+
+
+@dataclass
+class Experiment:
+    """One experiment file (cxsim sweep / sensitivity / ...), loaded into memory: one xarray
+    Dataset per group (EXPERIMENT_GROUPS), the sensitivity indices per output, root attributes,
+    the resolved experiment file (`experiment_text` as stored in /experiment; `experiment` parsed,
+    or {} where the text is not YAML that PyYAML reads) and the resolved scenario."""
+
+    path: Path
+    attrs: dict
+    experiment: dict
+    scenario: dict
+    groups: dict = field(default_factory=dict)
+    sensitivity: dict = field(default_factory=dict)
+    experiment_text: str = ""
+
+    def __getattr__(self, name: str) -> xr.Dataset:
+        groups = self.__dict__.get("groups", {})
+        if name in groups:
+            return groups[name]
+        if name in EXPERIMENT_GROUPS:
+            raise AttributeError(f"{self.path}: has no /{EXPERIMENT_GROUPS[name]} group")
+        raise AttributeError(name)
+
+    @property
+    def kind(self) -> str:
+        """sweep, sensitivity, optimize, attribute or calibrate (root attribute `experiment`)."""
+        return str(self.attrs.get("experiment", ""))
+
+    @property
+    def method(self) -> str:
+        """The sensitivity method (sobol, morris, tornado) or the sweep design (grid, lhs, ...)."""
+        block = self.experiment.get(self.kind) or {}
+        return str(self.attrs.get("method") or block.get("method") or block.get("design") or "")
+
+    @property
+    def factors(self) -> list[str]:
+        """The factor names of /coords/factor, in design column order."""
+        return [str(f) for f in self.design.factor.values]
+
+    @property
+    def values(self) -> xr.DataArray:
+        """/design/values: the factor values of each point, [point, factor]."""
+        return self.design["values"]
+
+    @property
+    def outputs(self) -> list[str]:
+        raw = self.attrs.get("outputs", self.experiment.get("outputs", ["delta_npv"]))
+        if isinstance(raw, (str, bytes)):
+            raw = [raw]
+        return [v.decode() if isinstance(v, bytes) else str(v) for v in raw]
+
+    @property
+    def roadmaps(self) -> list[str]:
+        return [str(r) for r in self.summary.roadmap.values]
+
+    @property
+    def baseline(self) -> str:
+        return str(self.attrs.get("baseline_roadmap") or self.roadmaps[0])
+
+    @property
+    def alternatives(self) -> list[str]:
+        return [r for r in self.roadmaps if r != self.baseline]
+
+    @property
+    def currency(self) -> str:
+        return str(self.attrs.get("currency") or self.scenario.get("currency") or "")
+
+    def money(self, x: float, digits: int = 3) -> str:
+        return format_money(x, self.currency, digits)
+
+    def point_mean(self, metric: str) -> xr.DataArray:
+        """A point's output: the mean of the metric over its replications (NaN excluded),
+        [point, roadmap]; the same numbers as /statistics/<metric> at `mean`."""
+        return self.summary[metric].mean("replication", skipna=True)
+
+
+def _text(value) -> str:
+    value = value[()] if hasattr(value, "shape") else value
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def open_experiment(path: str | Path) -> Experiment:
+    """Opens an experiment file: every group present as an xarray Dataset (loaded), each
+    /sensitivity/<output> as a Dataset [roadmap, factor], root attributes, the resolved experiment
+    file and scenario. Raises ValueError for a plain run's file or another kind of file."""
+    path = Path(path)
+    with h5py.File(path, "r") as f:
+        attrs = {k: (v.decode() if isinstance(v, bytes) else v) for k, v in f.attrs.items()}
+        if attrs.get("format") != "cxsim-results":
+            raise ValueError(f"{path}: not a cxsim results file")
+        if "experiment" not in f or not attrs.get("experiment"):
+            raise ValueError(f"{path}: a run's results file, not an experiment's (use open_results)")
+        experiment_text = _text(f["experiment"])
+        try:
+            experiment = yaml.safe_load(experiment_text) or {}
+        except yaml.YAMLError:
+            experiment = {}   # kept as text: Experiment.experiment_text
+        scenario = (yaml.safe_load(_text(f["scenario"])) or {}) if "scenario" in f else {}
+        present = {short: name for short, name in EXPERIMENT_GROUPS.items()
+                   if name in f and isinstance(f[name], h5py.Group)}
+        outputs = list(f["sensitivity"].keys()) if "sensitivity" in f else []
+    groups = {}
+    for short, name in present.items():
+        with xr.open_dataset(path, engine="h5netcdf", group=name) as ds:
+            groups[short] = ds.load()
+    sensitivity = {}
+    for output in outputs:
+        with xr.open_dataset(path, engine="h5netcdf", group=f"sensitivity/{output}") as ds:
+            sensitivity[output] = ds.load()
+    return Experiment(path=path, attrs=attrs, experiment=experiment, scenario=scenario,
+                      groups=groups, sensitivity=sensitivity, experiment_text=experiment_text)
+
+
+def paired_differences(exp: Experiment, metric: str) -> xr.DataArray:
+    """Each point's metric minus the base scenario's in the same replication, [point, roadmap,
+    replication] (a sweep's /summary minus /base/summary): what /paired_difference summarises."""
+    if "base_summary" not in exp.groups:
+        raise ValueError(f"{exp.path}: no /base/summary (only sweeps run the base scenario)")
+    return exp.summary[metric] - exp.base_summary[metric]
+
+
+def t_quantile(p: float, df: int) -> float:
+    """The p quantile of Student's t with an integer number of degrees of freedom (df >= 1).
+
+    From the exact finite series of P(|T| <= t) for integer df (Abramowitz and Stegun 26.7.3-4),
+    inverted by bisection; NaN for df < 1."""
+    if df is None or not np.isfinite(df) or int(df) < 1:
+        return math.nan
+    df = int(df)
+    if not 0.0 < p < 1.0:
+        raise ValueError(f"t_quantile: p = {p} is not in (0, 1)")
+    if p < 0.5:
+        return -t_quantile(1.0 - p, df)
+    target = 2.0 * p - 1.0           # P(|T| <= t)
+
+    def central(t: float) -> float:
+        theta = math.atan(t / math.sqrt(df))
+        c2 = math.cos(theta) ** 2
+        if df % 2 == 1:
+            term, total = math.cos(theta), 0.0
+            if df > 1:
+                total = term
+                for j in range(1, (df - 3) // 2 + 1):
+                    term *= c2 * (2 * j) / (2 * j + 1)
+                    total += term
+            return 2.0 / math.pi * (theta + math.sin(theta) * total)
+        term, total = 1.0, 1.0
+        for j in range(1, (df - 2) // 2 + 1):
+            term *= c2 * (2 * j - 1) / (2 * j)
+            total += term
+        return math.sin(theta) * total
+
+    lo, hi = 0.0, 1.0
+    while central(hi) < target:
+        hi *= 2.0
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        if central(mid) < target:
+            lo = mid
+        else:
+            hi = mid
+        if hi - lo <= 1e-13 * max(1.0, hi):
+            break
+    return 0.5 * (lo + hi)
+
+
+def mean_interval(stats: xr.DataArray, level: float = 0.95) -> xr.Dataset:
+    """The mean and its Student-t interval from a statistics DataArray with a `statistic`
+    dimension holding mean, se and n (/statistics/<metric>, /paired_difference/<metric>):
+    mean +- t(level, n - 1) se. NaN where n < 2."""
+    mean = stats.sel(statistic="mean", drop=True)
+    se = stats.sel(statistic="se", drop=True)
+    n = stats.sel(statistic="n", drop=True)
+    q = 0.5 + level / 2.0
+    t = xr.apply_ufunc(np.vectorize(lambda k: t_quantile(q, int(k) - 1) if np.isfinite(k) and k >= 2
+                                    else math.nan, otypes=[float]), n)
+    return xr.Dataset({"mean": mean, "low": mean - t * se, "high": mean + t * se, "n": n})
+
+
+def mean_interval_over(da: xr.DataArray, dim: str = "replication", level: float = 0.95) -> xr.Dataset:
+    """The mean over dim and its Student-t interval, mean +- t(level, n - 1) sd / sqrt(n), NaN
+    skipped (n counts the rest); for differences computed here, as mean_interval for the file's."""
+    n = da.notnull().sum(dim)
+    se = da.std(dim, ddof=1, skipna=True) / np.sqrt(n.where(n > 0))
+    stats = xr.concat([da.mean(dim, skipna=True), se, n.astype(float)], dim="statistic")
+    return mean_interval(stats.assign_coords(statistic=["mean", "se", "n"]), level)
+
+
+def scenario_value(scenario: Mapping, path: str):
+    """The value a dotted scenario path names in a resolved scenario (Results.scenario,
+    Experiment.scenario): a number, or a distribution as written ({triangular: [...]}); list
+    items are found by name (`touchpoints.billing.failure_rate`). KeyError if the path names
+    nothing (for example an effect's value, which has no key of its own)."""
+    node = scenario
+    for part in path.split("."):
+        if isinstance(node, Mapping) and part in node:
+            node = node[part]
+        elif isinstance(node, list):
+            match = [item for item in node if isinstance(item, Mapping) and item.get("name") == part]
+            if not match:
+                raise KeyError(f"{path}: no item named {part!r}")
+            node = match[0]
+        else:
+            raise KeyError(f"{path}: no key {part!r}")
+    return node
+
+
+def format_value(value) -> str:
+    """A scenario value for a label: 0.4, or 'triangular(0.3, 0.45, 0.6)' for a distribution."""
+    if isinstance(value, Mapping) and len(value) == 1:
+        (kind, args), = value.items()
+        if isinstance(args, (list, tuple)):
+            return f"{kind}({', '.join(f'{a:g}' if isinstance(a, (int, float)) else str(a) for a in args)})"
+        if isinstance(args, Mapping):
+            return f"{kind}({', '.join(f'{k}={v}' for k, v in args.items())})"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def _sobol_columns(y: np.ndarray, N: int, k: int, rows: np.ndarray | None = None):
+    """S1 and ST [k, M] of the columns of y [N (k + 2), M] (saltelli order), on base rows `rows`."""
+    A, B = y[:N], y[N:2 * N]
+    AB = y[2 * N:(2 + k) * N].reshape(k, N, -1)
+    if rows is not None:
+        A, B, AB = A[rows], B[rows], AB[:, rows]
+    both = np.concatenate([A, B])
+    constant = np.all(both == both[:1], axis=0)
+    bad = constant | ~np.all(np.isfinite(both), axis=0)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        V = both.var(axis=0)                               # divisor 2N
+        S1 = np.mean(B[None] * (AB - A[None]), axis=1) / V
+        ST = np.mean((A[None] - AB) ** 2, axis=1) / (2.0 * V)
+    bad_i = bad[None] | ~np.all(np.isfinite(AB), axis=1)
+    S1[bad_i] = np.nan
+    ST[bad_i] = np.nan
+    return S1, ST, constant
+
+
+def sobol_indices(y: xr.DataArray, factors: Sequence[str], *, bootstrap: int = 0,
+                  level: float = 0.95, seed: int = 0, center: bool = False) -> xr.Dataset:
+    """Sobol indices of an output given at every point of a Saltelli design, as cxsim computes them.
+
+    y has a `point` dimension in the file's order (A = points [0, N), B = [N, 2N), AB_i = A with
+    factor i from B = [(2 + i) N, (3 + i) N)) and any others (roadmap, ...); factors names the k
+    design columns (Experiment.factors). With V the variance (divisor 2N) of all yA and yB:
+    S1_i = mean(yB (yAB_i - yA)) / V (Saltelli et al. 2010), ST_i = mean((yA - yAB_i)^2) / (2V)
+    (Jansen 1999). NaN where the output does not vary or is not finite (docs/experiments.md).
+
+    bootstrap > 0 adds S1_low/S1_high and ST_low/ST_high: the central `level` percentile
+    interval over that many resamples of the N base rows (the same rows for V and every factor),
+    drawn by NumPy from `seed`; resamples whose output does not vary are left out. The point
+    estimates equal the file's; the intervals are of the same kind but not the same draws.
+
+    center=True subtracts the mean of all points first (as SALib's analyze.sobol does). ST does
+    not change; S1 estimates the same index, but its error grows with the output's mean
+    against its spread, so for an output far from 0 (a roadmap's NPV gain) centring narrows the
+    S1 intervals several-fold. The file's indices are not centred (center=False reproduces them)."""
+    k = len(factors)
+    if "point" not in y.dims:
+        raise ValueError("sobol_indices: y has no `point` dimension")
+    P = y.sizes["point"]
+    if k < 1 or P % (k + 2):
+        raise ValueError(f"sobol_indices: {P} points are not N (k + 2) for k = {k} factors")
+    N = P // (k + 2)
+    others = [d for d in y.dims if d != "point"]
+    data = y.transpose("point", *others).values.astype(float)
+    if center:
+        data = data - data.mean(axis=0, keepdims=True)
+    shape = data.shape[1:]
+    flat = data.reshape(P, -1)
+    S1, ST, _ = _sobol_columns(flat, N, k)
+    out = {"S1": S1, "ST": ST}
+    if bootstrap > 0:
+        rng = np.random.default_rng(seed)
+        s1s = np.full((bootstrap,) + S1.shape, np.nan)
+        sts = np.full((bootstrap,) + ST.shape, np.nan)
+        for b in range(bootstrap):
+            rows = rng.integers(0, N, size=N)
+            s1, st, constant = _sobol_columns(flat, N, k, rows)
+            s1[:, constant] = np.nan
+            st[:, constant] = np.nan
+            s1s[b], sts[b] = s1, st
+        lo, hi = 100 * (1 - level) / 2, 100 * (1 + level) / 2
+        with np.errstate(invalid="ignore"):
+            import warnings
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)   # all-NaN columns stay NaN
+                for name, draws in (("S1", s1s), ("ST", sts)):
+                    out[f"{name}_low"] = np.nanpercentile(draws, lo, axis=0)
+                    out[f"{name}_high"] = np.nanpercentile(draws, hi, axis=0)
+                    out[f"{name}_low"][np.isnan(out[name])] = np.nan
+                    out[f"{name}_high"][np.isnan(out[name])] = np.nan
+    coords = {d: y[d].values for d in others if d in y.coords}
+    coords["factor"] = list(factors)
+    dims = (*others, "factor")
+    return xr.Dataset({name: (dims, np.moveaxis(v.reshape((k,) + shape), 0, -1))
+                       for name, v in out.items()}, coords=coords)
 
 
 def paired_delta(da: xr.DataArray, baseline: str) -> xr.DataArray:
@@ -864,6 +1253,74 @@ def plot_avoidable_breakdown(ax, res: Results, currency: str | None = None, leve
     ax.set_ylim(top=1.18 * top)
     ax.grid(axis="y", alpha=0.3)
     ax.legend(title="roadmap", fontsize="small", loc="upper left", bbox_to_anchor=(0.0, 0.88))
+    return ax
+
+
+def _order_by(values: np.ndarray) -> np.ndarray:
+    """Indices sorting values from largest to smallest, NaN last."""
+    key = np.where(np.isnan(values), -np.inf, values)
+    return np.argsort(-key, kind="stable")
+
+
+def plot_sobol_indices(ax, indices: xr.Dataset, title: str = "", top: int | None = None,
+                       level: float = 0.95):
+    """Horizontal bars of S1 (first order) and ST (total) per factor, largest ST on top, with the
+    intervals where indices holds S1_low/S1_high and ST_low/ST_high (sobol_indices, or one
+    roadmap of Experiment.sensitivity[output]). indices is [factor]; top keeps the first ones."""
+    st = indices.ST.values
+    order = _order_by(st)[:top]
+    names = [str(f) for f in indices.factor.values[order]]
+    y = np.arange(len(order))
+    for name, offset, color, label in (("S1", -0.2, "C0", "S1: alone"),
+                                       ("ST", 0.2, "C3", "ST: with its interactions")):
+        v = indices[name].values[order]
+        err = None
+        if f"{name}_low" in indices and f"{name}_high" in indices:
+            lo, hi = indices[f"{name}_low"].values[order], indices[f"{name}_high"].values[order]
+            err = np.array([v - lo, hi - v]).clip(min=0)
+            err = np.where(np.isnan(err), 0, err)
+        ax.barh(y + offset, np.nan_to_num(v), 0.38, xerr=err, color=color, alpha=0.85,
+                error_kw={"elinewidth": 0.8, "capsize": 2}, label=label)
+    ax.set_yticks(y, names, fontsize="small")
+    ax.set_ylim(len(order) - 0.5, -0.5)                 # largest on top
+    ax.axvline(0, color="black", linewidth=0.8)
+    # The axis spans the estimates and [0, 1]; a wider interval (few base samples) is cut at it.
+    est = np.concatenate([indices.S1.values[order], indices.ST.values[order]])
+    est = est[np.isfinite(est)]
+    lo = min(0.0, float(est.min()) if est.size else 0.0) - 0.05
+    hi = max(1.0, float(est.max()) if est.size else 1.0) + 0.05
+    ax.set_xlim(lo, hi)
+    ax.set_xlabel(f"Sobol index: share of the output's variance (lines: {level:.0%} intervals, "
+                  "cut at the axis)")
+    ax.set_ylabel("factor")
+    ax.set_title(title or "Sobol indices")
+    ax.legend(fontsize="small", loc="lower right")
+    ax.grid(axis="x", alpha=0.3)
+    return ax
+
+
+def plot_tornado(ax, tornado: xr.Dataset, currency: str = "", title: str = "", what: str = "",
+                 top: int | None = None, low_label: str = "factor at its p05",
+                 high_label: str = "factor at its p95"):
+    """Tornado chart of one output ([factor] with low, high and base, as /sensitivity/<output>
+    of a tornado study): a bar from base to each end, the largest swing |high - low| on top."""
+    low, high = tornado["low"].values, tornado["high"].values
+    base = float(np.nanmean(tornado["base"].values))
+    order = _order_by(np.abs(high - low))[:top]
+    names = [str(f) for f in tornado.factor.values[order]]
+    y = np.arange(len(order))
+    ax.barh(y, low[order] - base, 0.6, left=base, color="C0", alpha=0.85, label=low_label)
+    ax.barh(y, high[order] - base, 0.6, left=base, color="C3", alpha=0.85, label=high_label)
+    ax.axvline(base, color="black", linewidth=1,
+               label=f"every factor at its median: {format_money(base, currency)}")
+    ax.set_yticks(y, names, fontsize="small")
+    ax.set_ylim(len(order) - 0.5, -0.5)
+    ax.set_ylabel("factor")
+    ax.set_xlabel(money_label(what or "output (mean over replications)", currency))
+    ax.xaxis.set_major_formatter(money_formatter(currency))
+    ax.set_title(title or "Tornado")
+    ax.legend(fontsize="small", loc="lower right")
+    ax.grid(axis="x", alpha=0.3)
     return ax
 
 

@@ -411,12 +411,11 @@ class RealResultsFileTest(unittest.TestCase):
         self.assertIn("TERMINAL", ticks)
         plt.close(fig)
 
-    def test_sweep_and_run_errors(self):
-        runs = cx.sweep("telecom", "touchpoints.billing.failure_rate", [0.2, 0.6], self.dir / "sweep",
-                        replications=2, agents=1000,
-                        sets={"analysis.zero_defect_counterfactual": "false"})
-        self.assertEqual([v for v, _ in runs], [0.2, 0.6])
-        lo, hi = (cx.open_results(p) for _, p in runs)
+    def test_run_overrides_and_errors(self):
+        sets = {"analysis.zero_defect_counterfactual": "false"}
+        lo, hi = (cx.open_results(cx.run("telecom", self.dir / f"billing_{v}.h5", replications=2,
+                                         agents=1000, sets={**sets, "touchpoints.billing.failure_rate": v}))
+                  for v in (0.2, 0.6))
         self.assertFalse(lo.has_zero_defect)
         # Same seed, more billing failures: more failure cost in the baseline.
         self.assertGreater(float(hi.timeseries.failure_cost.sel(roadmap="baseline").sum()),
@@ -435,6 +434,322 @@ class RealResultsFileTest(unittest.TestCase):
             f.attrs["format"] = "something-else"
         with self.assertRaises(ValueError):
             cx.open_results(other)
+        with self.assertRaises(ValueError):
+            cx.open_experiment(other)
+        # A run's file is not an experiment's.
+        with self.assertRaises(ValueError) as ctx:
+            cx.open_experiment(self.path)
+        self.assertIn("open_results", str(ctx.exception))
+
+
+def _saltelli(f, N, k, rng):
+    """Outputs of f over a Monte Carlo Saltelli design (uniform inputs), in the file's point order."""
+    A, B = rng.random((N, k)), rng.random((N, k))
+    blocks = [A, B]
+    for i in range(k):
+        AB = A.copy()
+        AB[:, i] = B[:, i]
+        blocks.append(AB)
+    X = np.concatenate(blocks)
+    return xr.DataArray(f(X), dims="point", coords={"point": np.arange(len(X))})
+
+
+class SobolIndicesTest(unittest.TestCase):
+    def test_formulas_on_numbers_worked_by_hand(self):
+        # N = 2, k = 1: yA = (1, 3), yB = (2, 6), yAB = (2, 5). V = var(1, 3, 2, 6) = 3.5 (divisor 2N).
+        y = xr.DataArray([1.0, 3.0, 2.0, 6.0, 2.0, 5.0], dims="point")
+        ind = cx.sobol_indices(y, ["x"])
+        # S1 = mean(yB (yAB - yA)) / V = (2 * 1 + 6 * 2) / 2 / 3.5; ST = mean((yA - yAB)^2) / 2V.
+        self.assertAlmostEqual(float(ind.S1.sel(factor="x")), 7.0 / 3.5, places=12)
+        self.assertAlmostEqual(float(ind.ST.sel(factor="x")), 2.5 / 7.0, places=12)
+        self.assertEqual(list(ind.factor.values), ["x"])
+
+    def test_additive_model_gives_its_variance_shares(self):
+        # y = 4 x0 + 2 x1 + 0 x2 on uniform inputs: S1 = ST = c_i^2 / sum c^2 = 0.8, 0.2, 0.
+        rng = np.random.default_rng(5)
+        y = _saltelli(lambda X: 4 * X[:, 0] + 2 * X[:, 1] + 0 * X[:, 2], 4096, 3, rng)
+        ind = cx.sobol_indices(y, ["a", "b", "c"], bootstrap=200, seed=1)
+        np.testing.assert_allclose(ind.S1.values, [0.8, 0.2, 0.0], atol=0.05)
+        np.testing.assert_allclose(ind.ST.values, [0.8, 0.2, 0.0], atol=0.02)
+        self.assertEqual(float(ind.ST.sel(factor="c")), 0.0)        # yAB_c == yA exactly
+        for name in ("S1", "ST"):
+            self.assertTrue(bool((ind[f"{name}_low"] <= ind[f"{name}_high"]).all()))
+            self.assertTrue(bool((ind[f"{name}_low"].sel(factor=["a", "b"]) < [0.8, 0.2]).all()))
+            self.assertTrue(bool((ind[f"{name}_high"].sel(factor=["a", "b"]) > [0.8, 0.2]).all()))
+        again = cx.sobol_indices(y, ["a", "b", "c"], bootstrap=200, seed=1)
+        xr.testing.assert_identical(ind, again)                      # intervals follow the seed
+
+    def test_extra_dimensions_and_nan_rules(self):
+        rng = np.random.default_rng(2)
+        y1 = _saltelli(lambda X: X[:, 0] + X[:, 1] ** 2, 64, 2, rng)
+        y = xr.concat([y1, xr.zeros_like(y1), y1.copy()], dim=pd_index(["r", "flat", "nan"], "roadmap"))
+        y.loc[{"roadmap": "nan", "point": 2 * 64 + 64 + 3}] = np.nan      # in AB_1 only
+        ind = cx.sobol_indices(y, ["x0", "x1"], bootstrap=20)
+        self.assertEqual(ind.S1.dims, ("roadmap", "factor"))
+        self.assertTrue(bool(ind.S1.sel(roadmap="flat").isnull().all()))  # output does not vary
+        self.assertTrue(bool(ind.ST_low.sel(roadmap="flat").isnull().all()))
+        self.assertFalse(bool(ind.S1.sel(roadmap="nan", factor="x0").isnull()))
+        self.assertTrue(bool(ind.S1.sel(roadmap="nan", factor="x1").isnull()))
+        np.testing.assert_array_equal(ind.S1.sel(roadmap="nan", factor="x0").values,
+                                      ind.S1.sel(roadmap="r", factor="x0").values)
+        y.loc[{"roadmap": "nan", "point": 0}] = np.inf                   # in A: every factor
+        self.assertTrue(bool(cx.sobol_indices(y, ["x0", "x1"]).S1.sel(roadmap="nan").isnull().all()))
+
+    def test_centring_leaves_st_and_narrows_s1_of_an_output_far_from_zero(self):
+        rng = np.random.default_rng(11)
+        y = _saltelli(lambda X: 4 * X[:, 0] + 2 * X[:, 1], 256, 2, rng)
+        shifted = y + 100.0                       # mean 103 against a spread of about 1.3
+        raw = cx.sobol_indices(shifted, ["a", "b"], bootstrap=200, seed=3)
+        cen = cx.sobol_indices(shifted, ["a", "b"], bootstrap=200, seed=3, center=True)
+        np.testing.assert_allclose(raw.ST.values, cen.ST.values, rtol=1e-9)
+        np.testing.assert_allclose(cen.S1.values, cx.sobol_indices(y, ["a", "b"], center=True).S1.values,
+                                   rtol=1e-9)   # centred: any shift gives the same S1
+        width = lambda d: float((d.S1_high - d.S1_low).mean())
+        self.assertLess(5 * width(cen), width(raw))
+        np.testing.assert_allclose(cen.S1.values, [0.8, 0.2], atol=0.1)
+
+    def test_rejects_a_point_count_that_is_not_n_k_plus_2(self):
+        with self.assertRaises(ValueError):
+            cx.sobol_indices(xr.DataArray(np.arange(7.0), dims="point"), ["a"])
+        with self.assertRaises(ValueError):
+            cx.sobol_indices(xr.DataArray(np.arange(6.0), dims="x"), ["a"])
+
+
+def pd_index(values, name):
+    import pandas as pd
+    return pd.Index(values, name=name)
+
+
+class IntervalTest(unittest.TestCase):
+    def test_t_quantile(self):
+        self.assertAlmostEqual(cx.t_quantile(0.975, 1), math.tan(0.475 * math.pi), places=9)
+        # df = 2 in closed form: t = (2p - 1) / sqrt(2 p (1 - p)).
+        self.assertAlmostEqual(cx.t_quantile(0.975, 2), 0.95 / math.sqrt(2 * 0.975 * 0.025), places=9)
+        for df, t in ((3, 3.182446305), (7, 2.364624252), (10, 2.228138852), (30, 2.042272456),
+                      (100, 1.983971519)):
+            self.assertAlmostEqual(cx.t_quantile(0.975, df), t, places=8)
+        self.assertAlmostEqual(cx.t_quantile(0.95, 4), 2.131846786, places=8)
+        self.assertAlmostEqual(cx.t_quantile(0.025, 5), -cx.t_quantile(0.975, 5), places=12)
+        self.assertAlmostEqual(cx.t_quantile(0.5, 3), 0.0, places=12)
+        self.assertTrue(math.isnan(cx.t_quantile(0.975, 0)))
+
+    def test_mean_interval_from_statistics_and_from_replications(self):
+        rep = _synthetic([[1.0, 2.0, 6.0], [3.0, 3.0, np.nan]])
+        iv = cx.mean_interval_over(rep, level=0.95)
+        np.testing.assert_allclose(iv["mean"].values, [3.0, 3.0])
+        np.testing.assert_array_equal(iv["n"].values, [3, 2])
+        half = cx.t_quantile(0.975, 2) * np.std([1, 2, 6], ddof=1) / math.sqrt(3)
+        self.assertAlmostEqual(float(iv["high"][0]), 3.0 + half, places=12)
+        self.assertAlmostEqual(float(iv["low"][1]), 3.0)              # no spread: no width
+        stats = xr.DataArray([[3.0, 1.0, 4.0], [5.0, 2.0, 1.0]], dims=("point", "statistic"),
+                             coords={"statistic": ["mean", "se", "n"]})
+        iv = cx.mean_interval(stats)
+        self.assertAlmostEqual(float(iv["low"][0]), 3.0 - cx.t_quantile(0.975, 3))
+        self.assertTrue(bool(iv["low"][1].isnull()))                 # one replication: no interval
+
+
+class ScenarioValueTest(unittest.TestCase):
+    def test_paths_through_named_lists_and_distributions(self):
+        import yaml
+        scenario = yaml.safe_load(cx.scenario_path("telecom").read_text())
+        self.assertEqual(cx.scenario_value(scenario, "touchpoints.billing.failure_rate"), 0.5)
+        self.assertEqual(cx.scenario_value(scenario, "churn.satisfaction"), {"triangular": [0.3, 0.45, 0.6]})
+        self.assertEqual(cx.format_value({"triangular": [0.3, 0.45, 0.6]}), "triangular(0.3, 0.45, 0.6)")
+        self.assertEqual(cx.format_value(0.5), "0.5")
+        for bad in ("touchpoints.nowhere.failure_rate", "churn.satisfaction.mean"):
+            with self.assertRaises(KeyError):
+                cx.scenario_value(scenario, bad)
+
+
+class ExperimentFilesTest(unittest.TestCase):
+    """The bundled experiment files and the command lines run_experiment builds (a stand-in cxsim)."""
+
+    def setUp(self):
+        self.tmp = Path(tempfile.mkdtemp(prefix="cxsim-exp-"))
+        self.saved = os.environ.get("CXSIM")
+        self.log = self.tmp / "args"
+        fake = self.tmp / "cxsim"
+        fake.write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" > {self.log}\n')
+        fake.chmod(0o755)
+        os.environ["CXSIM"] = str(fake)
+
+    def tearDown(self):
+        if self.saved is None:
+            os.environ.pop("CXSIM", None)
+        else:
+            os.environ["CXSIM"] = self.saved
+        shutil.rmtree(self.tmp)
+
+    def args(self):
+        return self.log.read_text().splitlines()
+
+    def test_bundled_experiments_load_with_an_absolute_scenario(self):
+        for name, block in (("telecom_sweep", "sweep"), ("telecom_sobol", "sensitivity"),
+                            ("telecom_tornado", "sensitivity")):
+            path = cx.experiment_path(name)
+            self.assertTrue(path.is_file(), path)
+            data = cx.load_experiment(name)
+            self.assertIn(block, data)
+            scenario = Path(data["scenario"])
+            self.assertTrue(scenario.is_absolute())
+            self.assertEqual(scenario.resolve(), cx.scenario_path("telecom").resolve())
+        self.assertEqual(cx.load_experiment("telecom_sobol")["sensitivity"]["method"], "sobol")
+
+    def test_a_file_is_run_where_it_is(self):
+        out = self.tmp / "w" / "sweep.h5"
+        cx.run_experiment("sweep", cx.experiment_path("telecom_sweep"), out, agents=500,
+                          replications=3, seed=9, threads=1, sets={"discount_rate_annual": 0.07})
+        args = self.args()
+        self.assertEqual(args[:4], ["sweep", str(cx.experiment_path("telecom_sweep")), "-o", str(out)])
+        for flag, value in (("--replications", "3"), ("--seed", "9"), ("--threads", "1")):
+            self.assertEqual(args[args.index(flag) + 1], value)
+        self.assertIn("--force", args)
+        self.assertIn("--quiet", args)
+        sets = [args[i + 1] for i, a in enumerate(args) if a == "--set"]
+        self.assertEqual(sets, ["agents=500", "discount_rate_annual=0.07"])
+        cx.run_experiment("sweep", "telecom_sweep", out, resume=True)     # a bundled name
+        self.assertIn("--resume", self.args())
+        self.assertNotIn("--force", self.args())
+        with self.assertRaises(FileNotFoundError):
+            cx.run_experiment("sweep", self.tmp / "missing.yaml", out)
+
+    def test_text_and_dicts_are_written_beside_the_results_file(self):
+        import yaml
+        out = self.tmp / "work" / "study.h5"
+        text = "scenario: telecom\nsensitivity: {method: tornado, factors: scenario}\n"
+        cx.run_experiment("sensitivity", text, out)
+        written = self.tmp / "work" / "study.experiment.yaml"
+        self.assertEqual(self.args()[1], str(written))
+        data = yaml.safe_load(written.read_text())
+        self.assertEqual(Path(data["scenario"]), cx.scenario_path("telecom").resolve())
+        # A dict, relative to base_dir; the loaded file changed before running.
+        design = cx.load_experiment("telecom_sobol")
+        design["sensitivity"]["base_samples"] = 8
+        cx.run_experiment("sensitivity", design, out)
+        self.assertEqual(yaml.safe_load(written.read_text())["sensitivity"]["base_samples"], 8)
+        self.assertEqual(cx.load_experiment("telecom_sobol")["sensitivity"]["base_samples"], 128)
+        (self.tmp / "s").mkdir()
+        (self.tmp / "s" / "mine.yaml").write_text("name: x\n")
+        cx.run_experiment("sweep", {"scenario": "s/mine.yaml", "sweep": {}}, out, base_dir=self.tmp)
+        self.assertEqual(yaml.safe_load(written.read_text())["scenario"], str(self.tmp / "s" / "mine.yaml"))
+
+
+@unittest.skipUnless(_cxsim_available(), "cxsim executable not built (set CXSIM or build build/cli/cxsim)")
+class RealExperimentFileTest(unittest.TestCase):
+    """A small sweep, Sobol study and tornado of the telecom scenario, shared by the tests below."""
+
+    SETS = {"analysis.zero_defect_counterfactual": "false"}
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = Path(tempfile.mkdtemp(prefix="cxsim-exp-test-"))
+        small = dict(agents=1000, replications=3, sets=cls.SETS)
+        cls.sweep = cx.open_experiment(cx.run_experiment("sweep", {
+            "scenario": str(cx.scenario_path("telecom")),
+            "outputs": ["delta_npv", "npv"],
+            "sweep": {"design": "grid", "factors": [
+                {"path": "touchpoints.billing.failure_rate", "values": [0.3, 0.5, 0.7]}]},
+        }, cls.dir / "sweep.h5", **small))
+        cls.sobol = cx.open_experiment(cx.run_experiment("sensitivity", {
+            "scenario": str(cx.scenario_path("telecom")),
+            "sensitivity": {"method": "sobol", "base_samples": 8, "bootstrap": 50, "factors": [
+                {"path": "churn.satisfaction", "range": [0.3, 0.6]},
+                {"path": "touchpoints.billing.failure_rate", "range": [0.3, 0.7]}]},
+        }, cls.dir / "sobol.h5", **small))
+        cls.tornado = cx.open_experiment(cx.run_experiment("sensitivity", {
+            "scenario": str(cx.scenario_path("telecom")),
+            "sensitivity": {"method": "tornado", "factors": [
+                {"path": "churn.satisfaction", "range": [0.3, 0.6]},
+                {"path": "touchpoints.tech_support.failure_rate", "range": [0.2, 0.6]}]},
+        }, cls.dir / "tornado.h5", **small))
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.dir, ignore_errors=True)
+
+    def test_groups_and_attributes(self):
+        sweep, sobol = self.sweep, self.sobol
+        self.assertEqual((sweep.kind, sweep.method), ("sweep", "grid"))
+        self.assertEqual((sobol.kind, sobol.method), ("sensitivity", "sobol"))
+        for g in ("design", "summary", "statistics", "timeseries_mean", "base_summary", "paired_difference"):
+            self.assertIn(g, sweep.groups)
+        self.assertNotIn("base_summary", sobol.groups)
+        self.assertEqual(sweep.factors, ["touchpoints.billing.failure_rate"])
+        np.testing.assert_array_equal(sweep.values.values[:, 0], [0.3, 0.5, 0.7])
+        self.assertEqual(sweep.outputs, ["delta_npv", "npv"])
+        self.assertEqual(sweep.baseline, "baseline")
+        self.assertIn("phased", sweep.alternatives)
+        self.assertEqual(sweep.currency, "USD")
+        self.assertEqual(sweep.summary.delta_npv.dims, ("point", "roadmap", "replication"))
+        self.assertEqual(sweep.summary.sizes["replication"], 3)
+        self.assertEqual(sobol.values.sizes["point"], 8 * (2 + 2))
+        self.assertEqual(set(sobol.sensitivity["delta_npv"].data_vars),
+                         {"S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high"})
+        self.assertTrue(sweep.experiment_text)
+        np.testing.assert_allclose(sobol.point_mean("npv").values,
+                                   sobol.statistics.npv.sel(statistic="mean").values, rtol=1e-12)
+
+    def test_paired_differences_are_the_files_and_zero_at_the_base_value(self):
+        sweep = self.sweep
+        for metric in ("delta_npv", "npv"):
+            d = cx.paired_differences(sweep, metric)
+            ours = cx.mean_interval_over(d)
+            file = cx.mean_interval(sweep.paired_difference[metric])
+            for name in ("mean", "low", "high", "n"):
+                np.testing.assert_allclose(ours[name].values, file[name].values, rtol=1e-9, atol=1e-3)
+        # The scenario's own billing failure rate is 0.5: that point is the base scenario, exactly.
+        at_base = cx.paired_differences(sweep, "npv").sel(point=1)
+        np.testing.assert_array_equal(at_base.values, 0.0)
+        # And a point is the run with that value set (common random numbers).
+        run = cx.open_results(cx.run("telecom", self.dir / "run_0.7.h5", agents=1000, replications=3,
+                                     sets={**self.SETS, "touchpoints.billing.failure_rate": 0.7}))
+        np.testing.assert_array_equal(run.summary.npv.values, sweep.summary.npv.sel(point=2).values)
+        with self.assertRaises(ValueError):
+            cx.paired_differences(self.sobol, "npv")
+
+    def test_sobol_indices_reproduce_the_file(self):
+        sobol = self.sobol
+        for output in ("delta_npv",):
+            mine = cx.sobol_indices(sobol.point_mean(output), sobol.factors, bootstrap=50)
+            file = sobol.sensitivity[output]
+            for index in ("S1", "ST"):
+                np.testing.assert_allclose(mine[index].values, file[index].values, rtol=0, atol=1e-12)
+            # NaN for the baseline's delta_npv (it does not vary), as in the file.
+            self.assertTrue(bool(mine.S1.sel(roadmap="baseline").isnull().all()))
+            self.assertTrue(bool(file.S1.sel(roadmap="baseline").isnull().all()))
+            self.assertEqual(mine.S1_low.dims, file.S1_low.dims)
+
+    def test_tornado_and_charts(self):
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+        t = self.tornado.sensitivity["delta_npv"]
+        self.assertEqual(self.tornado.method, "tornado")
+        self.assertEqual(set(t.data_vars), {"low", "high", "base"})
+        self.assertEqual(self.tornado.values.sizes["point"], 1 + 2 * 2)
+        # The levels of a range [lo, hi] are lo + 0.05 (hi - lo), lo + 0.95 (hi - lo), the midpoint.
+        np.testing.assert_allclose(self.tornado.values.values.min(axis=0), [0.315, 0.22])
+        np.testing.assert_allclose(self.tornado.values.values.max(axis=0), [0.585, 0.58])
+        fig, axes = plt.subplots(1, 2)
+        cx.plot_tornado(axes[0], t.sel(roadmap="phased"), "USD", title="phased", what="mean delta_npv")
+        cx.plot_sobol_indices(axes[1], self.sobol.sensitivity["delta_npv"].sel(roadmap="phased"), title="phased")
+        for ax in axes:
+            self.assertTrue(ax.get_title())
+            self.assertIsNotNone(ax.get_legend())
+            self.assertEqual(len(ax.get_yticklabels()), 2)
+        self.assertIn("USD", axes[0].get_xlabel())
+        plt.close(fig)
+
+    def test_errors_carry_cxsims_message(self):
+        with self.assertRaises(RuntimeError) as ctx:
+            cx.run_experiment("sweep", {"scenario": str(cx.scenario_path("telecom")),
+                                        "sweep": {"design": "grid", "factors": [
+                                            {"path": "touchpoints.billing.failure_rat", "values": [0.3]}]}},
+                              self.dir / "bad.h5", agents=500, replications=1)
+        self.assertIn("failure_rat", str(ctx.exception))
+        with self.assertRaises(RuntimeError):      # a sensitivity file given to sweep
+            cx.run_experiment("sweep", cx.experiment_path("telecom_tornado"), self.dir / "bad2.h5",
+                              agents=500, replications=1)
 
 
 if __name__ == "__main__":
