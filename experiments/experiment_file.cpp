@@ -210,7 +210,7 @@ class ExperimentReader {
   const Scenario* base_ = nullptr;
   // Where each override of spec_.overrides was written (the file's `set` entries).
   std::map<std::string, SourceLoc> override_locs_;
-  std::vector<std::string> scenario_as_written_;
+  std::string scenario_as_written_;  // the `scenario` value as written (relative to the file)
 
   void error(const SourceLoc& loc, const std::string& path, std::string message) {
     diags_.push_back({loc.file, loc.line, loc.column, path, std::move(message)});
@@ -286,6 +286,7 @@ class ExperimentReader {
     }
     namespace fs = std::filesystem;
     const fs::path p(s->text);
+    scenario_as_written_ = s->text;
     spec_.scenario_file = p.is_absolute() ? p.string() : (fs::path(base_dir_) / p).string();
     ReadProblem problem;
     if (!read_input_file(spec_.scenario_file, problem)) {
@@ -800,48 +801,83 @@ class ExperimentReader {
     }
   }
 
+  // The experiment as it was resolved, in the experiment-file format: every override in `set`
+  // (the file's, then the command line's), the final replications and seed, and the factors
+  // expanded (one entry per factor). It reads back as an experiment file beside the original
+  // and resolves to the same text, so /experiment is a file that runs the study again.
   std::string resolved_yaml() const {
-    std::string out = fmt::format("scenario: {}\n", spec_.scenario_file);
-    out += "overrides:\n";
-    for (const auto& o : spec_.overrides) out += fmt::format("  - \"{}\"\n", o);
-    if (spec_.overrides.empty()) out.replace(out.size() - 1, 1, " []\n");
+    std::vector<std::pair<std::string, std::string>> set;
+    std::string replications, seed;
+    for (const auto& o : spec_.overrides) {
+      const std::size_t eq = o.find('=');
+      const std::string path = o.substr(0, eq), value = o.substr(eq + 1);
+      if (path == "replications") {
+        replications = value;
+        continue;
+      }
+      if (path == "seed") {
+        seed = value;
+        continue;
+      }
+      // A later override of the same path wins: keep it, at its place.
+      std::erase_if(set, [&](const auto& kv) { return kv.first == path; });
+      set.emplace_back(path, value);
+    }
+    std::string out = "scenario: " + quoted(scenario_as_written_) + "\n";
+    if (!set.empty()) {
+      out += "set:\n";
+      for (const auto& [path, value] : set) out += "  " + quoted(path) + ": " + value + "\n";
+    }
+    if (!replications.empty()) out += "replications: " + replications + "\n";
+    if (!seed.empty()) out += "seed: " + seed + "\n";
     out += "outputs: [" + join(spec_.outputs) + "]\n";
     out += fmt::format("{}:\n", to_string(spec_.kind));
     if (spec_.kind == ExperimentKind::sweep) {
       out += fmt::format("  design: {}\n", to_string(spec_.sweep.design));
       if (spec_.sweep.points > 0) out += fmt::format("  points: {}\n", spec_.sweep.points);
     } else {
-      const SensitivityBlock& s = spec_.sensitivity;
-      out += fmt::format("  method: {}\n", to_string(s.method));
-      if (s.method == SensitivityMethod::sobol) {
-        out += fmt::format("  base_samples: {}\n", s.base_samples);
+      const SensitivityBlock& b = spec_.sensitivity;
+      out += fmt::format("  method: {}\n", to_string(b.method));
+      if (b.method == SensitivityMethod::sobol) {
+        out += fmt::format("  base_samples: {}\n", b.base_samples);
       }
-      if (s.method == SensitivityMethod::morris) {
-        out += fmt::format("  trajectories: {}\n  levels: {}\n", s.trajectories, s.levels);
+      if (b.method == SensitivityMethod::morris) {
+        out += fmt::format("  trajectories: {}\n  levels: {}\n", b.trajectories, b.levels);
       }
-      if (s.method != SensitivityMethod::tornado) {
-        out += fmt::format("  bootstrap: {}\n", s.bootstrap);
+      if (b.method != SensitivityMethod::tornado) {
+        out += fmt::format("  bootstrap: {}\n", b.bootstrap);
       }
     }
     out += "  factors:\n";
     for (const auto& f : spec_.factors) {
-      out += fmt::format("    - {{name: {}, paths: [{}], ", f.name, join(f.paths));
+      out += "    - {path: " + quoted(f.name);
       switch (f.source) {
         case Factor::Source::values: {
           std::vector<std::string> v;
           for (double x : f.values) v.push_back(format_number(x));
-          out += "values: [" + join(v) + "]}\n";
+          out += ", values: [" + join(v) + "]}\n";
           break;
         }
         case Factor::Source::range:
-          out += fmt::format("range: [{}, {}]}}\n", format_number(f.lo), format_number(f.hi));
+          out += fmt::format(", range: [{}, {}]{}}}\n", format_number(f.lo), format_number(f.hi),
+                             f.paths.size() != 1 || f.paths[0] != f.name ? ", together: true" : "");
           break;
         case Factor::Source::distribution:
-          out += "distribution: " + format_distribution(f.distribution) + "}\n";
+          out += "}   # the scenario's " + format_distribution(f.distribution) + "\n";
           break;
       }
     }
     return out;
+  }
+
+  // A YAML double-quoted scalar.
+  static std::string quoted(const std::string& text) {
+    std::string out = "\"";
+    for (const char c : text) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    return out + "\"";
   }
 };
 

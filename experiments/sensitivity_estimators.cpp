@@ -93,7 +93,9 @@ SobolPoint sobol_point(const std::vector<double>& y_a, const std::vector<double>
     const std::vector<double>& ab = y_ab[i];
     double first_order = 0.0, total = 0.0;
     for (int j : rows) {
-      first_order += y_b[j] * (ab[j] - y_a[j]);
+      // yB centred on the mean of yA and yB (as SALib centres its outputs): the same index in
+      // expectation, but an output far from 0 (an NPV) no longer inflates the estimator's error.
+      first_order += (y_b[j] - mean) * (ab[j] - y_a[j]);
       total += (y_a[j] - ab[j]) * (y_a[j] - ab[j]);
     }
     p.s1[i] = first_order / n / p.variance;

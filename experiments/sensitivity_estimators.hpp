@@ -33,7 +33,8 @@ struct SobolIndices {
 
 // y_a[j], y_b[j]: the output at row j of A and of B; y_ab[i][j]: at row j of AB_i (A with column
 // i from B), as saltelli_design lays them out. With V the variance of all yA and yB together:
-//   S1_i = mean_j(yB_j (yAB_ij - yA_j)) / V            (Saltelli et al. 2010)
+//   S1_i = mean_j((yB_j - m) (yAB_ij - yA_j)) / V      (Saltelli et al. 2010; m the mean of
+//                                                       yA and yB, as SALib centres outputs)
 //   ST_i = mean_j((yA_j - yAB_ij)^2) / (2 V)           (Jansen 1999)
 // Intervals: the base rows j are resampled with replacement (the same rows for every factor and
 // for V), `resamples` times; each interval is the (1 -/+ confidence) / 2 percentiles (linear

@@ -589,7 +589,8 @@ def _sobol_columns(y: np.ndarray, N: int, k: int, rows: np.ndarray | None = None
     bad = constant | ~np.all(np.isfinite(both), axis=0)
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         V = both.var(axis=0)                               # divisor 2N
-        S1 = np.mean(B[None] * (AB - A[None]), axis=1) / V
+        m = both.mean(axis=0)                              # yB centred, as cxsim does
+        S1 = np.mean((B - m)[None] * (AB - A[None]), axis=1) / V
         ST = np.mean((A[None] - AB) ** 2, axis=1) / (2.0 * V)
     bad_i = bad[None] | ~np.all(np.isfinite(AB), axis=1)
     S1[bad_i] = np.nan
@@ -598,24 +599,20 @@ def _sobol_columns(y: np.ndarray, N: int, k: int, rows: np.ndarray | None = None
 
 
 def sobol_indices(y: xr.DataArray, factors: Sequence[str], *, bootstrap: int = 0,
-                  level: float = 0.95, seed: int = 0, center: bool = False) -> xr.Dataset:
+                  level: float = 0.95, seed: int = 0) -> xr.Dataset:
     """Sobol indices of an output given at every point of a Saltelli design, as cxsim computes them.
 
     y has a `point` dimension in the file's order (A = points [0, N), B = [N, 2N), AB_i = A with
     factor i from B = [(2 + i) N, (3 + i) N)) and any others (roadmap, ...); factors names the k
     design columns (Experiment.factors). With V the variance (divisor 2N) of all yA and yB:
-    S1_i = mean(yB (yAB_i - yA)) / V (Saltelli et al. 2010), ST_i = mean((yA - yAB_i)^2) / (2V)
+    S1_i = mean((yB - m) (yAB_i - yA)) / V (Saltelli et al. 2010, yB centred on m, the mean of yA
+    and yB), ST_i = mean((yA - yAB_i)^2) / (2V)
     (Jansen 1999). NaN where the output does not vary or is not finite (docs/experiments.md).
 
     bootstrap > 0 adds S1_low/S1_high and ST_low/ST_high: the central `level` percentile
     interval over that many resamples of the N base rows (the same rows for V and every factor),
     drawn by NumPy from `seed`; resamples whose output does not vary are left out. The point
-    estimates equal the file's; the intervals are of the same kind but not the same draws.
-
-    center=True subtracts the mean of all points first (as SALib's analyze.sobol does). ST does
-    not change; S1 estimates the same index, but its error grows with the output's mean
-    against its spread, so for an output far from 0 (a roadmap's NPV gain) centring narrows the
-    S1 intervals several-fold. The file's indices are not centred (center=False reproduces them)."""
+    estimates equal the file's; the intervals are of the same kind but not the same draws."""
     k = len(factors)
     if "point" not in y.dims:
         raise ValueError("sobol_indices: y has no `point` dimension")
@@ -625,8 +622,6 @@ def sobol_indices(y: xr.DataArray, factors: Sequence[str], *, bootstrap: int = 0
     N = P // (k + 2)
     others = [d for d in y.dims if d != "point"]
     data = y.transpose("point", *others).values.astype(float)
-    if center:
-        data = data - data.mean(axis=0, keepdims=True)
     shape = data.shape[1:]
     flat = data.reshape(P, -1)
     S1, ST, _ = _sobol_columns(flat, N, k)

@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 #include <hdf5.h>
 
+#include <boost/math/distributions/students_t.hpp>
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -163,9 +165,10 @@ std::string sweep_block(const Reader& r, const std::vector<std::string>& outputs
   for (const auto& o : outputs) {
     const auto stats = r.doubles("statistics/" + o);
     const auto diff = paired ? r.doubles("paired_difference/" + o) : std::vector<double>();
-    out += fmt::format(
-        "\n{}: the highest and the lowest point{}\n", o,
-        paired ? " (mean; vs base: paired difference against the base scenario +- 95% CI)" : "");
+    out += fmt::format("\n{}: the highest and the lowest point{}\n", o,
+                       paired ? " (mean; vs base: paired difference against the base scenario, +- "
+                                "its 95% Student-t interval)"
+                              : "");
     out += fmt::format("  {:<20} {:>5} {:>8} {:>17}   {:>5} {:>8} {:>17}\n", "roadmap", "high",
                        "mean", "vs base", "low", "mean", "vs base");
     for (std::size_t m = 0; m < M; ++m) {
@@ -185,9 +188,13 @@ std::string sweep_block(const Reader& r, const std::vector<std::string>& outputs
       auto versus = [&](std::size_t p) {
         if (!paired) return std::string("-");
         const double d = diff[(p * M + m) * S + 0], se = diff[(p * M + m) * S + 2];
+        const double n = diff[(p * M + m) * S + 6];
         if (std::isnan(d)) return std::string("-");
-        if (!(se > 0)) return format_amount(d);
-        return fmt::format("{} +- {}", format_amount(d), format_amount(1.96 * se));
+        if (!(se > 0) || !(n >= 2)) return format_amount(d);
+        // A Student-t interval: with few replications per point, 1.96 se would be far too narrow.
+        const boost::math::students_t t(n - 1);
+        return fmt::format("{} +- {}", format_amount(d),
+                           format_amount(boost::math::quantile(t, 0.975) * se));
       };
       out += fmt::format("  {:<20} {:>5} {:>8} {:>17}   {:>5} {:>8} {:>17}\n",
                          shorten(roadmaps[m], 20), hi, format_amount(mean(hi)), versus(hi), lo,

@@ -146,6 +146,30 @@ TEST_F(Experiments, TheSameFileAtOneAndTwoThreadsAndAfterAnInterrupt) {
   EXPECT_NE(summary.text.find("mu*"), std::string::npos) << summary.text;
 }
 
+TEST_F(Experiments, TheResolvedExperimentRunsTheStudyAgain) {
+  // /experiment is an experiment file: run beside the original, it gives the identical file
+  // (experiment_sha256 included: it resolves to the same text).
+  const std::string exp =
+      write("tornado.yaml", "scenario: " + kSource +
+                                "/scenarios/telecom.yaml\n"
+                                "set: {agents: 500, 'segments.*.revenue.price': 50}\n"
+                                "replications: 1\n"
+                                "sensitivity: {method: tornado, factors: scenario}\n");
+  ASSERT_EQ(sh(kCxsim + " sensitivity " + exp + " -o " + path("a.h5") + " -q --seed 5").exit_code,
+            0);
+  const Output text =
+      sh("/usr/bin/python3 -c \"import sys, h5py\n"
+         "sys.stdout.write(h5py.File(sys.argv[1], 'r')['experiment'][()].decode())\" " +
+         path("a.h5"));
+  ASSERT_EQ(text.exit_code, 0) << text.text;
+  EXPECT_NE(text.text.find("seed: 5"), std::string::npos) << text.text;
+  const std::string again = write("again.yaml", text.text);
+  const Output o = sh(kCxsim + " sensitivity " + again + " -o " + path("b.h5") + " -q");
+  ASSERT_EQ(o.exit_code, 0) << o.text << text.text;
+  const Output c = compare(path("a.h5"), path("b.h5"));
+  EXPECT_EQ(c.exit_code, 0) << c.text;
+}
+
 struct BadExperiment {
   const char* body;     // after the scenario line
   const char* command;  // sweep | sensitivity

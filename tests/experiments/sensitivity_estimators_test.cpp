@@ -145,11 +145,12 @@ TEST(SobolIndices, BlockOverloadSplitsTheSaltelliOrder) {
 }
 
 TEST(SobolIndices, EstimatorFormulasOnNumbersWorkedByHand) {
-  // yA = (0, 2), yB = (1, 3), yAB_0 = (1, 2): V = var(0, 2, 1, 3) = 1.25,
-  // S1 = mean(1 * (1 - 0), 3 * (2 - 2)) / V = 0.5 / 1.25, ST = mean(1, 0) / 2 / V = 0.25 / 1.25.
+  // yA = (0, 2), yB = (1, 3), yAB_0 = (1, 2): V = var(0, 2, 1, 3) = 1.25 around m = 1.5,
+  // S1 = mean((1 - m) (1 - 0), (3 - m) (2 - 2)) / V = -0.25 / 1.25,
+  // ST = mean(1, 0) / 2 / V = 0.25 / 1.25.
   const SobolIndices s = sobol_indices({0, 2}, {1, 3}, {{1, 2}}, {.resamples = 0});
   EXPECT_DOUBLE_EQ(s.variance, 1.25);
-  EXPECT_DOUBLE_EQ(s.s1[0], 0.4);
+  EXPECT_DOUBLE_EQ(s.s1[0], -0.2);
   EXPECT_DOUBLE_EQ(s.st[0], 0.2);
   EXPECT_TRUE(std::isnan(s.s1_low[0]));  // no resamples, no interval
 }
