@@ -164,7 +164,7 @@ Table paired_difference_table(const Experiment& e) {
         double low = kNaN, high = kNaN;
         if (count >= 2 && std::isfinite(m) && std::isfinite(s)) {
           const boost::math::students_t dist(count - 1.0);
-          const double half = boost::math::quantile(dist, 0.975) * s;
+          const double half = boost::math::quantile(boost::math::complement(dist, 0.025)) * s;
           low = m - half;
           high = m + half;
         }
