@@ -1,11 +1,14 @@
 // `cxsim export FILE --xlsx OUT.xlsx --csv DIR` and `cxsim report FILE -o OUT.html`: the finance
-// tables of a complete results file as a workbook, tidy CSV files or a self-contained HTML report.
+// tables of a complete results file as a workbook, tidy CSV files or a self-contained HTML report;
+// `export` also takes an experiment file (sweep, sensitivity) and writes its tables.
 #include <fmt/format.h>
 
 #include <filesystem>
 
 #include "cli/commands.hpp"
 #include "engine/core/errors.hpp"
+#include "outputs/experiment_summary.hpp"
+#include "reports/experiment_tables.hpp"
 #include "reports/exporters.hpp"
 #include "reports/finance_tables.hpp"
 
@@ -39,7 +42,7 @@ int export_command(const ExportArguments& args) {
     throw UsageError("export: say what to write: --xlsx OUT.xlsx and/or --csv DIR");
   }
   if (!args.xlsx.empty()) check_output(args.file, args.xlsx, args.force, "--xlsx");
-  const reports::FinanceTables tables = reports::read_finance_tables(args.file);
+  const reports::FinanceTables tables = reports::read_results_tables(args.file);
   if (!args.csv.empty()) {
     for (const reports::Table& t : tables.tables) {
       check_output(args.file, fs::path(args.csv) / (t.id + ".csv"), args.force, "--csv");
@@ -59,6 +62,13 @@ int export_command(const ExportArguments& args) {
 int report_command(const ReportArguments& args) {
   fs::path out = args.output;
   if (out.empty()) out = fs::path(args.file).replace_extension(".html");
+  if (is_experiment_file(args.file)) {
+    throw UsageError(fmt::format(
+        "report: {} is an experiment file; the HTML report is for the results file of cxsim run "
+        "(cxsim summary {} prints the experiment's tables, cxsim export {} --xlsx OUT.xlsx --csv "
+        "DIR writes them)",
+        args.file, args.file, args.file));
+  }
   check_output(args.file, out, args.force, "-o");
   const reports::FinanceTables tables = reports::read_finance_tables(args.file);
   reports::ReportOptions options;

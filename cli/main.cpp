@@ -169,13 +169,17 @@ int main(int argc, char** argv) {
   cli::ExportArguments export_args;
   auto* export_cmd = app.add_subcommand(
       "export",
-      "Write the finance tables of a complete results file as an Excel workbook and/or tidy CSV "
-      "files (docs/finance-outputs.md)");
-  export_cmd->add_option("file", export_args.file, "Results file (.h5)")->required();
+      "Write the finance tables of a complete results file, or the tables of a complete "
+      "experiment file (sweep, sensitivity), as an Excel workbook and/or tidy CSV files "
+      "(docs/finance-outputs.md)");
+  export_cmd
+      ->add_option("file", export_args.file, "Results file (.h5) of run, sweep or sensitivity")
+      ->required();
   export_cmd->add_option("--xlsx", export_args.xlsx,
                          "Workbook to write: Summary (with charts), Decision, Robustness, Cash "
                          "flow by year, Cumulative delta cash, Avoidable cost, Per replication, "
-                         "Assumptions, Provenance; numbers exactly as in the results file");
+                         "Assumptions, Provenance (an experiment file: Design, Points, Paired "
+                         "difference, Sensitivity, Provenance); numbers exactly as in the file");
   export_cmd->add_option("--csv", export_args.csv,
                          "Directory for the same tables as tidy CSV, one long-format file per "
                          "table (created if missing)");

@@ -11,8 +11,9 @@
 namespace cxsim::reports {
 
 // One sheet per table (tables sharing a sheet stacked), frozen header rows, number formats in
-// the currency, and native charts on the Summary sheet (cumulative delta cash per roadmap,
-// avoidable cost by touchpoint). Every number is the table's double exactly. Written to
+// the currency, and native charts where their tables are: on the Summary sheet (cumulative delta
+// cash per roadmap, avoidable cost by touchpoint), on an experiment's Sensitivity sheet (the first
+// output's main index per factor). Every number is the table's double exactly. Written to
 // <out>.partial and renamed.
 void write_workbook(const FinanceTables& tables, const std::filesystem::path& out);
 

@@ -22,45 +22,18 @@
 #include "engine/month_parameters.hpp"
 #include "engine/statistics.hpp"
 #include "reports/results_file.hpp"
+#include "reports/table_parts.hpp"
 
 namespace cxsim::reports {
 
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-using Dims = std::vector<std::pair<std::string, std::string>>;
-
-Cell number(double v) {
-  if (std::isnan(v)) return std::monostate{};
-  return v;
-}
-
-Column key(std::string id, std::string header, Format format = Format::text) {
-  Column c;
-  c.id = std::move(id);
-  c.header = std::move(header);
-  c.key = true;
-  c.format = format;
-  return c;
-}
-
-Column value(std::string header, Dims dims, Format format, std::string source = "") {
-  Column c;
-  c.header = std::move(header);
-  c.dims = std::move(dims);
-  c.format = format;
-  c.source = std::move(source);
-  return c;
-}
-
-Format format_for_units(std::string_view units, std::string_view name) {
-  if (name == "roi") return Format::ratio;
-  if (name == "payback_month") return Format::month;
-  if (units == "money") return Format::money;
-  if (units == "money per failure") return Format::money_unit;
-  if (units == "people") return Format::count;
-  return Format::number;
-}
+using parts::Dims;
+using parts::format_for_units;
+using parts::key;
+using parts::number;
+using parts::value;
 
 // Statistics the tables show of values computed here: the same definitions as /statistics.
 struct Quantiles {
@@ -712,43 +685,6 @@ Table assumptions_table(const Run& run) {
   return t;
 }
 
-Table provenance_table(const Run& run, const std::map<std::string, std::string>& facts) {
-  Table t;
-  t.id = "provenance";
-  t.sheet = "Provenance";
-  t.title = "Where these numbers come from";
-  t.note =
-      "The results file and its SHA-256, then every root attribute of it (the run's command "
-      "line, seed, versions, scenario SHA-256 ...); the scenario text follows.";
-  t.sources = {"/ (root attributes)"};
-  t.columns = {key("item", "item"), value("value", {}, Format::text)};
-  t.rows.push_back(
-      {std::string("results file"), std::filesystem::absolute(run.file.path()).string()});
-  t.rows.push_back({std::string("results file SHA-256"), facts.at("file_sha256")});
-  t.rows.push_back(
-      {std::string("exported by"), fmt::format("cxsim {} (commit {})", kVersion, kGitCommit)});
-  for (auto& [name, cell] : run.file.root_attributes()) t.rows.push_back({name, cell});
-  return t;
-}
-
-Table scenario_table(const std::string& text) {
-  Table t;
-  t.id = "scenario";
-  t.sheet = "Provenance";
-  t.title = "The resolved scenario";
-  t.note = "/scenario: the scenario after extends, --set and defaults, one row per line.";
-  t.sources = {"/scenario"};
-  t.columns = {key("line", "line", Format::number), value("text", {}, Format::text)};
-  std::size_t start = 0, n = 0;
-  while (start < text.size()) {
-    std::size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    t.rows.push_back({static_cast<double>(++n), text.substr(start, end - start)});
-    start = end + 1;
-  }
-  return t;
-}
-
 }  // namespace
 
 std::string exact_number(double v) {
@@ -756,6 +692,9 @@ std::string exact_number(double v) {
 }
 
 std::string Table::source_of(std::size_t row, std::size_t column) const {
+  if (row < cell_sources.size() && column < cell_sources[row].size() &&
+      !cell_sources[row][column].empty())
+    return cell_sources[row][column];
   if (row < row_sources.size() && !row_sources[row].empty()) return row_sources[row];
   if (column < columns.size() && !columns[column].source.empty()) return columns[column].source;
   std::string all;
@@ -867,8 +806,14 @@ FinanceTables read_finance_tables(const std::filesystem::path& path) {
   out.tables.push_back(avoidable_table(run));
   out.tables.push_back(per_replication_table(run));
   out.tables.push_back(assumptions_table(run));
-  out.tables.push_back(provenance_table(run, facts));
-  out.tables.push_back(scenario_table(scenario));
+  out.tables.push_back(parts::provenance_table(
+      run.file, facts.at("file_sha256"),
+      "The results file and its SHA-256, then every root attribute of it (the run's command "
+      "line, seed, versions, scenario SHA-256 ...); the scenario text follows."));
+  out.tables.push_back(parts::text_table(
+      "scenario", "Provenance", "The resolved scenario",
+      "/scenario: the scenario after extends, --set and defaults, one row per line.", "/scenario",
+      scenario));
   return out;
 }
 

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "engine/core/errors.hpp"
+#include "outputs/hdf5_layout.hpp"
 
 namespace cxsim::reports {
 
@@ -145,6 +146,23 @@ std::string ResultsFile::string_attribute(const std::string& object,
   return value;
 }
 
+std::vector<std::string> ResultsFile::strings_attribute(const std::string& object,
+                                                        const std::string& name) const {
+  if (!has_attribute(object, name)) return {};
+  const std::string where = object_path(object);
+  const hid_t obj = H5Oopen(file_.get(), where.c_str(), H5P_DEFAULT);
+  if (obj < 0) return {};
+  std::vector<std::string> values;
+  try {
+    values = h5::layout::read_strings_attribute(obj, name, path_);
+  } catch (...) {
+    H5Oclose(obj);
+    throw;
+  }
+  H5Oclose(obj);
+  return values;
+}
+
 std::int64_t ResultsFile::int_attribute(const std::string& object, const std::string& name) const {
   if (!has_attribute(object, name)) return 0;
   const std::string where = object_path(object);
@@ -171,7 +189,16 @@ std::vector<std::pair<std::string, Cell>> ResultsFile::root_attributes() const {
     if (!attr.valid()) continue;
     const h5::Datatype type(H5Aget_type(attr.get()));
     const H5T_class_t cls = H5Tget_class(type.get());
-    if (cls == H5T_STRING) {
+    const h5::Dataspace space(H5Aget_space(attr.get()));
+    const hssize_t elements = H5Sget_simple_extent_npoints(space.get());
+    if (cls == H5T_STRING && elements != 1 && H5Tis_variable_str(type.get()) > 0) {
+      // A list (an experiment's outputs): its entries joined.
+      std::string joined;
+      for (const std::string& s : strings_attribute("", name)) {
+        joined += (joined.empty() ? "" : ", ") + s;
+      }
+      out.emplace_back(name, joined);
+    } else if (cls == H5T_STRING && elements == 1) {
       out.emplace_back(name, h5::read_string_attribute(file_.get(), name, path_));
     } else if (cls == H5T_INTEGER) {
       const bool is_unsigned = H5Tget_sign(type.get()) == H5T_SGN_NONE;

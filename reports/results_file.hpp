@@ -35,7 +35,11 @@ class ResultsFile {
   // Attributes of the object at `object` ("" or "/" = the root); "" / 0 when missing.
   std::string string_attribute(const std::string& object, const std::string& name) const;
   std::int64_t int_attribute(const std::string& object, const std::string& name) const;
-  // Every attribute of the root, in name order, as text or a number.
+  // A 1-D array of variable-length strings (an experiment's outputs); empty when missing.
+  std::vector<std::string> strings_attribute(const std::string& object,
+                                             const std::string& name) const;
+  // Every attribute of the root, in name order, as text or a number (a list of strings joined
+  // with ", ").
   std::vector<std::pair<std::string, Cell>> root_attributes() const;
 
  private:

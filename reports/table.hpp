@@ -48,6 +48,9 @@ struct Table {
   // (overriding the columns' where the rows differ in kind, e.g. money and counts).
   std::vector<std::string> row_sources;
   std::vector<Format> row_formats;
+  // Optional, one per row and column: a cell's own dataset, where it depends on the row and the
+  // column together (/sensitivity/<output>/<index>); empty entries fall back to the above.
+  std::vector<std::vector<std::string>> cell_sources;
 
   Format format_of(std::size_t row, std::size_t column) const {
     if (!columns[column].key && row < row_formats.size() && row_formats[row] != Format::text) {

@@ -77,7 +77,10 @@ class Book {
     text_ = workbook_add_format(book_);
 
     lxw_doc_properties props{};
-    props.title = const_cast<char*>("cxsim finance workbook");
+    const std::string title = tables.fact("experiment").empty()
+                                  ? "cxsim finance workbook"
+                                  : "cxsim " + tables.fact("experiment") + " workbook";
+    props.title = const_cast<char*>(title.c_str());
     const std::string subject = tables.fact("scenario_name");
     props.subject = const_cast<char*>(subject.c_str());
     const std::string comments =
@@ -265,6 +268,128 @@ std::string write_touchpoint_block(Book& book, const FinanceTables& tables, cons
   return measure;
 }
 
+// On the Summary sheet: cumulative discounted delta cash per roadmap and avoidable cost by
+// touchpoint (each where its table is there).
+void add_finance_charts(Book& book, const FinanceTables& tables,
+                        std::map<std::string, Placed>& placed) {
+  const std::size_t M = tables.roadmaps.size();
+  const std::string baseline = tables.fact("baseline");
+  const Table* summary = tables.find("summary");
+  const Table* cumulative = tables.find("cumulative_delta_cash");
+  const Table* avoidable = tables.find("avoidable_cost");
+  lxw_worksheet* summary_ws = book.sheet(summary->sheet);
+  lxw_row_t chart_row = placed["summary"].last + 3;
+
+  // Cumulative discounted delta cash per roadmap: the median of each (p50 columns).
+  if (M > 1 && cumulative != nullptr) {
+    lxw_chart* chart = workbook_add_chart(book.get(), LXW_CHART_LINE);
+    const Placed& p = placed["cumulative_delta_cash"];
+    for (std::size_t i = 0; i < M; ++i) {
+      if (tables.roadmaps[i] == baseline) continue;
+      const auto col = static_cast<lxw_col_t>(1 + 6 * i + 3);  // mean p05 p25 [p50] p75 p95
+      lxw_chart_series* s = chart_add_series(chart, nullptr, nullptr);
+      chart_series_set_categories(s, cumulative->sheet.c_str(), p.first, 0, p.last, 0);
+      chart_series_set_values(s, cumulative->sheet.c_str(), p.first, col, p.last, col);
+      chart_series_set_name(s, tables.roadmaps[i].c_str());
+    }
+    chart_title_set_name(chart, "Cumulative discounted cash gained over the baseline (median)");
+    chart_axis_set_name(chart->x_axis, "month");
+    chart_axis_set_num_format(chart->y_axis, book.number_format(Format::money).c_str());
+    chart_legend_set_position(chart, LXW_CHART_LEGEND_BOTTOM);
+    lxw_chart_options options{};
+    options.x_scale = 1.6;
+    options.y_scale = 1.4;
+    worksheet_insert_chart_opt(summary_ws, chart_row, 0, chart, &options);
+  }
+  // Avoidable cost by touchpoint, one series per roadmap, from a block beside the table.
+  if (!tables.touchpoints.empty() && avoidable != nullptr) {
+    const auto left = static_cast<lxw_col_t>(avoidable->columns.size() + 2);
+    const lxw_row_t top = placed["avoidable_cost"].header;
+    const std::string measure = write_touchpoint_block(book, tables, *avoidable, top, left);
+    lxw_chart* chart = workbook_add_chart(book.get(), LXW_CHART_COLUMN);
+    const auto K = static_cast<lxw_row_t>(tables.touchpoints.size());
+    for (std::size_t i = 0; i < M; ++i) {
+      const auto col = left + 1 + static_cast<lxw_col_t>(i);
+      lxw_chart_series* s = chart_add_series(chart, nullptr, nullptr);
+      chart_series_set_categories(s, avoidable->sheet.c_str(), top + 2, left, top + 1 + K, left);
+      chart_series_set_values(s, avoidable->sheet.c_str(), top + 2, col, top + 1 + K, col);
+      chart_series_set_name(s, tables.roadmaps[i].c_str());
+    }
+    const std::string title =
+        measure == "avoidable cost by touchpoint"
+            ? "Avoidable cost by touchpoint (mean; churn and word of mouth included)"
+            : "Direct failure cost by touchpoint (mean, discounted)";
+    chart_title_set_name(chart, title.c_str());
+    chart_axis_set_num_format(chart->y_axis, book.number_format(Format::money).c_str());
+    chart_legend_set_position(chart, LXW_CHART_LEGEND_BOTTOM);
+    lxw_chart_options options{};
+    options.x_scale = 1.6;
+    options.y_scale = 1.4;
+    worksheet_insert_chart_opt(summary_ws, chart_row, 10, chart, &options);
+  }
+}
+
+// On the Sensitivity sheet, right of the table: the main index of the first output (Sobol ST,
+// Morris mu*, the tornado's low and high) per factor, for the first roadmap that is not the
+// baseline (the baseline's delta_npv does not vary). The table's rows of one output and roadmap
+// are consecutive, in factor order, so the chart reads them where they are.
+void add_sensitivity_chart(Book& book, const FinanceTables& tables, const Table& t,
+                           const Placed& p) {
+  const std::string output = tables.fact("first_output");
+  const std::string baseline = tables.fact("baseline");
+  std::string roadmap = tables.roadmaps.empty() ? "" : tables.roadmaps.front();
+  for (const std::string& r : tables.roadmaps) {
+    if (r != baseline) {
+      roadmap = r;
+      break;
+    }
+  }
+  std::size_t first = t.rows.size(), last = 0;
+  for (std::size_t r = 0; r < t.rows.size(); ++r) {
+    if (std::get<std::string>(t.rows[r][0]) == output &&
+        std::get<std::string>(t.rows[r][1]) == roadmap) {
+      first = std::min(first, r);
+      last = r;
+    }
+  }
+  if (first == t.rows.size()) return;
+  const std::string method = tables.fact("method");
+  std::vector<std::string> series;
+  if (method == "sobol") series = {"ST"};
+  if (method == "morris") series = {"mu_star"};
+  if (method == "tornado") series = {"low", "high"};
+  lxw_chart* chart = nullptr;
+  for (const std::string& name : series) {
+    std::size_t c = 0;
+    while (c < t.columns.size() && (t.columns[c].key || t.columns[c].header != name)) ++c;
+    if (c == t.columns.size()) continue;
+    if (chart == nullptr) chart = workbook_add_chart(book.get(), LXW_CHART_BAR);
+    const auto top = p.first + static_cast<lxw_row_t>(first);
+    const auto bottom = p.first + static_cast<lxw_row_t>(last);
+    const auto col = static_cast<lxw_col_t>(c);
+    lxw_chart_series* s = chart_add_series(chart, nullptr, nullptr);
+    chart_series_set_categories(s, t.sheet.c_str(), top, 2, bottom, 2);
+    chart_series_set_values(s, t.sheet.c_str(), top, col, bottom, col);
+    chart_series_set_name(s, name.c_str());
+  }
+  if (chart == nullptr) return;
+  const std::string title = fmt::format("{} of {}, roadmap {}",
+                                        method == "sobol"    ? "Total Sobol index ST"
+                                        : method == "morris" ? "Morris mu*"
+                                                             : "Tornado: output at p05 and p95",
+                                        output, roadmap);
+  chart_title_set_name(chart, title.c_str());
+  // Factors top to bottom in table order (in a bar chart the y axis is the category axis).
+  chart_axis_set_reverse(chart->y_axis);
+  chart_axis_set_crossing_max(chart->y_axis);  // the value axis stays at the bottom
+  if (series.size() == 1) chart_legend_set_position(chart, LXW_CHART_LEGEND_NONE);
+  lxw_chart_options options{};
+  options.x_scale = 1.6;
+  options.y_scale = std::max(1.4, 0.06 * static_cast<double>(last - first + 1));
+  const auto column = static_cast<lxw_col_t>(t.columns.size() + 1);
+  worksheet_insert_chart_opt(book.sheet(t.sheet), p.header, column, chart, &options);
+}
+
 }  // namespace
 
 void write_workbook(const FinanceTables& tables, const std::filesystem::path& out) {
@@ -277,60 +402,9 @@ void write_workbook(const FinanceTables& tables, const std::filesystem::path& ou
     std::map<std::string, Placed> placed;
     for (const Table& t : tables.tables) placed[t.id] = write_table(book, t);
 
-    const std::size_t M = tables.roadmaps.size();
-    const std::string baseline = tables.fact("baseline");
-    const Table* summary = tables.find("summary");
-    const Table* cumulative = tables.find("cumulative_delta_cash");
-    const Table* avoidable = tables.find("avoidable_cost");
-    lxw_worksheet* summary_ws = book.sheet(summary->sheet);
-    lxw_row_t chart_row = placed["summary"].last + 3;
-
-    // Cumulative discounted delta cash per roadmap: the median of each (p50 columns).
-    if (M > 1) {
-      lxw_chart* chart = workbook_add_chart(book.get(), LXW_CHART_LINE);
-      const Placed& p = placed["cumulative_delta_cash"];
-      for (std::size_t i = 0; i < M; ++i) {
-        if (tables.roadmaps[i] == baseline) continue;
-        const auto col = static_cast<lxw_col_t>(1 + 6 * i + 3);  // mean p05 p25 [p50] p75 p95
-        lxw_chart_series* s = chart_add_series(chart, nullptr, nullptr);
-        chart_series_set_categories(s, cumulative->sheet.c_str(), p.first, 0, p.last, 0);
-        chart_series_set_values(s, cumulative->sheet.c_str(), p.first, col, p.last, col);
-        chart_series_set_name(s, tables.roadmaps[i].c_str());
-      }
-      chart_title_set_name(chart, "Cumulative discounted cash gained over the baseline (median)");
-      chart_axis_set_name(chart->x_axis, "month");
-      chart_axis_set_num_format(chart->y_axis, book.number_format(Format::money).c_str());
-      chart_legend_set_position(chart, LXW_CHART_LEGEND_BOTTOM);
-      lxw_chart_options options{};
-      options.x_scale = 1.6;
-      options.y_scale = 1.4;
-      worksheet_insert_chart_opt(summary_ws, chart_row, 0, chart, &options);
-    }
-    // Avoidable cost by touchpoint, one series per roadmap, from a block beside the table.
-    if (!tables.touchpoints.empty()) {
-      const auto left = static_cast<lxw_col_t>(avoidable->columns.size() + 2);
-      const lxw_row_t top = placed["avoidable_cost"].header;
-      const std::string measure = write_touchpoint_block(book, tables, *avoidable, top, left);
-      lxw_chart* chart = workbook_add_chart(book.get(), LXW_CHART_COLUMN);
-      const auto K = static_cast<lxw_row_t>(tables.touchpoints.size());
-      for (std::size_t i = 0; i < M; ++i) {
-        const auto col = left + 1 + static_cast<lxw_col_t>(i);
-        lxw_chart_series* s = chart_add_series(chart, nullptr, nullptr);
-        chart_series_set_categories(s, avoidable->sheet.c_str(), top + 2, left, top + 1 + K, left);
-        chart_series_set_values(s, avoidable->sheet.c_str(), top + 2, col, top + 1 + K, col);
-        chart_series_set_name(s, tables.roadmaps[i].c_str());
-      }
-      const std::string title =
-          measure == "avoidable cost by touchpoint"
-              ? "Avoidable cost by touchpoint (mean; churn and word of mouth included)"
-              : "Direct failure cost by touchpoint (mean, discounted)";
-      chart_title_set_name(chart, title.c_str());
-      chart_axis_set_num_format(chart->y_axis, book.number_format(Format::money).c_str());
-      chart_legend_set_position(chart, LXW_CHART_LEGEND_BOTTOM);
-      lxw_chart_options options{};
-      options.x_scale = 1.6;
-      options.y_scale = 1.4;
-      worksheet_insert_chart_opt(summary_ws, chart_row, 10, chart, &options);
+    if (tables.find("summary") != nullptr) add_finance_charts(book, tables, placed);
+    if (const Table* sensitivity = tables.find("sensitivity")) {
+      add_sensitivity_chart(book, tables, *sensitivity, placed["sensitivity"]);
     }
     book.close();
   }
