@@ -459,8 +459,9 @@ class SobolIndicesTest(unittest.TestCase):
         # N = 2, k = 1: yA = (1, 3), yB = (2, 6), yAB = (2, 5). V = var(1, 3, 2, 6) = 3.5 (divisor 2N).
         y = xr.DataArray([1.0, 3.0, 2.0, 6.0, 2.0, 5.0], dims="point")
         ind = cx.sobol_indices(y, ["x"])
-        # S1 = mean(yB (yAB - yA)) / V = (2 * 1 + 6 * 2) / 2 / 3.5; ST = mean((yA - yAB)^2) / 2V.
-        self.assertAlmostEqual(float(ind.S1.sel(factor="x")), 7.0 / 3.5, places=12)
+        # m = mean(1, 3, 2, 6) = 3; S1 = mean((yB - m) (yAB - yA)) / V = (-1 * 1 + 3 * 2) / 2 / 3.5;
+        # ST = mean((yA - yAB)^2) / 2V.
+        self.assertAlmostEqual(float(ind.S1.sel(factor="x")), 2.5 / 3.5, places=12)
         self.assertAlmostEqual(float(ind.ST.sel(factor="x")), 2.5 / 7.0, places=12)
         self.assertEqual(list(ind.factor.values), ["x"])
 
