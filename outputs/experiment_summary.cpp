@@ -40,9 +40,42 @@ struct Reader {
   }
 };
 
+// A factor's name for a table column: an effect's value `initiatives.<i>.effects.<target>` as
+// "<i>: <target>"; too wide, its leading components are cut to three letters one by one
+// (segments.consumer.wom.x -> seg.con.wom.x), keeping the last; still too wide, it keeps its
+// start and its end ("a.b..y.z").
 std::string shorten(const std::string& name, std::size_t width) {
-  if (name.size() <= width) return name;
-  return "..." + name.substr(name.size() - (width - 3));
+  std::string prefix;
+  std::string rest = name;
+  constexpr std::string_view kInitiatives = "initiatives.";
+  constexpr std::string_view kEffects = ".effects.";
+  if (rest.rfind(kInitiatives, 0) == 0) {
+    const std::size_t at = rest.find(kEffects, kInitiatives.size());
+    if (at != std::string::npos) {
+      prefix = rest.substr(kInitiatives.size(), at - kInitiatives.size()) + ": ";
+      rest = rest.substr(at + kEffects.size());
+    }
+  }
+  std::vector<std::string> parts;
+  for (std::size_t start = 0;;) {
+    const std::size_t dot = rest.find('.', start);
+    parts.push_back(rest.substr(start, dot == std::string::npos ? dot : dot - start));
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  auto joined = [&] {
+    std::string out = prefix;
+    for (std::size_t i = 0; i < parts.size(); ++i) out += (i ? "." : "") + parts[i];
+    return out;
+  };
+  std::string shown = joined();
+  for (std::size_t i = 0; i + 1 < parts.size() && shown.size() > width; ++i) {
+    if (parts[i].size() > 3) parts[i].resize(3);
+    shown = joined();
+  }
+  if (shown.size() <= width) return shown;
+  const std::size_t head = (width - 2) / 3, tail = width - 2 - head;
+  return shown.substr(0, head) + ".." + shown.substr(shown.size() - tail);
 }
 
 std::string interval(double x, double lo, double hi) {
@@ -120,9 +153,9 @@ std::string sensitivity_block(const Reader& r, const std::string& method,
             "\n{} of roadmap {}: tornado, each factor at its p05 and p95, the others at their "
             "medians (base {})\n",
             o, roadmaps[m], format_amount(b));
-        constexpr int kHalf = 14;
-        out += fmt::format("  {:<36} {:>8} {:>8}  {:^{}}\n", "factor", "p05", "p95",
-                           "p05 x  |  o p95", 2 * kHalf + 1);
+        constexpr int kHalf = 8;
+        out += fmt::format("  {:<52} {:>8} {:>8}  {:^{}}\n", "factor", "p05", "p95",
+                           "p05 x | o p95", 2 * kHalf + 1);
         for (std::size_t f : order) {
           // A bar each side of the base: '-' reaches the lower of the two levels, '+' the higher.
           std::string bar(2 * kHalf + 1, ' ');
@@ -136,7 +169,7 @@ std::string sensitivity_block(const Reader& r, const std::string& method,
           }
           if (a != 0) bar[static_cast<std::size_t>(kHalf + a)] = 'x';
           if (c != 0) bar[static_cast<std::size_t>(kHalf + c)] = 'o';
-          out += fmt::format("  {:<36} {:>8} {:>8}  {}\n", shorten(factors[f], 36),
+          out += fmt::format("  {:<52} {:>8} {:>8}  {}\n", shorten(factors[f], 52),
                              format_amount(row(lo, f)), format_amount(row(hi, f)), bar);
         }
       }
