@@ -15,10 +15,17 @@
 #include "engine/memory_budget.hpp"
 #include "experiments/experiment_runner.hpp"
 #include "outputs/experiment_writer.hpp"
+#ifdef CXSIM_MPI
+#include "cli/mpi_experiment.hpp"
+#include "cli/mpi_run.hpp"
+#endif
 
 namespace cxsim::cli {
 
 int experiment_command(const ExperimentArguments& args) {
+#ifdef CXSIM_MPI
+  if (mpi_launched()) return mpi_experiment_command(args);  // under mpirun or srun
+#endif
   const LoadedExperiment experiment = load_command_experiment(args);
   const ExperimentSpec& spec = experiment.spec;
   const Scenario& base = experiment.base;
