@@ -1,4 +1,4 @@
-// Shell quoting and the resume command of an interrupted run.
+// Shell quoting and the resume commands of an interrupted run or experiment.
 #include "cli/resume_hint.hpp"
 
 #include <fmt/format.h>
@@ -47,6 +47,22 @@ std::string resume_hint(const RunArguments& args, const std::string& output, std
                   : std::string();
   return fmt::format("{} of {} replications kept in {}.partial{}; finish{} with: {}", kept, total,
                      output, beside, how, resume_command(args, output));
+}
+
+std::string experiment_resume_command(const ExperimentArguments& args, const std::string& output) {
+  std::string out =
+      fmt::format("cxsim {} {} -o {}", args.command, shell_quote(args.file), shell_quote(output));
+  for (const auto& o : args.overrides) out += " --set " + shell_quote(o);
+  if (args.replications) out += fmt::format(" --replications {}", *args.replications);
+  if (args.seed) out += fmt::format(" --seed {}", *args.seed);
+  if (args.threads > 0) out += fmt::format(" --threads {}", args.threads);
+  return out + " --resume";
+}
+
+std::string experiment_resume_hint(const ExperimentArguments& args, const std::string& output,
+                                   std::int64_t kept, std::int64_t total, std::string_view how) {
+  return fmt::format("{} of {} points kept in {}.partial; finish{} with: {}", kept, total, output,
+                     how, experiment_resume_command(args, output));
 }
 
 }  // namespace cxsim::cli

@@ -1,5 +1,5 @@
-// The command that finishes an interrupted `cxsim run`: printed at the end of the last line on
-// stderr, so that it can be copied and typed as it is.
+// The command that finishes an interrupted `cxsim run`, `cxsim sweep` or `cxsim sensitivity`:
+// printed at the end of the last line on stderr, so that it can be copied and typed as it is.
 #pragma once
 
 #include <cstdint>
@@ -28,5 +28,14 @@ std::string resume_command(const RunArguments& args, const std::string& output);
 // them until the extension finishes.
 std::string resume_hint(const RunArguments& args, const std::string& output, std::int64_t kept,
                         std::int64_t total, std::string_view how = "", std::int64_t extends = 0);
+
+// `cxsim sweep|sensitivity FILE -o OUTPUT [--set A]... [--replications N] [--seed S]
+// [--threads T] --resume`, with the same rules as resume_command.
+std::string experiment_resume_command(const ExperimentArguments& args, const std::string& output);
+
+// "K of N points kept in OUTPUT.partial; finish<how> with: <experiment_resume_command>".
+std::string experiment_resume_hint(const ExperimentArguments& args, const std::string& output,
+                                   std::int64_t kept, std::int64_t total,
+                                   std::string_view how = "");
 
 }  // namespace cxsim::cli

@@ -14,7 +14,8 @@ namespace cxsim {
 
 namespace {
 
-constexpr std::uint32_t kMagic = 0x43585232;  // "CXR2": with per-touchpoint twins
+constexpr std::uint32_t kMagic = 0x43585232;         // "CXR2": with per-touchpoint twins
+constexpr std::uint32_t kResultsMagic = 0x43585331;  // "CXS1": a count, then sized results
 
 class Writer {
  public:
@@ -30,6 +31,9 @@ class Writer {
   }
   std::vector<std::byte> take() { return std::move(out_); }
   void reserve(std::size_t n) { out_.reserve(n); }
+  void append(std::span<const std::byte> bytes) {
+    out_.insert(out_.end(), bytes.begin(), bytes.end());
+  }
 
  private:
   std::vector<std::byte> out_;
@@ -57,6 +61,13 @@ class Reader {
     into.resize(n);
     if (n > 0) std::memcpy(into.data(), in_.data() + at_, n * sizeof(double));
     at_ += n * sizeof(double);
+  }
+  // The next n bytes, as they are.
+  std::span<const std::byte> get_bytes(std::uint64_t n, std::string_view what) {
+    if (n > in_.size() - at_) need(in_.size() - at_ + 1, what);
+    const auto bytes = in_.subspan(at_, static_cast<std::size_t>(n));
+    at_ += static_cast<std::size_t>(n);
+    return bytes;
   }
   bool at_end() const { return at_ == in_.size(); }
 
@@ -155,6 +166,46 @@ ReplicationResult decode_result(std::span<const std::byte> bytes) {
         fmt::format("replication message for replication {}: trailing bytes", result.replication));
   }
   return result;
+}
+
+std::vector<std::byte> encode_results(std::span<const ReplicationResult> results) {
+  std::vector<std::vector<std::byte>> each;
+  each.reserve(results.size());
+  std::size_t total = 4 + 8;
+  for (const ReplicationResult& result : results) {
+    each.push_back(encode_result(result));
+    total += 8 + each.back().size();
+  }
+  Writer w;
+  w.reserve(total);
+  w.put(kResultsMagic);
+  w.put(static_cast<std::uint64_t>(each.size()));
+  for (const auto& bytes : each) {
+    w.put(static_cast<std::uint64_t>(bytes.size()));
+    w.append(bytes);
+  }
+  return w.take();
+}
+
+std::vector<ReplicationResult> decode_results(std::span<const std::byte> bytes) {
+  Reader r(bytes);
+  if (r.get<std::uint32_t>("the header") != kResultsMagic) {
+    throw IoError("results message: not a list of cxsim replication results (bad magic word)");
+  }
+  const auto n = r.get<std::uint64_t>("the result count");
+  // Each result takes more than 8 bytes: a count beyond that is a damaged message.
+  if (n > bytes.size() / 8) {
+    throw IoError(
+        fmt::format("results message: {} results cannot fit in {} bytes", n, bytes.size()));
+  }
+  std::vector<ReplicationResult> results;
+  results.reserve(static_cast<std::size_t>(n));
+  for (std::uint64_t i = 0; i < n; ++i) {
+    const auto size = r.get<std::uint64_t>("a result's size");
+    results.push_back(decode_result(r.get_bytes(size, "a result")));
+  }
+  if (!r.at_end()) throw IoError("results message: trailing bytes");
+  return results;
 }
 
 }  // namespace cxsim

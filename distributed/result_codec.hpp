@@ -1,5 +1,5 @@
-// Turns a ReplicationResult into a flat byte buffer and back, bit for bit, so that a rank can
-// send it to the rank that writes the results file.
+// Turns a ReplicationResult (or the replications of one experiment point) into a flat byte
+// buffer and back, bit for bit, so that a rank can send it to the rank that writes the file.
 #pragma once
 
 #include <cstddef>
@@ -17,5 +17,12 @@ std::vector<std::byte> encode_result(const ReplicationResult& result);
 
 // The inverse of encode_result; IoError when the buffer is truncated, too long or inconsistent.
 ReplicationResult decode_result(std::span<const std::byte> bytes);
+
+// Several results in one buffer (an experiment point's replications, in order), each as
+// encode_result writes it.
+std::vector<std::byte> encode_results(std::span<const ReplicationResult> results);
+
+// The inverse of encode_results, with the same checks for each result.
+std::vector<ReplicationResult> decode_results(std::span<const std::byte> bytes);
 
 }  // namespace cxsim

@@ -95,5 +95,26 @@ TEST(ResumeHint, AnExtensionSaysTheCompleteFileIsKept) {
             "finishes); finish with: cxsim run s.yaml -o out.h5 --replications 7 --resume");
 }
 
+TEST(ExperimentResumeHint, EndsWithTheCommandOfEveryOptionThatDecidesTheResults) {
+  ExperimentArguments args;
+  args.command = "sensitivity";
+  args.file = "my experiments/sens.yaml";
+  args.overrides = {"agents=2000"};
+  args.replications = 4;
+  args.seed = 9;
+  args.threads = 2;
+  args.force = true;
+  args.quiet = true;
+  EXPECT_EQ(experiment_resume_command(args, "s.h5"),
+            "cxsim sensitivity 'my experiments/sens.yaml' -o s.h5 --set agents=2000 "
+            "--replications 4 --seed 9 --threads 2 --resume");
+  args = {};
+  args.command = "sweep";
+  args.file = "sweep.yaml";
+  EXPECT_EQ(experiment_resume_hint(args, "out.h5", 2, 4, " (with any number of ranks)"),
+            "2 of 4 points kept in out.h5.partial; finish (with any number of ranks) with: cxsim "
+            "sweep sweep.yaml -o out.h5 --resume");
+}
+
 }  // namespace
 }  // namespace cxsim::cli

@@ -1,5 +1,5 @@
-// The replication message codec: bit-exact round trips (NaN payloads, -0.0, infinities) and
-// rejection of truncated or malformed messages.
+// The replication message codec: bit-exact round trips (NaN payloads, -0.0, infinities) of one
+// result and of an experiment point's results, and rejection of truncated or malformed messages.
 #include "distributed/result_codec.hpp"
 
 #include <gtest/gtest.h>
@@ -107,6 +107,38 @@ TEST(ResultCodec, RejectsAShapeThatDoesNotMatchItsValues) {
   ReplicationResult r = sample(false);
   r.roadmaps[1].timeseries.pop_back();
   EXPECT_THROW(decode_result(encode_result(r)), IoError);
+}
+
+TEST(ResultsCodec, APointsReplicationsRoundTripInOrder) {
+  std::vector<ReplicationResult> point;
+  for (int r = 0; r < 3; ++r) {
+    point.push_back(sample(r == 1));
+    point.back().replication = r;
+  }
+  // As an experiment point sends them: no by-segment or by-touchpoint rows.
+  point[2].roadmaps[0] = RoadmapRun(5, 0, 0);
+  const std::vector<ReplicationResult> back = decode_results(encode_results(point));
+  ASSERT_EQ(back.size(), point.size());
+  for (std::size_t r = 0; r < point.size(); ++r) {
+    EXPECT_EQ(back[r].replication, static_cast<std::int64_t>(r));
+    expect_same(back[r].roadmaps, point[r].roadmaps);
+    expect_same(back[r].zero_defect, point[r].zero_defect);
+    expect_bits_equal(back[r].parameters, point[r].parameters);
+  }
+  EXPECT_TRUE(decode_results(encode_results({})).empty());
+}
+
+TEST(ResultsCodec, RejectsTruncationsTrailingBytesAndASingleResult) {
+  const std::vector<ReplicationResult> point{sample(false), sample(true)};
+  const auto bytes = encode_results(point);
+  for (std::size_t n = 0; n < bytes.size(); n += 11) {
+    EXPECT_THROW(decode_results(std::span(bytes).first(n)), IoError) << "length " << n;
+  }
+  auto longer = bytes;
+  longer.push_back(std::byte{0});
+  EXPECT_THROW(decode_results(longer), IoError);
+  EXPECT_THROW(decode_results(encode_result(point[0])), IoError);
+  EXPECT_THROW(decode_result(bytes), IoError);
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
 // The farm's messages (tags below) and the two event loops. Only the calling thread talks MPI;
-// it polls for messages and sleeps on its rank's finished-replication queue in between.
-#include "distributed/replication_farm.hpp"
+// it polls for messages and sleeps on its rank's finished-item queue in between.
+#include "distributed/work_farm.hpp"
 
 #include <fmt/format.h>
 #include <mpi.h>
@@ -13,15 +13,15 @@
 #include <optional>
 #include <vector>
 
-#include "distributed/result_codec.hpp"
 #include "engine/core/errors.hpp"
 
 namespace cxsim {
 
 namespace {
 
-// Worker -> rank 0: REQUEST (int32: idle slots), RESULT (bytes, synchronous send so that a
-// completed send means rank 0 holds it), ERROR (chars), DONE (int64: results sent).
+// Worker -> rank 0: REQUEST (int32: idle slots), RESULT (int64 item, then the job's bytes;
+// synchronous send so that a completed send means rank 0 holds it), ERROR (chars), DONE (int64:
+// results sent).
 // Rank 0 -> worker: ASSIGN (int64 indices; none = no more work), STOP, FINISH (after DONE).
 enum Tag : int { kRequest = 1, kAssign, kResult, kError, kDone, kStop, kFinish };
 
@@ -69,6 +69,22 @@ T as_value(const std::vector<std::byte>& bytes, const char* what) {
   return value;
 }
 
+// The RESULT message of `item`: its index, then its encoded result.
+std::vector<std::byte> result_message(std::int64_t item, const std::vector<std::byte>& result) {
+  std::vector<std::byte> message(sizeof(item) + result.size());
+  std::memcpy(message.data(), &item, sizeof(item));
+  if (!result.empty()) std::memcpy(message.data() + sizeof(item), result.data(), result.size());
+  return message;
+}
+
+std::int64_t take_item(std::vector<std::byte>& message) {
+  std::int64_t item = 0;
+  if (message.size() < sizeof(item)) throw IoError("MPI: malformed result message");
+  std::memcpy(&item, message.data(), sizeof(item));
+  message.erase(message.begin(), message.begin() + sizeof(item));
+  return item;
+}
+
 [[noreturn]] void injected_abort(int rank) {
   std::fprintf(stderr, "cxsim: rank %d: aborting (test hook CXSIM_TEST_FAIL_RANK)\n", rank);
   std::fflush(stderr);
@@ -77,23 +93,21 @@ T as_value(const std::vector<std::byte>& bytes, const char* what) {
 
 }  // namespace
 
-FarmOutcome coordinate_farm(const MpiSession& mpi, const Scenario& scenario,
+FarmOutcome coordinate_farm(const MpiSession& mpi, LocalTasks& local, std::int64_t items,
                             std::span<const std::int64_t> todo, const FarmOptions& options,
-                            const std::function<void(ReplicationResult&&)>& sink,
-                            const std::function<void()>& on_stop) {
+                            const FarmSink& sink, const std::function<void()>& on_stop) {
   constexpr int kUnassigned = -1;
   constexpr int kReceived = -2;
   const int workers = mpi.size() - 1;
-  LocalReplications local(scenario, options.threads, options.replication, 0, options.failure);
   std::deque<std::int64_t> pool(todo.begin(), todo.end());
-  std::vector<int> owner(static_cast<std::size_t>(scenario.replications), kUnassigned);
+  std::vector<int> owner(static_cast<std::size_t>(items), kUnassigned);
   std::vector<bool> worker_done(static_cast<std::size_t>(mpi.size()), false);
   int done_count = 0;
   bool stopping = false;
   bool stop_seen = false;
   std::int64_t local_results = 0;
   FarmOutcome outcome;
-  std::vector<FinishedReplication> finished;
+  std::vector<FinishedItem> finished;
 
   auto stop_farm = [&] {
     if (stopping) return;
@@ -111,14 +125,13 @@ FarmOutcome coordinate_farm(const MpiSession& mpi, const Scenario& scenario,
     }
     stop_farm();
   };
-  auto deliver = [&](ReplicationResult&& result, int from) {
-    const auto rep = result.replication;
-    if (rep < 0 || rep >= scenario.replications || owner[static_cast<std::size_t>(rep)] != from) {
-      throw IoError(
-          fmt::format("rank {} sent replication {}, which was not handed to it", from, rep));
+  auto deliver = [&](std::int64_t item, std::vector<std::byte>&& result, int from) {
+    if (item < 0 || item >= items || owner[static_cast<std::size_t>(item)] != from) {
+      throw IoError(fmt::format("rank {} sent the result of item {}, which was not handed to it",
+                                from, item));
     }
-    owner[static_cast<std::size_t>(rep)] = kReceived;
-    sink(std::move(result));
+    owner[static_cast<std::size_t>(item)] = kReceived;
+    sink(item, std::move(result));
     ++outcome.results;
   };
 
@@ -134,7 +147,7 @@ FarmOutcome coordinate_farm(const MpiSession& mpi, const Scenario& scenario,
         fail(0, std::move(f.error));
         continue;
       }
-      deliver(std::move(*f.result), 0);
+      deliver(f.item, std::move(*f.result), 0);
       ++local_results;
       if (options.failure.abort && options.failure.applies_to(0) &&
           local_results >= options.failure.after) {
@@ -143,17 +156,17 @@ FarmOutcome coordinate_farm(const MpiSession& mpi, const Scenario& scenario,
     }
     finished.clear();
     while (!stopping && local.free_slots() > 0 && !pool.empty()) {
-      const std::int64_t rep = pool.front();
+      const std::int64_t item = pool.front();
       pool.pop_front();
-      owner[static_cast<std::size_t>(rep)] = 0;
-      local.start(rep);
+      owner[static_cast<std::size_t>(item)] = 0;
+      local.start(item);
     }
 
     bool any_message = false;
     while (const auto status = probe(MPI_ANY_SOURCE)) {
       any_message = true;
       const int from = status->MPI_SOURCE;
-      const std::vector<std::byte> bytes = receive_bytes(*status);
+      std::vector<std::byte> bytes = receive_bytes(*status);
       switch (status->MPI_TAG) {
         case kRequest: {
           const auto wanted = as_value<std::int32_t>(bytes, "request");
@@ -168,9 +181,11 @@ FarmOutcome coordinate_farm(const MpiSession& mpi, const Scenario& scenario,
                 "MPI_Send");
           break;
         }
-        case kResult:
-          deliver(decode_result(bytes), from);
+        case kResult: {
+          const std::int64_t item = take_item(bytes);
+          deliver(item, std::move(bytes), from);
           break;
+        }
         case kError:
           fail(from, as_text(bytes));
           break;
@@ -195,14 +210,12 @@ FarmOutcome coordinate_farm(const MpiSession& mpi, const Scenario& scenario,
   return outcome;
 }
 
-FarmOutcome work_in_farm(const MpiSession& mpi, const Scenario& scenario,
-                         const FarmOptions& options) {
+FarmOutcome work_in_farm(const MpiSession& mpi, LocalTasks& local, const FarmOptions& options) {
   struct PendingSend {
     std::vector<std::byte> bytes;
     MPI_Request request = MPI_REQUEST_NULL;
   };
   const int rank = mpi.rank();
-  LocalReplications local(scenario, options.threads, options.replication, rank, options.failure);
   std::deque<std::int64_t> queued;
   std::list<PendingSend> sends;
   bool request_pending = false;
@@ -210,7 +223,7 @@ FarmOutcome work_in_farm(const MpiSession& mpi, const Scenario& scenario,
   bool stopping = false;
   bool done_sent = false;
   FarmOutcome outcome;
-  std::vector<FinishedReplication> finished;
+  std::vector<FinishedItem> finished;
 
   auto stop_with_error = [&](std::string error) {
     if (!outcome.failed) {
@@ -233,10 +246,11 @@ FarmOutcome work_in_farm(const MpiSession& mpi, const Scenario& scenario,
         continue;
       }
       PendingSend& send = sends.emplace_back();
-      send.bytes = encode_result(*f.result);
+      send.bytes = result_message(f.item, *f.result);
+      f.result.reset();
       if (send.bytes.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
-        throw IoError(fmt::format("replication {}: its results ({} bytes) exceed one MPI message",
-                                  f.replication, send.bytes.size()));
+        throw IoError(fmt::format("item {}: its results ({} bytes) exceed one MPI message", f.item,
+                                  send.bytes.size()));
       }
       check(MPI_Issend(send.bytes.data(), static_cast<int>(send.bytes.size()), MPI_BYTE, 0, kResult,
                        MPI_COMM_WORLD, &send.request),
