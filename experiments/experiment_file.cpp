@@ -19,6 +19,7 @@
 #include "engine/metrics.hpp"
 #include "engine/parameter_draws.hpp"
 #include "experiments/quantiles.hpp"
+#include "experiments/sub_roadmaps.hpp"
 
 namespace cxsim {
 
@@ -190,8 +191,14 @@ class ExperimentReader {
     base_ = &out.base;
     if (expected_ == ExperimentKind::sweep) read_sweep(*block);
     if (expected_ == ExperimentKind::sensitivity) read_sensitivity(*block);
+    if (expected_ == ExperimentKind::attribute) {
+      read_attribute_block(*block, out.base, spec_.attribute, diags_);
+      if (diags_.empty()) {
+        check_attribution(out.source, spec_.overrides, out.base, spec_.attribute, diags_);
+      }
+    }
     if (!diags_.empty()) throw ScenarioError(std::move(diags_));
-    check_size(*block);
+    if (expected_ != ExperimentKind::attribute) check_size(*block);
     if (!diags_.empty()) throw ScenarioError(std::move(diags_));
     check_factor_ends(out.source);
     if (!diags_.empty()) throw ScenarioError(std::move(diags_));
@@ -263,10 +270,11 @@ class ExperimentReader {
             fmt::format("a {} block, not a {} block (got '{}'; expected '{}:' for cxsim {}, or "
                         "run cxsim {} on this file)",
                         keys[0]->text, want, keys[0]->text, want, want, keys[0]->text));
-    } else if (expected_ != ExperimentKind::sweep && expected_ != ExperimentKind::sensitivity) {
+    } else if (expected_ != ExperimentKind::sweep && expected_ != ExperimentKind::sensitivity &&
+               expected_ != ExperimentKind::attribute) {
       error(keys[0]->loc, want,
             fmt::format("cxsim {} is not available in this version (got a '{}' block; expected "
-                        "sweep or sensitivity)",
+                        "sweep, sensitivity or attribute)",
                         want, want));
     }
   }
@@ -831,6 +839,7 @@ class ExperimentReader {
     if (!replications.empty()) out += "replications: " + replications + "\n";
     if (!seed.empty()) out += "seed: " + seed + "\n";
     out += "outputs: [" + join(spec_.outputs) + "]\n";
+    if (spec_.kind == ExperimentKind::attribute) return out + attribute_block_yaml(spec_.attribute);
     out += fmt::format("{}:\n", to_string(spec_.kind));
     if (spec_.kind == ExperimentKind::sweep) {
       out += fmt::format("  design: {}\n", to_string(spec_.sweep.design));
