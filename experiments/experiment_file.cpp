@@ -8,6 +8,7 @@
 #include <cmath>
 #include <filesystem>
 #include <map>
+#include <string_view>
 
 #include "config/did_you_mean.hpp"
 #include "config/input_file.hpp"
@@ -109,6 +110,12 @@ constexpr double kMaxStudyValues = 1e8;
 // Keys that no factor may move: they fix the file's shape or its random numbers.
 const std::vector<std::string> kFixedKeys = {"seed", "replications", "horizon_months", "extends"};
 
+// "an" before the block names that start with a vowel (attribute, optimize), else "a".
+const char* article(const std::string& word) {
+  return !word.empty() && std::string_view("aeiou").find(word[0]) != std::string_view::npos ? "an"
+                                                                                            : "a";
+}
+
 std::string join(const std::vector<std::string>& names) {
   std::string out;
   for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
@@ -194,7 +201,7 @@ class ExperimentReader {
     if (expected_ == ExperimentKind::attribute) {
       read_attribute_block(*block, out.base, spec_.attribute, diags_);
       if (diags_.empty()) {
-        check_attribution(out.source, spec_.overrides, out.base, spec_.attribute, diags_);
+        check_attribution(out.base, spec_.attribute, diags_);
       }
     }
     if (!diags_.empty()) throw ScenarioError(std::move(diags_));
@@ -267,9 +274,10 @@ class ExperimentReader {
                         keys[1]->text, keys[0]->text));
     } else if (keys[0]->text != want) {
       error(keys[0]->loc, keys[0]->text,
-            fmt::format("a {} block, not a {} block (got '{}'; expected '{}:' for cxsim {}, or "
-                        "run cxsim {} on this file)",
-                        keys[0]->text, want, keys[0]->text, want, want, keys[0]->text));
+            fmt::format("{} {} block, not {} {} block (got '{}'; expected '{}:' for cxsim {}, "
+                        "or run cxsim {} on this file)",
+                        article(keys[0]->text), keys[0]->text, article(want), want, keys[0]->text,
+                        want, want, keys[0]->text));
     } else if (expected_ != ExperimentKind::sweep && expected_ != ExperimentKind::sensitivity &&
                expected_ != ExperimentKind::attribute) {
       error(keys[0]->loc, want,

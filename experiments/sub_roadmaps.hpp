@@ -11,7 +11,6 @@
 #include <string>
 #include <vector>
 
-#include "config/scenario_loader.hpp"
 #include "engine/core/errors.hpp"
 #include "engine/core/scenario.hpp"
 #include "experiments/attribute_block.hpp"
@@ -57,19 +56,12 @@ Roadmap sub_roadmap(const Scenario& base, const AttributeBlock& block, const Coa
 Scenario batch_scenario(const Scenario& base, const AttributeBlock& block,
                         const AttributionPlan& plan, int batch);
 
-// The sub-roadmaps checked by the scenario loader, batch by batch, as roadmaps written in the
-// scenario (its entries as written, after the experiment's overrides): a combination the scenario
-// refuses (an initiative mix that can bring a churn hazard to 0 when the discount rate can be 0,
-// say) is a diagnostic at the block, naming the coalition, with the scenario's message. Stops at
-// the first batch refused.
-void check_sub_roadmaps(const ScenarioSource& source, const std::vector<std::string>& overrides,
-                        const AttributeBlock& block, const AttributionPlan& plan,
-                        std::vector<Diagnostic>& diagnostics);
-
 // What the experiment reader checks of a read block: the study fits one file (coalitions x
-// replications values per metric, at most 1e8) and check_sub_roadmaps.
-void check_attribution(const ScenarioSource& source, const std::vector<std::string>& overrides,
-                       const Scenario& base, const AttributeBlock& block,
+// replications values per metric, at most 1e8). The sub-roadmaps need no check of their own:
+// every check the scenario loader makes of a roadmap holds for its sub-roadmaps when it holds for
+// the roadmap (a hazard's bounds are taken over effect strengths from 0 to 1, and 0 is leaving
+// an initiative out; the other checks are per entry or per initiative).
+void check_attribution(const Scenario& base, const AttributeBlock& block,
                        std::vector<Diagnostic>& diagnostics);
 
 }  // namespace cxsim
