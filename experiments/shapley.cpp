@@ -2,6 +2,8 @@
 // units in the last place of the largest coalition value.
 #include "experiments/shapley.hpp"
 
+#include <boost/math/distributions/students_t.hpp>
+
 #include <bit>
 #include <cmath>
 #include <limits>
@@ -33,6 +35,13 @@ class CompensatedSum {
   double sum_ = 0.0;
   double c_ = 0.0;
 };
+
+// The 97.5% quantile of Student's t with df degrees of freedom: a two-sided 95% interval.
+double t975(double df) {
+  if (!(df >= 1.0)) return kNaN;
+  if (!std::isfinite(df) || df > 1e7) return 1.959963984540054;
+  return boost::math::quantile(boost::math::complement(boost::math::students_t(df), 0.025));
+}
 
 void check(const CoalitionPlan& plan, std::span<const double> values) {
   if (values.size() != static_cast<std::size_t>(plan.coalitions())) {
@@ -128,17 +137,22 @@ Attribution attribute(const CoalitionPlan& plan, std::span<const double> values,
   for (std::size_t i = 0; i < K; ++i) {
     const SummaryStatistics s = summarize(std::span<const double>(out.shares).subspan(i * R, R));
     double se = s.se;
+    double df = s.n - 1.0;
     if (!plan.exact) {
-      // The orders' sampling error: the spread of each order's mean over replications.
+      // The orders' sampling error: the spread of each order's mean over replications; the
+      // degrees of freedom of the sum by Welch-Satterthwaite.
       std::vector<double> order_means(P);
       for (std::size_t p = 0; p < P; ++p) {
         order_means[p] =
             usable > 0 ? order_sums[p * K + i].value() / static_cast<double>(usable) : kNaN;
       }
       const SummaryStatistics o = summarize(order_means);
-      se = std::sqrt(s.se * s.se + o.sd * o.sd / static_cast<double>(P));
+      const double a = s.se * s.se, b = o.sd * o.sd / static_cast<double>(P);
+      se = std::sqrt(a + b);
+      df = (a + b) * (a + b) / (a * a / (s.n - 1.0) + b * b / (static_cast<double>(P) - 1.0));
     }
-    out.estimates.push_back({s.mean, se, s.mean - 1.96 * se, s.mean + 1.96 * se});
+    const double half = se > 0 ? t975(df) * se : se;
+    out.estimates.push_back({s.mean, se, s.mean - half, s.mean + half});
   }
   return out;
 }

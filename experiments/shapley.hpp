@@ -24,7 +24,7 @@ std::vector<double> marginal_contributions(const CoalitionPlan& plan,
 struct ShareEstimate {
   double mean;  // over replications (NaN excluded)
   double se;    // standard error of the mean
-  double low;   // mean -+ 1.96 se
+  double low;   // the 95% Student-t interval of the mean
   double high;
 };
 
@@ -39,7 +39,8 @@ struct Attribution {
 // values: [coalition][replication]. The standard error is over replications; for a sampled plan
 // it adds the orders' sampling error, var over orders of each order's mean marginal contribution
 // (over replications) / permutations: conservative for the crossed design (the interaction term
-// counts twice). NaN with fewer than two replications.
+// counts twice), with Welch-Satterthwaite degrees of freedom for the interval. NaN with fewer
+// than two replications.
 Attribution attribute(const CoalitionPlan& plan, std::span<const double> values, int replications);
 
 }  // namespace cxsim

@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 #include <hdf5.h>
 
+#include <boost/math/distributions/students_t.hpp>
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -32,6 +34,16 @@ std::string with_interval(double mean, double low, double high) {
   if (std::isnan(mean)) return "-";
   if (std::isnan(low) || std::isnan(high)) return format_amount(mean);
   return fmt::format("{} [{}, {}]", format_amount(mean), format_amount(low), format_amount(high));
+}
+
+// The mean with its 95% Student-t interval, NaN excluded.
+std::string mean_interval(std::span<const double> values) {
+  const SummaryStatistics s = summarize(values);
+  if (!(s.n >= 2)) return with_interval(s.mean, std::nan(""), std::nan(""));
+  if (!(s.se > 0)) return with_interval(s.mean, s.mean, s.mean);
+  const boost::math::students_t t(s.n - 1);
+  const double half = boost::math::quantile(boost::math::complement(t, 0.025)) * s.se;
+  return with_interval(s.mean, s.mean - half, s.mean + half);
 }
 
 }  // namespace
@@ -73,16 +85,12 @@ std::string format_attribution_summary(const std::filesystem::path& path) {
     if (in == static_cast<double>(K)) full = c;
     if (in == 0) empty = c;
   }
-  auto mean_interval = [&](std::span<const double> v) {
-    const SummaryStatistics s = summarize(v);
-    return with_interval(s.mean, s.mean - 1.96 * s.se, s.mean + 1.96 * s.se);
-  };
   const SummaryStatistics t = summarize(total);
   out += fmt::format(
-      "\n{} of {}: {}; without its initiatives {}; shared out: {} (means, 95% intervals)\n", metric,
-      roadmap, mean_interval(std::span<const double>(value).subspan(full * R, R)),
-      mean_interval(std::span<const double>(value).subspan(empty * R, R)),
-      with_interval(t.mean, t.mean - 1.96 * t.se, t.mean + 1.96 * t.se));
+      "\n{} of {}: {}; without its initiatives {}; shared out: {} (means, 95% Student-t "
+      "intervals)\n",
+      metric, roadmap, mean_interval(std::span<const double>(value).subspan(full * R, R)),
+      mean_interval(std::span<const double>(value).subspan(empty * R, R)), mean_interval(total));
 
   std::vector<std::size_t> order(K);
   std::iota(order.begin(), order.end(), 0);

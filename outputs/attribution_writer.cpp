@@ -228,7 +228,7 @@ void AttributionWriter::create_layout(const LoadedExperiment& experiment,
                                file);
     c_bound = string_coord(g.get(), "bound", kBounds,
                            "the mean share over replications, its standard error and 95% "
-                           "interval (mean -+ 1.96 se)",
+                           "Student-t interval",
                            file);
     if (sampled) {
       c_permutation = number_coord(g.get(), "permutation", H5T_STD_I64LE, permutation, "1",
