@@ -18,6 +18,9 @@
 #include "experiments/experiment_runner.hpp"
 #include "experiments/sub_roadmaps.hpp"
 #include "outputs/attribution_writer.hpp"
+#ifdef CXSIM_MPI
+#include "cli/mpi_run.hpp"
+#endif
 
 namespace cxsim::cli {
 
@@ -45,6 +48,14 @@ int batch_size_for(const Scenario& base, const AttributeBlock& block) {
 }  // namespace
 
 int attribute_command(const ExperimentArguments& args) {
+#ifdef CXSIM_MPI
+  if (mpi_launched()) {
+    // Every rank would run the whole attribution into the same file: refused before any work.
+    throw UsageError(
+        "cxsim attribute does not spread over MPI ranks (got a start under an MPI launcher; "
+        "expected cxsim attribute started on its own: it uses every core of one machine)");
+  }
+#endif
   ExperimentLoadOptions load;
   load.overrides = args.overrides;
   load.replications = args.replications;
