@@ -196,8 +196,9 @@ int main(int argc, char** argv) {
       "report",
       "Write a self-contained HTML report of a complete results file for strategy and finance "
       "readers: the decision, cumulative delta cash, NPV, payback, avoidable cost, assumptions "
-      "and provenance (charts drawn by matplotlib; no network needed to view it)");
-  report_cmd->add_option("file", report_args.file, "Results file (.h5)")->required();
+      "and provenance; of a sweep or sensitivity file: what the answer hinges on, its charts, "
+      "the design and provenance (charts drawn by matplotlib; no network needed to view it)");
+  report_cmd->add_option("file", report_args.file, "Results or experiment file (.h5)")->required();
   report_cmd->add_option("-o,--output", report_args.output, "HTML file (default: FILE with .html)");
   report_cmd->add_option(
       "--python", report_args.python,
