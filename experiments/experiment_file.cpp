@@ -18,6 +18,7 @@
 #include "engine/memory_budget.hpp"
 #include "engine/metrics.hpp"
 #include "engine/parameter_draws.hpp"
+#include "experiments/optimize_block.hpp"
 #include "experiments/quantiles.hpp"
 
 namespace cxsim {
@@ -190,8 +191,11 @@ class ExperimentReader {
     base_ = &out.base;
     if (expected_ == ExperimentKind::sweep) read_sweep(*block);
     if (expected_ == ExperimentKind::sensitivity) read_sensitivity(*block);
+    if (expected_ == ExperimentKind::optimize) {
+      read_optimize_block(*block, out.source, out.base, spec_.overrides, spec_.optimize, diags_);
+    }
     if (!diags_.empty()) throw ScenarioError(std::move(diags_));
-    check_size(*block);
+    if (expected_ != ExperimentKind::optimize) check_size(*block);
     if (!diags_.empty()) throw ScenarioError(std::move(diags_));
     check_factor_ends(out.source);
     if (!diags_.empty()) throw ScenarioError(std::move(diags_));
@@ -263,10 +267,11 @@ class ExperimentReader {
             fmt::format("a {} block, not a {} block (got '{}'; expected '{}:' for cxsim {}, or "
                         "run cxsim {} on this file)",
                         keys[0]->text, want, keys[0]->text, want, want, keys[0]->text));
-    } else if (expected_ != ExperimentKind::sweep && expected_ != ExperimentKind::sensitivity) {
+    } else if (expected_ != ExperimentKind::sweep && expected_ != ExperimentKind::sensitivity &&
+               expected_ != ExperimentKind::optimize) {
       error(keys[0]->loc, want,
             fmt::format("cxsim {} is not available in this version (got a '{}' block; expected "
-                        "sweep or sensitivity)",
+                        "sweep, sensitivity or optimize)",
                         want, want));
     }
   }
@@ -832,6 +837,7 @@ class ExperimentReader {
     if (!seed.empty()) out += "seed: " + seed + "\n";
     out += "outputs: [" + join(spec_.outputs) + "]\n";
     out += fmt::format("{}:\n", to_string(spec_.kind));
+    if (spec_.kind == ExperimentKind::optimize) return out + optimize_block_yaml(spec_.optimize);
     if (spec_.kind == ExperimentKind::sweep) {
       out += fmt::format("  design: {}\n", to_string(spec_.sweep.design));
       if (spec_.sweep.points > 0) out += fmt::format("  points: {}\n", spec_.sweep.points);
