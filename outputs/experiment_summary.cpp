@@ -14,6 +14,7 @@
 #include "engine/statistics.hpp"
 #include "outputs/hdf5_handles.hpp"
 #include "outputs/hdf5_layout.hpp"
+#include "outputs/optimize_summary.hpp"
 #include "outputs/summary_table.hpp"
 
 namespace cxsim {
@@ -255,6 +256,7 @@ std::string format_experiment_summary(const std::filesystem::path& path) {
   if (id < 0) throw IoError(fmt::format("{}: cannot open it as an HDF5 file", path.string()));
   r.file = h5::File(id);
   const std::string kind = r.attr("experiment");
+  if (kind == "optimize") return format_optimize_summary(path);
   const auto roadmaps = h5::read_strings(r.file.get(), "coords/roadmap", path);
   const auto factors = h5::read_strings(r.file.get(), "coords/factor", path);
   const auto outputs = read_strings_attribute(r.file.get(), "outputs", path);
