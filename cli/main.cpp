@@ -134,6 +134,11 @@ int main(int argc, char** argv) {
       "sensitivity",
       "Global sensitivity of each output to each factor: Sobol S1/ST, Morris mu*, or a tornado, "
       "with 95% bootstrap intervals");
+  auto* optimize_cmd = add_experiment(
+      "optimize",
+      "Choose the best roadmap (which initiatives, starting when) within the capex budget, per "
+      "year and opex limits: every feasible plan raced by KN on common random numbers, with its "
+      "probability of correct selection");
 
   std::vector<std::string> validate_files;
   std::vector<std::string> overrides;
@@ -214,6 +219,11 @@ int main(int argc, char** argv) {
       experiment.command = *sweep_cmd ? "sweep" : "sensitivity";
       experiment.output_given = (*sweep_cmd ? sweep_cmd : sensitivity_cmd)->count("--output") > 0;
       return cli::experiment_command(experiment);
+    }
+    if (*optimize_cmd) {
+      experiment.command = "optimize";
+      experiment.output_given = optimize_cmd->count("--output") > 0;
+      return cli::optimize_command(experiment);
     }
     if (*validate_cmd) return cli::validate_command(validate_files, overrides);
     if (*describe_cmd) return cli::describe_command(describe_file, overrides);
