@@ -486,8 +486,20 @@ class BlockReader {
       double cheapest = std::numeric_limits<double>::infinity();
       std::string cheapest_name;
       bool per_year = false, opex = false;
+      double least_year = std::numeric_limits<double>::infinity();
+      double least_opex = std::numeric_limits<double>::infinity();
       for (std::size_t i = 0; i < starts.size(); ++i) {
+        least_opex = std::min(least_opex, spend_[i].opex);
         for (const int m : starts[i]) {
+          // Its largest capex in one plan year.
+          const InitiativeSpend& sp = spend_[i];
+          const int months = std::max(1, sp.capex_months);
+          double year_max = 0.0;
+          for (int y = 0; 12 * y < base_.horizon_months; ++y) {
+            const int lo = std::max(m, 12 * y + 1), hi = std::min(m + months - 1, 12 * y + 12);
+            year_max = std::max(year_max, hi >= lo ? sp.capex * (hi - lo + 1) / months : 0.0);
+          }
+          least_year = std::min(least_year, year_max);
           const std::vector<PlannedStart> one{{static_cast<int>(i), m}};
           double total = 0;
           PlanConstraints c = limits(PlanConstraints::kNoLimit);
@@ -515,13 +527,14 @@ class BlockReader {
       } else if (opex && !per_year) {
         error(opex_per_month_loc_, "optimize.constraints.opex_per_month",
               fmt::format("no plan with an initiative meets this limit (got {}; expected at least "
-                          "the opex of one candidate initiative in force)",
-                          money(out_.opex_per_month)));
+                          "{}, the opex of the cheapest candidate initiative in force)",
+                          money(out_.opex_per_month), money(least_opex)));
       } else {
         error(capex_per_year_loc_, "optimize.constraints.capex_per_year",
               fmt::format("no plan with an initiative meets this limit (got {}; expected at least "
-                          "the capex one candidate initiative spends in a plan year)",
-                          money(out_.capex_per_year)));
+                          "{}, the least capex one candidate initiative spends in its costliest "
+                          "plan year)",
+                          money(out_.capex_per_year), money(least_year)));
       }
       return;
     }
