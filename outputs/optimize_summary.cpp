@@ -122,9 +122,11 @@ std::string format_optimize_summary(const std::filesystem::path& path) {
   if (stopped_by == "budget") {
     out += fmt::format(
         "\nStopped by the budget ({} replications) with several plans left: the best of them is "
-        "reported, P(correct selection) estimated at {:.3f} (below the {} asked for{})\n",
-        max_replications, p_correct, confidence,
-        p_correct >= confidence ? ": the estimate reaches it, the guarantee does not" : "");
+        "reported, P(correct selection) estimated at {:.3f} ({}; an estimate, not the "
+        "procedure's guarantee)\n",
+        max_replications, p_correct,
+        p_correct >= confidence ? fmt::format("at least the {} asked for", confidence)
+                                : fmt::format("below the {} asked for", confidence));
   } else if (kind == "guaranteed") {
     out += fmt::format(
         "\nThe best within the indifference zone with probability at least {} (guaranteed for the "
