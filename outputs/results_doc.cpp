@@ -43,7 +43,8 @@ the month. NaN marks a value that does not exist (no customers, payback never re
 the baseline).
 
 `cxsim sweep` and `cxsim sensitivity` write experiment files: the same metrics with a leading
-`point` dimension, described in `docs/experiments.md`.
+`point` dimension; `cxsim optimize` writes them one row per observation of a candidate roadmap;
+both described in `docs/experiments.md`.
 
 ## Root attributes
 
