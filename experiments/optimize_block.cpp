@@ -411,11 +411,11 @@ class BlockReader {
         const int last = m + std::max(1, s.capex_months) - 1;
         if (s.capex > 0 && last > horizon) {
           why.push_back(
-              fmt::format("at {} its capex runs past the horizon (months {}..{}; "
+              fmt::format("at {}: its capex runs past the horizon (months {}..{}; "
                           "horizon {})",
                           m, m, last, horizon));
         } else if (s.end_month > 0 && s.end_month < m) {
-          why.push_back(fmt::format("at {} it starts after its end_month {}", m, s.end_month));
+          why.push_back(fmt::format("at {}: it starts after its end_month {}", m, s.end_month));
         } else {
           starts[i].push_back(m);
           continue;

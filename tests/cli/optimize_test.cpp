@@ -335,6 +335,19 @@ TEST_F(Optimize, BadBlocksGetPreciseErrors) {
     EXPECT_NE(o.text.find(c.message), std::string::npos) << o.text;
     EXPECT_FALSE(fs::exists(path("x.h5.partial")));
   }
+  // A start at which the scenario refuses an initiative is no candidate; none left is an error.
+  const std::string telecom =
+      write("t.yaml", "scenario: " + kSource +
+                          "/scenarios/telecom.yaml\n"
+                          "optimize:\n  initiatives: [billing_fix, digital_app]\n"
+                          "  start_months: [31]\n  indifference_zone: 1\n");
+  const Output t = sh(kCxsim + " optimize " + telecom + " -o " + path("x.h5"));
+  EXPECT_EQ(t.exit_code, 2);
+  EXPECT_NE(t.text.find("t.yaml:3:30: optimize.initiatives[1]: no allowed start month fits "
+                        "digital_app (got digital_app: at 31: its capex runs past the horizon "
+                        "(months 31..39; horizon 36)"),
+            std::string::npos)
+      << t.text;
   // The first stage needs two replications.
   const Output o = sh(kCxsim + " optimize " + experiment("k.yaml", kKnapsack, "") + " -o " +
                       path("x.h5") + " --replications 1");
