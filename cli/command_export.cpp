@@ -1,6 +1,6 @@
 // `cxsim export FILE --xlsx OUT.xlsx --csv DIR` and `cxsim report FILE -o OUT.html`: the finance
 // tables of a complete results file as a workbook, tidy CSV files or a self-contained HTML report;
-// `export` also takes an experiment file (sweep, sensitivity) and writes its tables.
+// both also take an experiment file (sweep, sensitivity) and render its tables.
 #include <fmt/format.h>
 
 #include <filesystem>
@@ -11,6 +11,7 @@
 #include "reports/experiment_tables.hpp"
 #include "reports/exporters.hpp"
 #include "reports/finance_tables.hpp"
+#include "reports/results_file.hpp"
 
 namespace cxsim::cli {
 
@@ -63,14 +64,16 @@ int report_command(const ReportArguments& args) {
   fs::path out = args.output;
   if (out.empty()) out = fs::path(args.file).replace_extension(".html");
   if (is_experiment_file(args.file)) {
-    throw UsageError(fmt::format(
-        "report: {} is an experiment file; the HTML report is for the results file of cxsim run "
-        "(cxsim summary {} prints the experiment's tables, cxsim export {} --xlsx OUT.xlsx --csv "
-        "DIR writes them)",
-        args.file, args.file, args.file));
+    const std::string kind = reports::ResultsFile(args.file).string_attribute("", "experiment");
+    if (kind != "sweep" && kind != "sensitivity") {
+      throw UsageError(fmt::format(
+          "report: {} is an experiment file of kind {}; the HTML report reads the files of cxsim "
+          "run, sweep and sensitivity (cxsim summary {} prints its tables)",
+          args.file, kind, args.file));
+    }
   }
   check_output(args.file, out, args.force, "-o");
-  const reports::FinanceTables tables = reports::read_finance_tables(args.file);
+  const reports::FinanceTables tables = reports::read_results_tables(args.file);
   reports::ReportOptions options;
   if (!args.python.empty()) options.python = args.python;
   reports::write_html_report(tables, out, options);

@@ -29,7 +29,7 @@ int run_command(const RunArguments& args);
 // `cxsim sweep FILE` and `cxsim sensitivity FILE` (EXPERIMENTS.md): the run options, with the
 // experiment file in place of the scenario.
 struct ExperimentArguments {
-  std::string command;  // sweep | sensitivity
+  std::string command;  // sweep | sensitivity | attribute
   std::string file;
   std::string output;  // unless output_given: <experiment file stem>.h5
   bool output_given = false;
@@ -43,6 +43,8 @@ struct ExperimentArguments {
   std::string command_line;
 };
 int experiment_command(const ExperimentArguments& args);
+// `cxsim attribute FILE`: Shapley shares of a roadmap's value among its initiatives.
+int attribute_command(const ExperimentArguments& args);
 // `cxsim optimize FILE`: the same options; the best roadmap under the block's constraints.
 int optimize_command(const ExperimentArguments& args);
 int validate_command(const std::vector<std::string>& files,

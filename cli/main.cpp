@@ -94,7 +94,7 @@ int main(int argc, char** argv) {
                     "Give each roadmap its own random numbers (for measuring what common random "
                     "numbers buy; not for decisions)");
 
-  // sweep and sensitivity share the run options (EXPERIMENTS.md).
+  // sweep, sensitivity and attribute share the run options (EXPERIMENTS.md).
   cli::ExperimentArguments experiment;
   experiment.command_line = run.command_line;
   auto add_experiment = [&](const char* name, const char* help) {
@@ -134,6 +134,11 @@ int main(int argc, char** argv) {
       "sensitivity",
       "Global sensitivity of each output to each factor: Sobol S1/ST, Morris mu*, or a tornado, "
       "with 95% bootstrap intervals");
+  auto* attribute_cmd = add_experiment(
+      "attribute",
+      "Share a roadmap's value among its initiatives: Shapley values over its sub-roadmaps "
+      "(exact up to 10 initiatives, else sampled orders), per replication on common random "
+      "numbers, with 95% intervals");
   auto* optimize_cmd = add_experiment(
       "optimize",
       "Choose the best roadmap (which initiatives, starting when) within the capex budget, per "
@@ -219,6 +224,11 @@ int main(int argc, char** argv) {
       experiment.command = *sweep_cmd ? "sweep" : "sensitivity";
       experiment.output_given = (*sweep_cmd ? sweep_cmd : sensitivity_cmd)->count("--output") > 0;
       return cli::experiment_command(experiment);
+    }
+    if (*attribute_cmd) {
+      experiment.command = "attribute";
+      experiment.output_given = attribute_cmd->count("--output") > 0;
+      return cli::attribute_command(experiment);
     }
     if (*optimize_cmd) {
       experiment.command = "optimize";

@@ -16,6 +16,7 @@ enum class DesignStream : std::uint32_t {
   morris,            // Morris trajectories: one stream per trajectory
   sobol_bootstrap,   // resampled rows of a Sobol study: one stream per resample
   morris_bootstrap,  // resampled trajectories of a Morris study: one stream per resample
+  shapley_orders,    // random orders of an attribution's initiatives: one stream per order
   // Resampled first stages of cxsim optimize with a percentile objective: one stream per
   // resample (a value of its own, apart from the uses above and any added after them).
   optimize_bootstrap = 16,

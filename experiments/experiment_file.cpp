@@ -8,6 +8,7 @@
 #include <cmath>
 #include <filesystem>
 #include <map>
+#include <string_view>
 
 #include "config/did_you_mean.hpp"
 #include "config/input_file.hpp"
@@ -20,6 +21,7 @@
 #include "engine/parameter_draws.hpp"
 #include "experiments/optimize_block.hpp"
 #include "experiments/quantiles.hpp"
+#include "experiments/sub_roadmaps.hpp"
 
 namespace cxsim {
 
@@ -109,6 +111,12 @@ constexpr double kMaxStudyValues = 1e8;
 // Keys that no factor may move: they fix the file's shape or its random numbers.
 const std::vector<std::string> kFixedKeys = {"seed", "replications", "horizon_months", "extends"};
 
+// "an" before the block names that start with a vowel (attribute, optimize), else "a".
+const char* article(const std::string& word) {
+  return !word.empty() && std::string_view("aeiou").find(word[0]) != std::string_view::npos ? "an"
+                                                                                            : "a";
+}
+
 std::string join(const std::vector<std::string>& names) {
   std::string out;
   for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
@@ -191,11 +199,19 @@ class ExperimentReader {
     base_ = &out.base;
     if (expected_ == ExperimentKind::sweep) read_sweep(*block);
     if (expected_ == ExperimentKind::sensitivity) read_sensitivity(*block);
+    if (expected_ == ExperimentKind::attribute) {
+      read_attribute_block(*block, out.base, spec_.attribute, diags_);
+      if (diags_.empty()) {
+        check_attribution(out.base, spec_.attribute, diags_);
+      }
+    }
     if (expected_ == ExperimentKind::optimize) {
       read_optimize_block(*block, out.source, out.base, spec_.overrides, spec_.optimize, diags_);
     }
     if (!diags_.empty()) throw ScenarioError(std::move(diags_));
-    if (expected_ != ExperimentKind::optimize) check_size(*block);
+    if (expected_ != ExperimentKind::attribute && expected_ != ExperimentKind::optimize) {
+      check_size(*block);
+    }
     if (!diags_.empty()) throw ScenarioError(std::move(diags_));
     check_factor_ends(out.source);
     if (!diags_.empty()) throw ScenarioError(std::move(diags_));
@@ -264,14 +280,15 @@ class ExperimentReader {
                         keys[1]->text, keys[0]->text));
     } else if (keys[0]->text != want) {
       error(keys[0]->loc, keys[0]->text,
-            fmt::format("a {} block, not a {} block (got '{}'; expected '{}:' for cxsim {}, or "
-                        "run cxsim {} on this file)",
-                        keys[0]->text, want, keys[0]->text, want, want, keys[0]->text));
+            fmt::format("{} {} block, not {} {} block (got '{}'; expected '{}:' for cxsim {}, "
+                        "or run cxsim {} on this file)",
+                        article(keys[0]->text), keys[0]->text, article(want), want, keys[0]->text,
+                        want, want, keys[0]->text));
     } else if (expected_ != ExperimentKind::sweep && expected_ != ExperimentKind::sensitivity &&
-               expected_ != ExperimentKind::optimize) {
+               expected_ != ExperimentKind::attribute && expected_ != ExperimentKind::optimize) {
       error(keys[0]->loc, want,
             fmt::format("cxsim {} is not available in this version (got a '{}' block; expected "
-                        "sweep, sensitivity or optimize)",
+                        "sweep, sensitivity, attribute or optimize)",
                         want, want));
     }
   }
@@ -836,6 +853,7 @@ class ExperimentReader {
     if (!replications.empty()) out += "replications: " + replications + "\n";
     if (!seed.empty()) out += "seed: " + seed + "\n";
     out += "outputs: [" + join(spec_.outputs) + "]\n";
+    if (spec_.kind == ExperimentKind::attribute) return out + attribute_block_yaml(spec_.attribute);
     out += fmt::format("{}:\n", to_string(spec_.kind));
     if (spec_.kind == ExperimentKind::optimize) return out + optimize_block_yaml(spec_.optimize);
     if (spec_.kind == ExperimentKind::sweep) {

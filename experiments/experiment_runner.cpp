@@ -34,6 +34,17 @@ std::int64_t run_points(const ScenarioSource& source, std::span<const int> todo,
                         const PointOverrides& overrides, std::int64_t replications,
                         const ExperimentRunOptions& options, const PointSink& sink,
                         const std::function<void()>& on_replication) {
+  const PointScenario scenario = [&](int point) {
+    LoadOptions load;
+    load.overrides = overrides(point);
+    return std::make_shared<const Scenario>(build_scenario(source, load));
+  };
+  return run_scenarios(todo, scenario, replications, options, sink, on_replication);
+}
+
+std::int64_t run_scenarios(std::span<const int> todo, const PointScenario& make_scenario,
+                           std::int64_t replications, const ExperimentRunOptions& options,
+                           const PointSink& sink, const std::function<void()>& on_replication) {
   if (todo.empty() || replications <= 0) return 0;
   tbb::task_arena arena(options.threads > 0 ? options.threads : tbb::task_arena::automatic);
   std::size_t next_point = 0;
@@ -44,9 +55,7 @@ std::int64_t run_points(const ScenarioSource& source, std::span<const int> todo,
 
   auto open_point = [&](int point) {
     auto open = std::make_shared<OpenPoint>();
-    LoadOptions load;
-    load.overrides = overrides(point);
-    auto scenario = std::make_shared<const Scenario>(build_scenario(source, load));
+    std::shared_ptr<const Scenario> scenario = make_scenario(point);
     if (!scenario->network.per_replication) {
       open->shared_network = build_network(
           scenario->network, static_cast<std::uint32_t>(scenario->agents), scenario->seed, 0);
@@ -89,6 +98,7 @@ std::int64_t run_points(const ScenarioSource& source, std::span<const int> todo,
             for (RoadmapRun& run : *runs) {
               run.by_segment = {};
               run.by_touchpoint = {};
+              if (options.summaries_only) run.timeseries = {};
             }
           }
           result.touchpoint_twins = {};

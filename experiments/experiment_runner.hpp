@@ -28,10 +28,13 @@ struct PointRun {
 struct ExperimentRunOptions {
   int threads = 0;                          // 0: every core
   const std::atomic<bool>* stop = nullptr;  // set (e.g. by SIGINT): start no new replication
+  bool summaries_only = false;              // drop each roadmap's timeseries too
 };
 
 using PointOverrides = std::function<std::vector<std::string>(int point)>;
 using PointSink = std::function<void(PointRun&&)>;
+// The scenario of a point, made when its first replication starts.
+using PointScenario = std::function<std::shared_ptr<const Scenario>(int point)>;
 
 // Runs `replications` replications of each point in `todo` (in order). A point's scenario is
 // `source` built with overrides(point), loaded when its first replication starts; a ScenarioError
@@ -43,5 +46,11 @@ std::int64_t run_points(const ScenarioSource& source, std::span<const int> todo,
                         const PointOverrides& overrides, std::int64_t replications,
                         const ExperimentRunOptions& options, const PointSink& sink,
                         const std::function<void()>& on_replication);
+
+// The same with each point's scenario made by `scenario` (points that are not overrides of one
+// document: the batches of an attribution). Every point has the first one's agents and horizon.
+std::int64_t run_scenarios(std::span<const int> todo, const PointScenario& scenario,
+                           std::int64_t replications, const ExperimentRunOptions& options,
+                           const PointSink& sink, const std::function<void()>& on_replication);
 
 }  // namespace cxsim

@@ -11,6 +11,7 @@
 #include "config/yaml_tree.hpp"
 #include "engine/core/distribution.hpp"
 #include "engine/core/parameters.hpp"
+#include "experiments/attribute_block.hpp"
 #include "experiments/optimize_spec.hpp"
 
 namespace cxsim {
@@ -73,6 +74,7 @@ struct ExperimentSpec {
   std::vector<Factor> factors;
   SweepBlock sweep;
   SensitivityBlock sensitivity;
+  AttributeBlock attribute;
   OptimizeBlock optimize;
   // The resolved experiment (YAML): what /experiment holds and experiment_sha256 digests.
   std::string resolved_yaml;

@@ -12,6 +12,7 @@
 
 #include "engine/core/errors.hpp"
 #include "engine/statistics.hpp"
+#include "outputs/attribution_summary.hpp"
 #include "outputs/hdf5_handles.hpp"
 #include "outputs/hdf5_layout.hpp"
 #include "outputs/optimize_summary.hpp"
@@ -256,6 +257,7 @@ std::string format_experiment_summary(const std::filesystem::path& path) {
   if (id < 0) throw IoError(fmt::format("{}: cannot open it as an HDF5 file", path.string()));
   r.file = h5::File(id);
   const std::string kind = r.attr("experiment");
+  if (kind == "attribute") return format_attribution_summary(path);
   if (kind == "optimize") return format_optimize_summary(path);
   const auto roadmaps = h5::read_strings(r.file.get(), "coords/roadmap", path);
   const auto factors = h5::read_strings(r.file.get(), "coords/factor", path);

@@ -43,8 +43,10 @@ the month. NaN marks a value that does not exist (no customers, payback never re
 the baseline).
 
 `cxsim sweep` and `cxsim sensitivity` write experiment files: the same metrics with a leading
-`point` dimension; `cxsim optimize` writes them one row per observation of a candidate roadmap;
-both described in `docs/experiments.md`.
+`point` dimension, described in `docs/experiments.md`; `cxsim attribute` writes the Shapley
+shares of a roadmap's initiatives and the metrics of its sub-roadmaps (`docs/experiments.md`,
+"Attribution"); `cxsim optimize` writes them one row per observation of a candidate roadmap
+(`docs/experiments.md`, "Optimisation").
 
 ## Root attributes
 

@@ -3,7 +3,8 @@
 `cxsim report` hands over as JSON (the same tables as `cxsim export`). Charts are drawn with
 matplotlib and embedded as base64 PNG; nothing in the page is fetched from anywhere (no scripts,
 no external fonts, styles or images). Every table and chart names the datasets its numbers come
-from.
+from. An experiment file's tables (facts: experiment = sweep or sensitivity) give the experiment
+report instead: the question and its answer, a chart per output and roadmap, the design, provenance.
 
 Usage (normally run by `cxsim report FILE -o OUT.html`): make_report.py TABLES.json OUT.html
 """
@@ -530,6 +531,306 @@ def provenance_section(t):
             + html.escape(scenario) + "</pre></details>" + footnote(["/scenario"]) + "</section>")
 
 
+
+# ----------------------------------------------------------------------------- experiment files
+# The report of a `cxsim sweep` or `cxsim sensitivity` file (facts: experiment = sweep or
+# sensitivity): the question and its answer first, a chart per output and roadmap, the design and
+# the provenance. The tables are those of `cxsim export` on the file (reports/experiment_tables).
+
+MAIN_INDEX = {"sobol": ("ST", "total Sobol index ST"), "morris": ("mu_star", "mu* (mean absolute elementary effect)"),
+              "tornado": ("swing", "swing |high - low|")}
+
+
+def col_by_dims(t, tid, **dims):
+    """The position of the column of table `tid` whose dims are exactly `dims`, else None."""
+    for i, col in enumerate(t.table(tid)["columns"]):
+        if col["dims"] == dims:
+            return i
+    return None
+
+
+def is_money(t, tid, output):
+    c = col_by_dims(t, tid, metric=output, statistic="mean")
+    return c is not None and t.table(tid)["columns"][c]["format"] in ("money", "money_unit")
+
+
+def value_text(x, money, currency="", signed=False):
+    if x is None:
+        return "-"
+    if money:
+        return amount(x, currency, signed)
+    return f"{x:+.3g}" if signed else f"{x:.3g}"
+
+
+def interval_text(lo, hi, money, currency="", signed=True):
+    if lo is None or hi is None:
+        return "-"
+    return f"{value_text(lo, money, currency, signed)} to {value_text(hi, money, currency, signed)}"
+
+
+def experiment_outputs(t):
+    return [o.strip() for o in t.facts.get("outputs", "").split(",") if o.strip()]
+
+
+def index_rows(t, output, roadmap):
+    """{factor: {index: value}} for one output and roadmap, in file order."""
+    s = t.table("sensitivity")
+    names = [c["header"] for c in s["columns"]]
+    out = {}
+    for r in s["rows"]:
+        if r[0] == output and r[1] == roadmap:
+            out[r[2]] = {names[i]: r[i] for i in range(3, len(names))}
+    if t.facts.get("method") == "tornado":
+        for v in out.values():
+            lo, hi = v.get("low"), v.get("high")
+            v["swing"] = abs(hi - lo) if lo is not None and hi is not None else None
+    return out
+
+
+def ranked(rows, index):
+    have = [(f, v) for f, v in rows.items() if v.get(index) is not None]
+    return sorted(have, key=lambda fv: -abs(fv[1][index]))
+
+
+def sensitivity_answer(t):
+    method = t.facts.get("method", "")
+    index, what = MAIN_INDEX.get(method, ("ST", method))
+    s = t.table("sensitivity")
+    money_rows = {(r[0], r[1]): fmt_ for r, fmt_ in zip(s["rows"], s["row_formats"])}
+    question = (f"<p class=\"headline\">Which of the {html.escape(t.facts.get('factors', ''))} factors move "
+                f"{html.escape(', '.join(experiment_outputs(t)))} most? Ranked by the {what} "
+                f"({html.escape(method)}), per output and roadmap other than {html.escape(t.baseline)}.</p>")
+    header = ["output", "roadmap", "rank", "factor", html.escape(what), "95% interval" if method != "tornado"
+              else "output at the factor's low / high end"]
+    rows, lines = [], []
+    for o in experiment_outputs(t):
+        for m in alternatives(t):
+            money = money_rows.get((o, m)) in ("money", "money_unit")
+            top = ranked(index_rows(t, o, m), index)[:3]
+            if not top:
+                rows.append([html.escape(o), html.escape(m), "-", "(does not vary)", "-", "-"])
+                continue
+            lines.append(f"<li><b>{html.escape(o)}</b>, {html.escape(m)}: "
+                         + ", ".join(f"{html.escape(f)} ({value_text(v[index], money and index != 'ST', t.currency)})"
+                                     for f, v in top) + "</li>")
+            for k, (f, v) in enumerate(top):
+                if method == "tornado":
+                    band = (f"{value_text(v.get('low'), money, t.currency)} / "
+                            f"{value_text(v.get('high'), money, t.currency)}")
+                else:
+                    band = interval_text(v.get(index + "_low"), v.get(index + "_high"), money and method != "sobol",
+                                         t.currency, signed=False)
+                rows.append([html.escape(o), html.escape(m), str(k + 1), f"<code>{html.escape(f)}</code>",
+                             value_text(v[index], money and method != "sobol", t.currency), band])
+    answer = "<p>The factors that matter most:</p><ul>" + "".join(lines) + "</ul>" if lines else ""
+    return question + answer + html_table(header, rows, right_from=4) + footnote(s["sources"])
+
+
+def design_values(t):
+    """{point: [factor values]} and the factor names, from the design table."""
+    d = t.table("design")
+    factors = [c["dims"]["factor"] for c in d["columns"] if "factor" in c["dims"]]
+    return {r[0]: r[1:] for r in d["rows"]}, factors
+
+
+def point_label(values, factors, point):
+    return f"point {point:.0f}: " + ", ".join(f"{html.escape(f)} = {fmt(v, 'number', '')}"
+                                               for f, v in zip(factors, values))
+
+
+def sweep_answer(t):
+    design, factors = design_values(t)
+    question = (f"<p class=\"headline\">How do {html.escape(', '.join(experiment_outputs(t)))} change over "
+                f"the {html.escape(t.facts.get('points', ''))} points of the {html.escape(t.facts.get('method', ''))} "
+                f"design of {html.escape(', '.join(factors))}? The highest and lowest point of each output per "
+                "roadmap, against the base scenario on the same random numbers.</p>")
+    header = ["output", "roadmap", "", "point", "mean at the point", "point - base, mean", "95% interval"]
+    rows = []
+    for o in experiment_outputs(t):
+        money = is_money(t, "points", o)
+        mean_c = col_by_dims(t, "points", metric=o, statistic="mean")
+        pd_c = [col_by_dims(t, "paired_difference", metric=o, statistic=s) for s in ("mean", "ci95_low", "ci95_high")]
+        for m in t.roadmaps:
+            pts = [(r[0], r[mean_c]) for r in t.rows("points") if r[1] == m and r[mean_c] is not None]
+            if not pts or min(v for _, v in pts) == max(v for _, v in pts):
+                continue
+            pd = {r[0]: r for r in t.rows("paired_difference") if r[1] == m}
+            for label, (p, v) in (("highest", max(pts, key=lambda pv: pv[1])), ("lowest", min(pts, key=lambda pv: pv[1]))):
+                d = pd.get(p)
+                rows.append([html.escape(o), html.escape(m), label, point_label(design.get(p, []), factors, p),
+                             value_text(v, money, t.currency),
+                             value_text(d[pd_c[0]], money, t.currency, True) if d else "-",
+                             interval_text(d[pd_c[1]], d[pd_c[2]], money, t.currency) if d else "-"])
+    sources = t.table("points")["sources"] + t.table("paired_difference")["sources"] + ["/design/values"]
+    return question + html_table(header, rows, right_from=4) + footnote(sources)
+
+
+def sensitivity_chart(t, o, m):
+    method = t.facts.get("method", "")
+    rows = index_rows(t, o, m)
+    s = t.table("sensitivity")
+    money = dict(((r[0], r[1]), f) for r, f in zip(s["rows"], s["row_formats"])).get((o, m)) in ("money", "money_unit")
+    index = MAIN_INDEX.get(method, ("ST", ""))[0]
+    order = [f for f, _ in ranked(rows, index)]
+    if not order:
+        return None
+    fig, ax = plt.subplots(figsize=(9, 0.42 * len(order) + 1.3))
+    ys = list(range(len(order)))
+
+    def err(name):
+        lo = [max(0.0, rows[f][name] - rows[f].get(name + "_low", rows[f][name]))
+              if rows[f].get(name + "_low") is not None and rows[f][name] is not None else 0.0 for f in order]
+        hi = [max(0.0, rows[f].get(name + "_high", rows[f][name]) - rows[f][name])
+              if rows[f].get(name + "_high") is not None and rows[f][name] is not None else 0.0 for f in order]
+        return [lo, hi]
+
+    def vals(name):
+        return [rows[f][name] if rows[f].get(name) is not None else 0.0 for f in order]
+
+    if method == "sobol":
+        h = 0.38
+        ax.barh([y - h / 2 for y in ys], vals("S1"), height=h, xerr=err("S1"), color=COLORS[5],
+                error_kw={"lw": 0.8, "capsize": 2}, label="S1 (first order)")
+        ax.barh([y + h / 2 for y in ys], vals("ST"), height=h, xerr=err("ST"), color=COLORS[0],
+                error_kw={"lw": 0.8, "capsize": 2}, label="ST (total)")
+        ax.set_xlabel("Sobol index, with its 95% bootstrap interval")
+        ax.legend(fontsize=8, frameon=False, loc="lower right")
+        sources = [f"/sensitivity/{o}/{n}" for n in ("S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high")]
+    elif method == "morris":
+        ax.barh(ys, vals("mu_star"), height=0.6, xerr=err("mu_star"), color=COLORS[0],
+                error_kw={"lw": 0.8, "capsize": 2})
+        if money:
+            money_axis(ax, "", "x")
+        ax.set_xlabel(with_currency(f"mu* of {o}", t.currency if money else "")
+                      + ", with its 95% bootstrap interval")
+        sources = [f"/sensitivity/{o}/{n}" for n in ("mu_star", "mu_star_low", "mu_star_high")]
+    else:
+        base = next((rows[f]["base"] for f in order if rows[f].get("base") is not None), 0.0)
+        for y, f in zip(ys, order):
+            for end, color in (("low", COLORS[1]), ("high", COLORS[0])):
+                v = rows[f].get(end)
+                if v is not None:
+                    ax.barh(y, v - base, left=base, height=0.6, color=color,
+                            label=f"factor at its {end} end" if y == 0 else None)
+        ax.axvline(base, color="black", lw=0.8)
+        if money:
+            money_axis(ax, "", "x")
+        ax.set_xlabel(with_currency(f"{o}", t.currency if money else "")
+                      + "; bars from the base (every factor at its median)")
+        ax.legend(fontsize=8, frameon=False, loc="lower right")
+        sources = [f"/sensitivity/{o}/{n}" for n in ("low", "high", "base")]
+    ax.set_yticks(ys)
+    ax.set_yticklabels(order)
+    ax.invert_yaxis()
+    ax.set_title(f"{o}, {m}", fontsize=10, loc="left", color=color_of(t, m))
+    fig.tight_layout()
+    return figure_html(fig, f"Sensitivity of {o} to each factor, {m}") + footnote(sources)
+
+
+def sweep_chart(t, o, m):
+    design, factors = design_values(t)
+    money = is_money(t, "paired_difference", o)
+    c = [col_by_dims(t, "paired_difference", metric=o, statistic=s) for s in ("mean", "ci95_low", "ci95_high")]
+    pts = [(r[0], r[c[0]], r[c[1]], r[c[2]]) for r in t.rows("paired_difference") if r[1] == m and r[c[0]] is not None]
+    if not pts or all(p[1] == 0 for p in pts):
+        return None
+    fig, ax = plt.subplots(figsize=(9, 3.2))
+
+    def yerr(group):
+        return [[p[1] - p[2] if p[2] is not None else 0.0 for p in group],
+                [p[3] - p[1] if p[3] is not None else 0.0 for p in group]]
+
+    if t.facts.get("method") == "grid" and factors:
+        groups = {}
+        for p in pts:
+            rest = tuple(design[p[0]][1:])
+            groups.setdefault(rest, []).append(p)
+        for k, (rest, group) in enumerate(groups.items()):
+            group.sort(key=lambda p: design[p[0]][0])
+            label = ", ".join(f"{f} = {fmt(v, 'number', '')}" for f, v in zip(factors[1:], rest)) or None
+            ax.errorbar([design[p[0]][0] for p in group], [p[1] for p in group], yerr=yerr(group), marker="o",
+                        ms=4, lw=1.5, capsize=3, color=COLORS[k % len(COLORS)], label=label)
+        ax.set_xlabel(factors[0])
+        if len(groups) > 1:
+            ax.legend(fontsize=8, frameon=False)
+    else:
+        ax.errorbar([p[0] for p in pts], [p[1] for p in pts], yerr=yerr(pts), fmt="o", ms=4, capsize=3,
+                    color=color_of(t, m))
+        ax.set_xlabel("point (its factor values in the design table)")
+    ax.axhline(0, color="black", lw=0.8)
+    if money:
+        money_axis(ax, "", "y")
+    ax.set_ylabel(with_currency(f"{o}: point - base", t.currency if money else ""))
+    ax.set_title(f"{o}, {m}: mean paired difference against the base, 95% interval", fontsize=10, loc="left",
+                 color=color_of(t, m))
+    fig.tight_layout()
+    return (figure_html(fig, f"Paired difference of {o} against the base per point, {m}")
+            + footnote([f"/paired_difference/{o}", "/design/values"]))
+
+
+def experiment_charts_section(t):
+    sweep = t.facts.get("experiment") == "sweep"
+    parts = []
+    for o in experiment_outputs(t):
+        for m in (t.roadmaps if sweep else alternatives(t)):
+            chart = sweep_chart(t, o, m) if sweep else sensitivity_chart(t, o, m)
+            if chart:
+                parts.append(chart)
+    what = ("Per output and roadmap: the mean paired difference of each point against the base scenario "
+            "(same replications, same random numbers) with its 95% Student t interval."
+            if sweep else "Per output and roadmap other than the baseline, the factors sorted by their main index.")
+    return ("<section id=\"charts\"><h2>Per output and roadmap</h2><p>" + what + "</p>" + "".join(parts)
+            + "</section>")
+
+
+def design_section(t, limit=50):
+    d = t.table("design")
+    header = [html.escape(c["header"]) for c in d["columns"]]
+    rows = [[fmt(v, "number", "") for v in r] for r in d["rows"][:limit]]
+    more = len(d["rows"]) - limit
+    note = (f"<p class=\"meta\">The first {limit} of {len(d['rows'])} points; the other {more} are in "
+            "<code>cxsim export</code>'s Design sheet.</p>" if more > 0 else "")
+    return ("<section id=\"design\"><h2>The design</h2><p>" + html.escape(d["note"]) + "</p>"
+            + html_table(header, rows) + footnote(d["sources"]) + note + "</section>")
+
+
+def experiment_provenance_section(t):
+    p = t.table("provenance")
+    rows = [[html.escape(r[0]), "<code>" + html.escape(r[1] if isinstance(r[1], str) else fmt(r[1], "number", ""))
+             + "</code>"] for r in p["rows"]]
+    texts = "".join(
+        f"<details><summary>{html.escape(t.table(tid)['title'])}</summary><pre>"
+        + html.escape("\n".join(r[1] or "" for r in t.rows(tid))) + "</pre></details>" + footnote(t.table(tid)["sources"])
+        for tid in ("experiment", "scenario") if tid in t.tables)
+    return ("<section id=\"provenance\"><h2>Provenance</h2>" + html_table(["item", "value"], rows, right_from=9)
+            + footnote(p["sources"]) + texts + "</section>")
+
+
+def experiment_page(t):
+    f = t.facts
+    sweep = f.get("experiment") == "sweep"
+    name = f.get("scenario_name", "")
+    kind = f"sweep ({f.get('method', '')} design)" if sweep else f"sensitivity study ({f.get('method', '')})"
+    meta = (f"{html.escape(f.get('points', ''))} points of {html.escape(f.get('replications', ''))} replications, "
+            f"{html.escape(f.get('agents', ''))} agents, {html.escape(f.get('horizon_months', ''))} months; "
+            f"money in {html.escape(t.currency or 'the scenario currency')}; baseline {html.escape(t.baseline)}; "
+            f"results file SHA-256 <code>{html.escape(f.get('file_sha256', '')[:16])}</code>...")
+    nav = "".join(f'<a href="#{a}">{b}</a>' for a, b in (
+        ("answer", "Answer"), ("charts", "Charts"), ("design", "Design"), ("provenance", "Provenance")))
+    answer = sweep_answer(t) if sweep else sensitivity_answer(t)
+    body = [
+        f"<header><h1>{html.escape(name)}: {html.escape(kind)}</h1>",
+        f"<p class=\"sub\">{html.escape(f.get('description', ''))}</p><p class=\"meta\">{meta}</p>",
+        f"<nav>{nav}</nav></header>",
+        "<section id=\"answer\"><h2>The question and its answer</h2>" + answer + "</section>",
+        experiment_charts_section(t), design_section(t), experiment_provenance_section(t),
+        f"<footer class=\"source\">Generated by {html.escape(f.get('exported_by', 'cxsim'))} from "
+        f"{html.escape(os.path.basename(f.get('file', '')) or 'the experiment file')}; every number above "
+        "names the dataset of the experiment file it comes from.</footer>",
+    ]
+    return name, kind, body
+
+
 CSS = """
 body{font-family:"DejaVu Sans",Verdana,Arial,sans-serif;color:#222;max-width:1080px;margin:24px auto;
 padding:0 16px;line-height:1.45;font-size:14px}
@@ -553,6 +854,14 @@ def main(json_path, out_path):
     with open(json_path, encoding="utf-8") as fh:
         t = Tables(json.load(fh))
     f = t.facts
+    if f.get("experiment"):
+        name, kind, body = experiment_page(t)
+        page = ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                f"<title>{html.escape(name)}: {html.escape(kind)}, cxsim report</title><style>{CSS}</style>"
+                "</head><body>" + "\n".join(body) + "</body></html>\n")
+        with open(out_path, "w", encoding="utf-8") as fh:
+            fh.write(page)
+        return 0
     name = f.get("scenario_name", "")
     meta = (f"{f.get('replications')} replications, {f.get('agents')} agents, {f.get('horizon_months')} months; "
             f"money in {html.escape(t.currency or 'the scenario currency')}; terminal value "

@@ -1,14 +1,16 @@
 // `cxsim export` on experiment files (sweep, sensitivity) end to end, read back by real clients:
 // the workbook with openpyxl and the tidy CSV files with Python's csv module, against the file
-// read with h5py (tests/tools/check_experiment.py); an interrupted experiment is refused, and
-// `cxsim report` says what reads an experiment file instead.
+// read with h5py (tests/tools/check_experiment.py); an interrupted experiment is refused; and
+// `cxsim report` on them, checked by check_report.py and rendered by headless Chromium.
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <utility>
 
+#include "report_checks.hpp"
 #include "reports/experiment_tables.hpp"
 #include "reports/results_file.hpp"
 #include "reports/table.hpp"
@@ -182,14 +184,66 @@ TEST_F(ExperimentOutputs, AnInterruptedExperimentIsRefusedInWords) {
   EXPECT_FALSE(fs::exists(path("stopped_csv"))) << "nothing written";
 }
 
-TEST_F(ExperimentOutputs, ReportRefusesAnExperimentFileAndNamesWhatReadsIt) {
-  const std::string h5 = run("sweep", "grid", kGrid);
-  const Output o = sh(kCxsim + " report " + h5 + " -o " + path("grid.html"));
+// The report of a sobol study, a tornado and a grid sweep: self-contained, every table and chart
+// names its datasets (check_report.py), the question and its answer first.
+TEST_F(ExperimentOutputs, TheReportsOfSobolTornadoAndASweepAreSelfContainedAndSourced) {
+  const std::string tornado_block =
+      "sensitivity:\n  method: tornado\n  factors:\n    - {path: churn.satisfaction}\n"
+      "    - {path: satisfaction.loss_weight, range: [0.4, 1.2]}\n";
+  const std::pair<std::string, std::string> studies[] = {
+      {"sensitivity", kSobol}, {"sensitivity", tornado_block}, {"sweep", kGrid}};
+  const char* names[] = {"sobol", "tornado", "grid"};
+  for (std::size_t k = 0; k < 3; ++k) {
+    const std::string name = names[k];
+    const std::string h5 = run(studies[k].first, name, studies[k].second);
+    const std::string html = path(name + ".html");
+    const Output r = sh(kCxsim + " report " + h5 + " -o " + html);
+    ASSERT_EQ(r.exit_code, 0) << name << ": " << r.text;
+    const Output c = cxsim::testing::check_report(html, h5);
+    EXPECT_EQ(c.exit_code, 0) << name << ": " << c.text;
+    const std::string page = read(html);
+    const auto answer = page.find("id=\"answer\"");
+    ASSERT_NE(answer, std::string::npos) << name;
+    EXPECT_LT(answer, page.find("id=\"charts\"")) << name;
+    EXPECT_LT(page.find("id=\"charts\""), page.find("id=\"design\"")) << name;
+    EXPECT_NE(page.find("class=\"headline\""), std::string::npos) << name;
+    EXPECT_EQ(page.find("which CX roadmap"), std::string::npos) << name << ": the finance report";
+    if (name == "sobol") {
+      EXPECT_NE(page.find("total Sobol index ST"), std::string::npos);
+      EXPECT_NE(page.find("/sensitivity/delta_npv/ST_high"), std::string::npos);
+      // Negative control: the checker sees a network reference.
+      cxsim::testing::expect_checker_sees_a_network_reference(html, h5, "id=\"answer\"",
+                                                              path("bad.html"));
+    }
+    if (name == "tornado") EXPECT_NE(page.find("swing"), std::string::npos);
+    if (name == "grid") {
+      EXPECT_NE(page.find("highest"), std::string::npos);
+      EXPECT_NE(page.find("/paired_difference/npv"), std::string::npos);
+    }
+  }
+}
+
+TEST_F(ExperimentOutputs, HeadlessChromiumRendersAnExperimentReportToAScreenshot) {
+  const std::string h5 = run("sensitivity", "sobol", kSobol);
+  const std::string html = path("sobol.html");
+  ASSERT_EQ(sh(kCxsim + " report " + h5 + " -o " + html).exit_code, 0);
+  cxsim::testing::expect_chromium_renders_a_screenshot(html, dir_.string());
+}
+
+TEST_F(ExperimentOutputs, ReportRefusesAnAttributionFileAndNamesWhatReadsIt) {
+  std::ofstream(path("attr.yaml")) << "scenario: " << kSource
+                                   << "/scenarios/telecom.yaml\nset: {agents: 1000}\n"
+                                      "replications: 2\nattribute: {roadmap: phased, metric: "
+                                      "delta_npv, method: exact}\n";
+  const Output a =
+      sh(kCxsim + " attribute " + path("attr.yaml") + " -o " + path("attr.h5") + " -q");
+  ASSERT_EQ(a.exit_code, 0) << a.text;
+  const Output o = sh(kCxsim + " report " + path("attr.h5") + " -o " + path("attr.html"));
   EXPECT_EQ(o.exit_code, 2) << o.text;
-  for (const char* s : {"experiment file", "cxsim run", "cxsim summary", "cxsim export"}) {
+  for (const char* s : {"kind attribute", "sweep and sensitivity", "cxsim summary"}) {
     EXPECT_NE(o.text.find(s), std::string::npos) << s << "\n" << o.text;
   }
-  EXPECT_FALSE(fs::exists(path("grid.html")));
+  EXPECT_FALSE(fs::exists(path("attr.html")));
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <sstream>
 #include <string>
 
+#include "report_checks.hpp"
 #include "reports/finance_tables.hpp"
 #include "reports/table.hpp"
 #include "shell.hpp"
@@ -79,7 +80,7 @@ TEST_F(FinanceOutputs, TheReportIsSelfContainedAndEveryTableNamesItsDatasets) {
   const std::string html = path("telecom.html");
   const Output r = sh(kCxsim + " report " + h5 + " -o " + html);
   ASSERT_EQ(r.exit_code, 0) << r.text;
-  const Output c = sh(kPython + kSource + "/tests/tools/check_report.py " + html + " " + h5);
+  const Output c = cxsim::testing::check_report(html, h5);
   EXPECT_EQ(c.exit_code, 0) << c.text;
   // The decision comes first, and names the best roadmap.
   const std::string page = read(html);
@@ -89,32 +90,15 @@ TEST_F(FinanceOutputs, TheReportIsSelfContainedAndEveryTableNamesItsDatasets) {
   EXPECT_NE(page.find("class=\"headline\""), std::string::npos);
 
   // Negative control: the checker sees a network reference.
-  std::ofstream(path("bad.html")) << page.substr(0, decision)
-                                  << "<img src=\"https://example.com/x.png\">"
-                                  << page.substr(decision);
-  const Output bad =
-      sh(kPython + kSource + "/tests/tools/check_report.py " + path("bad.html") + " " + h5);
-  EXPECT_NE(bad.exit_code, 0) << bad.text;
-  EXPECT_NE(bad.text.find("external reference"), std::string::npos) << bad.text;
+  cxsim::testing::expect_checker_sees_a_network_reference(html, h5, "id=\"decision\"",
+                                                          path("bad.html"));
 }
 
 TEST_F(FinanceOutputs, HeadlessChromiumRendersTheReportToAScreenshot) {
   const std::string h5 = run("telecom", "telecom");
   const std::string html = path("telecom.html");
   ASSERT_EQ(sh(kCxsim + " report " + h5 + " -o " + html).exit_code, 0);
-  const std::string png = path("report.png");
-  // Its own profile directory, so that parallel tests never share one.
-  const Output o =
-      sh("timeout 120 chromium --headless --no-sandbox --disable-gpu "
-         "--user-data-dir=" +
-         path("chromium") + " --screenshot=" + png + " --window-size=1200,2000 file://" + html);
-  ASSERT_TRUE(fs::exists(png)) << o.text;
-  // A picture with the charts in it, not a blank page.
-  EXPECT_GT(fs::file_size(png), 100000u) << o.text;
-  const Output v = sh(kPython + "-c \"from PIL import Image; im = Image.open('" + png +
-                      "').convert('L'); print(len(set(im.getdata())))\"");
-  ASSERT_EQ(v.exit_code, 0) << v.text;
-  EXPECT_GT(std::stoi(v.text), 50) << "grey levels in the screenshot";
+  cxsim::testing::expect_chromium_renders_a_screenshot(html, dir_.string());
 }
 
 TEST_F(FinanceOutputs, EveryBundledScenarioExportsAndReports) {

@@ -2,7 +2,8 @@
 """Checks a `cxsim report` HTML file: self-contained (no src or href to anything but data: URIs and
 anchors, no CSS url() or @import of anything but data:, no scripts, no fetches, no external fonts,
 under 3 MB), every table followed by a footnote naming its datasets, and every dataset named
-there present in the results file.
+there present in the results file. An experiment file (root attribute experiment: sweep,
+sensitivity) has the experiment report's sections instead of the finance report's.
 Usage: check_report.py REPORT.html RESULTS.h5   (exit 0 when every check passes)."""
 import html
 import os
@@ -37,12 +38,22 @@ def main(report, results):
         note = rest.find('<p class="source">')
         if note < 0 or (0 <= nxt_table < note):
             problems.append(f"a table at offset {m.start()} has no source footnote")
-    if page.count("<table") < 8:
-        problems.append(f"only {page.count('<table')} tables")
-    if page.count('src="data:image/png;base64,') < 5:
-        problems.append("fewer than 5 embedded charts")
-    # The datasets named exist in the results file.
     f = h5py.File(results, "r")
+    experiment = f.attrs.get("experiment")
+    if isinstance(experiment, bytes):
+        experiment = experiment.decode()
+    if experiment:
+        tables, charts, datasets = 3, 1, 5
+        sections = ("answer", "charts", "design", "provenance")
+    else:
+        tables, charts, datasets = 8, 5, 15
+        sections = ("decision", "cash", "value", "payback", "avoidable", "cashflow", "assumptions",
+                    "provenance")
+    if page.count("<table") < tables:
+        problems.append(f"only {page.count('<table')} tables")
+    if page.count('src="data:image/png;base64,') < charts:
+        problems.append(f"fewer than {charts} embedded charts")
+    # The datasets named exist in the results file.
     named = set()
     for note in re.findall(r'<p class="source">(.*?)</p>', page, re.S):
         for code in re.findall(r"<code>(.*?)</code>", note):
@@ -53,10 +64,9 @@ def main(report, results):
     for path in sorted(named):
         if path != "/" and path.strip("/") not in f:
             problems.append(f"names {path}, which is not in {results}")
-    if len(named) < 15:
+    if len(named) < datasets:
         problems.append(f"names only {len(named)} datasets")
-    for section in ("decision", "cash", "value", "payback", "avoidable", "cashflow", "assumptions",
-                    "provenance"):
+    for section in sections:
         if f'id="{section}"' not in page:
             problems.append(f"no section {section}")
     for p in problems[:40]:
