@@ -45,6 +45,8 @@ struct ExperimentArguments {
 int experiment_command(const ExperimentArguments& args);
 // `cxsim attribute FILE`: Shapley shares of a roadmap's value among its initiatives.
 int attribute_command(const ExperimentArguments& args);
+// `cxsim optimize FILE`: the same options; the best roadmap under the block's constraints.
+int optimize_command(const ExperimentArguments& args);
 int validate_command(const std::vector<std::string>& files,
                      const std::vector<std::string>& overrides);
 int describe_command(const std::string& file, const std::vector<std::string>& overrides);

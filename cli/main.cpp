@@ -139,6 +139,11 @@ int main(int argc, char** argv) {
       "Share a roadmap's value among its initiatives: Shapley values over its sub-roadmaps "
       "(exact up to 10 initiatives, else sampled orders), per replication on common random "
       "numbers, with 95% intervals");
+  auto* optimize_cmd = add_experiment(
+      "optimize",
+      "Choose the best roadmap (which initiatives, starting when) within the capex budget, per "
+      "year and opex limits: every feasible plan raced by KN on common random numbers, with its "
+      "probability of correct selection");
 
   std::vector<std::string> validate_files;
   std::vector<std::string> overrides;
@@ -225,6 +230,11 @@ int main(int argc, char** argv) {
       experiment.command = "attribute";
       experiment.output_given = attribute_cmd->count("--output") > 0;
       return cli::attribute_command(experiment);
+    }
+    if (*optimize_cmd) {
+      experiment.command = "optimize";
+      experiment.output_given = optimize_cmd->count("--output") > 0;
+      return cli::optimize_command(experiment);
     }
     if (*validate_cmd) return cli::validate_command(validate_files, overrides);
     if (*describe_cmd) return cli::describe_command(describe_file, overrides);

@@ -17,6 +17,9 @@ enum class DesignStream : std::uint32_t {
   sobol_bootstrap,   // resampled rows of a Sobol study: one stream per resample
   morris_bootstrap,  // resampled trajectories of a Morris study: one stream per resample
   shapley_orders,    // random orders of an attribution's initiatives: one stream per order
+  // Resampled first stages of cxsim optimize with a percentile objective: one stream per
+  // resample (a value of its own, apart from the uses above and any added after them).
+  optimize_bootstrap = 16,
 };
 
 // The stream of one use; index is the factor, trajectory or resample.

@@ -19,6 +19,7 @@
 #include "engine/memory_budget.hpp"
 #include "engine/metrics.hpp"
 #include "engine/parameter_draws.hpp"
+#include "experiments/optimize_block.hpp"
 #include "experiments/quantiles.hpp"
 #include "experiments/sub_roadmaps.hpp"
 
@@ -204,8 +205,13 @@ class ExperimentReader {
         check_attribution(out.base, spec_.attribute, diags_);
       }
     }
+    if (expected_ == ExperimentKind::optimize) {
+      read_optimize_block(*block, out.source, out.base, spec_.overrides, spec_.optimize, diags_);
+    }
     if (!diags_.empty()) throw ScenarioError(std::move(diags_));
-    if (expected_ != ExperimentKind::attribute) check_size(*block);
+    if (expected_ != ExperimentKind::attribute && expected_ != ExperimentKind::optimize) {
+      check_size(*block);
+    }
     if (!diags_.empty()) throw ScenarioError(std::move(diags_));
     check_factor_ends(out.source);
     if (!diags_.empty()) throw ScenarioError(std::move(diags_));
@@ -279,10 +285,10 @@ class ExperimentReader {
                         article(keys[0]->text), keys[0]->text, article(want), want, keys[0]->text,
                         want, want, keys[0]->text));
     } else if (expected_ != ExperimentKind::sweep && expected_ != ExperimentKind::sensitivity &&
-               expected_ != ExperimentKind::attribute) {
+               expected_ != ExperimentKind::attribute && expected_ != ExperimentKind::optimize) {
       error(keys[0]->loc, want,
             fmt::format("cxsim {} is not available in this version (got a '{}' block; expected "
-                        "sweep, sensitivity or attribute)",
+                        "sweep, sensitivity, attribute or optimize)",
                         want, want));
     }
   }
@@ -849,6 +855,7 @@ class ExperimentReader {
     out += "outputs: [" + join(spec_.outputs) + "]\n";
     if (spec_.kind == ExperimentKind::attribute) return out + attribute_block_yaml(spec_.attribute);
     out += fmt::format("{}:\n", to_string(spec_.kind));
+    if (spec_.kind == ExperimentKind::optimize) return out + optimize_block_yaml(spec_.optimize);
     if (spec_.kind == ExperimentKind::sweep) {
       out += fmt::format("  design: {}\n", to_string(spec_.sweep.design));
       if (spec_.sweep.points > 0) out += fmt::format("  points: {}\n", spec_.sweep.points);

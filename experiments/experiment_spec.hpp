@@ -12,6 +12,7 @@
 #include "engine/core/distribution.hpp"
 #include "engine/core/parameters.hpp"
 #include "experiments/attribute_block.hpp"
+#include "experiments/optimize_spec.hpp"
 
 namespace cxsim {
 
@@ -74,6 +75,7 @@ struct ExperimentSpec {
   SweepBlock sweep;
   SensitivityBlock sensitivity;
   AttributeBlock attribute;
+  OptimizeBlock optimize;
   // The resolved experiment (YAML): what /experiment holds and experiment_sha256 digests.
   std::string resolved_yaml;
 };

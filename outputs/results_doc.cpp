@@ -45,7 +45,8 @@ the baseline).
 `cxsim sweep` and `cxsim sensitivity` write experiment files: the same metrics with a leading
 `point` dimension, described in `docs/experiments.md`; `cxsim attribute` writes the Shapley
 shares of a roadmap's initiatives and the metrics of its sub-roadmaps (`docs/experiments.md`,
-"Attribution").
+"Attribution"); `cxsim optimize` writes them one row per observation of a candidate roadmap
+(`docs/experiments.md`, "Optimisation").
 
 ## Root attributes
 
