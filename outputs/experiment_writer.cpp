@@ -15,6 +15,7 @@
 #include "engine/metrics.hpp"
 #include "engine/parameter_draws.hpp"
 #include "engine/statistics.hpp"
+#include "outputs/experiment_file_parts.hpp"
 #include "outputs/hdf5_layout.hpp"
 #include "outputs/output_target.hpp"
 #include "outputs/results_integrity.hpp"
@@ -70,19 +71,13 @@ void ExperimentWriter::close_quietly() {
 }
 
 void ExperimentWriter::flush(std::string_view what) {
-  const herr_t status = H5Fflush(file_.get(), H5F_SCOPE_GLOBAL);
-  if (status < 0 || storage_.failed()) {
-    throw IoError(fmt::format("{}: cannot write {}{}", partial_.string(), what,
-                              storage_.failed() ? ": " + storage_.failure : std::string()));
-  }
+  flush_experiment_file(file_.get(), storage_, partial_, what);
 }
 
 std::unique_ptr<ExperimentWriter> ExperimentWriter::create(
     const Path& out, const LoadedExperiment& experiment, const ExperimentPoints& points,
     const RunProvenance& provenance, bool force, const WriterOptions& options) {
-  std::vector<std::string> inputs = experiment.base.source_files;
-  inputs.push_back(experiment.spec.file);
-  check_output_target(out, inputs);
+  check_output_target(out, experiment_inputs(experiment));
   const Path partial = partial_path(out);
   std::unique_ptr<ExperimentWriter> w(new ExperimentWriter(out, experiment, points, options));
   w->lock_ = std::make_unique<OutputLock>(partial);
@@ -120,28 +115,7 @@ void ExperimentWriter::create_layout(const LoadedExperiment& experiment,
   const hid_t f = file_.get();
   const Path& file = partial_;
 
-  h5::write_attribute(f, "format", kResultsFormat, file);
-  h5::write_attribute(f, "format_version", kResultsFormatVersion, file);
-  h5::write_attribute(f, "engine_version", kVersion, file);
-  h5::write_attribute(f, "git_commit", kGitCommit, file);
-  h5::write_attribute(f, "created_utc", utc_now(), file);
-  h5::write_attribute(f, "command_line", provenance.command_line, file);
-  h5::write_attribute(f, "hostname", host_name(), file);
-  h5::write_attribute(f, "seed", static_cast<std::uint64_t>(s.seed), file);
-  h5::write_attribute(f, "replications", static_cast<std::int64_t>(s.replications), file);
-  h5::write_attribute(f, "horizon_months", static_cast<std::int64_t>(s.horizon_months), file);
-  h5::write_attribute(f, "agents", static_cast<std::int64_t>(s.agents), file);
-  h5::write_attribute(f, "population", s.population, file);
-  h5::write_attribute(f, "agent_weight", s.agent_weight(), file);
-  h5::write_attribute(f, "scenario_name", s.name, file);
-  h5::write_attribute(f, "currency", s.currency, file);
-  h5::write_attribute(f, "terminal_value", to_string(s.terminal_value), file);
-  h5::write_attribute(f, "scenario_sha256", sha256_hex(s.resolved_yaml), file);
-  h5::write_attribute(f, "baseline_roadmap",
-                      s.roadmaps.empty() ? std::string() : s.roadmaps[s.baseline].name, file);
-  h5::write_attribute(f, "random_numbers", "common", file);
-  h5::write_attribute(f, "experiment", to_string(spec.kind), file);
-  h5::write_attribute(f, "experiment_sha256", sha256_hex(spec.resolved_yaml), file);
+  write_experiment_attributes(f, experiment, provenance, "common", file);
   h5::write_attribute(f, "points", static_cast<std::int64_t>(points.points), file);
   if (spec.kind == ExperimentKind::sweep) {
     h5::write_attribute(f, "design", to_string(spec.sweep.design), file);
@@ -321,32 +295,15 @@ std::unique_ptr<ExperimentWriter> ExperimentWriter::resume(const Path& out,
                                                            const RunProvenance& provenance,
                                                            const WriterOptions& options) {
   const Path partial = partial_path(out);
-  std::vector<std::string> inputs = experiment.base.source_files;
-  inputs.push_back(experiment.spec.file);
-  check_output_target(out, inputs);
+  check_output_target(out, experiment_inputs(experiment));
   std::unique_ptr<ExperimentWriter> w(new ExperimentWriter(out, experiment, points, options));
   w->lock_ = std::make_unique<OutputLock>(partial);
-  if (!std::filesystem::exists(partial)) {
-    throw IoError(
-        fmt::format("{}: nothing to resume (got no {}; expected the .partial file of an "
-                    "interrupted experiment: run it without --resume)",
-                    out.string(), partial.string()));
-  }
+  require_partial(out, partial);
   verify_results_file(partial);
   try {
     w->file_ = open_file(partial, H5F_ACC_RDWR, false, w->storage_);
     const hid_t f = w->file_.get();
-    auto same = [&](const char* attr, const std::string& want, const char* what) {
-      const std::string got = h5::read_string_attribute(f, attr, partial);
-      if (got != want) {
-        throw IoError(
-            fmt::format("{}: written for another {} (got {} {}; expected {} of this "
-                        "command: run without --resume, or with --force to start over)",
-                        partial.string(), what, attr, got.substr(0, 12), want.substr(0, 12)));
-      }
-    };
-    same("experiment_sha256", sha256_hex(experiment.spec.resolved_yaml), "experiment");
-    same("scenario_sha256", sha256_hex(experiment.base.resolved_yaml), "scenario");
+    check_same_experiment(f, experiment, partial);
     w->open_datasets();
     std::vector<std::uint8_t> done(w->done_.size(), 0);
     if (!done.empty()) {

@@ -1,0 +1,86 @@
+// The parts every experiment writer shares (see experiment_file_parts.hpp).
+#include "outputs/experiment_file_parts.hpp"
+
+#include <fmt/format.h>
+
+#include "engine/core/errors.hpp"
+#include "engine/core/version.hpp"
+#include "outputs/hdf5_handles.hpp"
+#include "outputs/hdf5_layout.hpp"
+#include "outputs/sha256.hpp"
+
+namespace cxsim {
+
+using Path = std::filesystem::path;
+
+void write_experiment_attributes(hid_t f, const LoadedExperiment& experiment,
+                                 const RunProvenance& provenance, std::string_view random_numbers,
+                                 const Path& file) {
+  using h5::layout::host_name;
+  using h5::layout::utc_now;
+  const Scenario& s = experiment.base;
+  const ExperimentSpec& spec = experiment.spec;
+  h5::write_attribute(f, "format", kResultsFormat, file);
+  h5::write_attribute(f, "format_version", kResultsFormatVersion, file);
+  h5::write_attribute(f, "engine_version", kVersion, file);
+  h5::write_attribute(f, "git_commit", kGitCommit, file);
+  h5::write_attribute(f, "created_utc", utc_now(), file);
+  h5::write_attribute(f, "command_line", provenance.command_line, file);
+  h5::write_attribute(f, "hostname", host_name(), file);
+  h5::write_attribute(f, "seed", static_cast<std::uint64_t>(s.seed), file);
+  h5::write_attribute(f, "replications", static_cast<std::int64_t>(s.replications), file);
+  h5::write_attribute(f, "horizon_months", static_cast<std::int64_t>(s.horizon_months), file);
+  h5::write_attribute(f, "agents", static_cast<std::int64_t>(s.agents), file);
+  h5::write_attribute(f, "population", s.population, file);
+  h5::write_attribute(f, "agent_weight", s.agent_weight(), file);
+  h5::write_attribute(f, "scenario_name", s.name, file);
+  h5::write_attribute(f, "currency", s.currency, file);
+  h5::write_attribute(f, "terminal_value", to_string(s.terminal_value), file);
+  h5::write_attribute(f, "scenario_sha256", sha256_hex(s.resolved_yaml), file);
+  h5::write_attribute(f, "baseline_roadmap",
+                      s.roadmaps.empty() ? std::string() : s.roadmaps[s.baseline].name, file);
+  h5::write_attribute(f, "random_numbers", random_numbers, file);
+  h5::write_attribute(f, "experiment", to_string(spec.kind), file);
+  h5::write_attribute(f, "experiment_sha256", sha256_hex(spec.resolved_yaml), file);
+}
+
+std::vector<std::string> experiment_inputs(const LoadedExperiment& experiment) {
+  std::vector<std::string> inputs = experiment.base.source_files;
+  inputs.push_back(experiment.spec.file);
+  return inputs;
+}
+
+void require_partial(const Path& out, const Path& partial) {
+  if (!std::filesystem::exists(partial)) {
+    throw IoError(
+        fmt::format("{}: nothing to resume (got no {}; expected the .partial file of an "
+                    "interrupted experiment: run it without --resume)",
+                    out.string(), partial.string()));
+  }
+}
+
+void check_same_experiment(hid_t f, const LoadedExperiment& experiment, const Path& partial) {
+  auto same = [&](const char* attr, const std::string& want, const char* what) {
+    const std::string got = h5::read_string_attribute(f, attr, partial);
+    if (got != want) {
+      throw IoError(
+          fmt::format("{}: written for another {} (got {} {}; expected {} of this "
+                      "command: run without --resume, or with --force to start over)",
+                      partial.string(), what, attr, got.substr(0, 12), want.substr(0, 12)));
+    }
+  };
+  same("experiment", to_string(experiment.spec.kind), "kind of experiment");
+  same("experiment_sha256", sha256_hex(experiment.spec.resolved_yaml), "experiment");
+  same("scenario_sha256", sha256_hex(experiment.base.resolved_yaml), "scenario");
+}
+
+void flush_experiment_file(hid_t file, const h5::StorageState& storage, const Path& partial,
+                           std::string_view what) {
+  const herr_t status = H5Fflush(file, H5F_SCOPE_GLOBAL);
+  if (status < 0 || storage.failed()) {
+    throw IoError(fmt::format("{}: cannot write {}{}", partial.string(), what,
+                              storage.failed() ? ": " + storage.failure : std::string()));
+  }
+}
+
+}  // namespace cxsim

@@ -1,0 +1,40 @@
+// What every experiment file (sweep, sensitivity, attribute, optimize) writes and checks the same
+// way: its root attributes, the inputs -o may not name, the checks before a resume, and a flush
+// whose failure names the storage's.
+#pragma once
+
+#include <hdf5.h>
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "experiments/experiment_file.hpp"
+#include "outputs/results_writer.hpp"
+#include "outputs/storage_driver.hpp"
+
+namespace cxsim {
+
+// The root attributes of RESULTS.md for the base scenario, then random_numbers (`common` or
+// `independent`), experiment (its kind) and experiment_sha256 (of the resolved experiment).
+void write_experiment_attributes(hid_t file, const LoadedExperiment& experiment,
+                                 const RunProvenance& provenance, std::string_view random_numbers,
+                                 const std::filesystem::path& path);
+
+// The files an experiment reads (the scenario, its extends bases, the experiment file): -o may
+// name none of them.
+std::vector<std::string> experiment_inputs(const LoadedExperiment& experiment);
+
+// IoError when there is no <out>.partial to resume.
+void require_partial(const std::filesystem::path& out, const std::filesystem::path& partial);
+
+// IoError when the open .partial was written for another experiment or scenario.
+void check_same_experiment(hid_t file, const LoadedExperiment& experiment,
+                           const std::filesystem::path& partial);
+
+// H5Fflush, then IoError naming `what` (and the storage's failure, when it failed).
+void flush_experiment_file(hid_t file, const h5::StorageState& storage,
+                           const std::filesystem::path& partial, std::string_view what);
+
+}  // namespace cxsim
