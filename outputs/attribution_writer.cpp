@@ -506,22 +506,7 @@ void AttributionWriter::finish(const AttributionPlan& plan) {
   summary_.clear();
   parameters_.clear();
   done_dataset_ = h5::Dataset();
-  const hid_t id = file_.release();  // closed here, with its status checked
-  const herr_t status = id >= 0 ? H5Fclose(id) : 0;
-  if (status < 0 || storage_.failed()) {
-    throw IoError(fmt::format("{}: cannot close it{}", partial_.string(),
-                              storage_.failed() ? ": " + storage_.failure : std::string()));
-  }
-  try {
-    verify_results_file(partial_);
-  } catch (const DamagedFile& e) {
-    throw IoError(
-        fmt::format("{}; it did not read back whole after writing, so it was not "
-                    "renamed to {}: start over with --force",
-                    e.what(), out_.string()));
-  }
-  std::filesystem::rename(partial_, out_);
-  sync_folder(out_);
+  close_verify_and_rename(file_, storage_, partial_, out_);
   finished_ = true;
 }
 

@@ -7,6 +7,7 @@
 #include "engine/core/version.hpp"
 #include "outputs/hdf5_handles.hpp"
 #include "outputs/hdf5_layout.hpp"
+#include "outputs/results_integrity.hpp"
 #include "outputs/sha256.hpp"
 
 namespace cxsim {
@@ -81,6 +82,26 @@ void flush_experiment_file(hid_t file, const h5::StorageState& storage, const Pa
     throw IoError(fmt::format("{}: cannot write {}{}", partial.string(), what,
                               storage.failed() ? ": " + storage.failure : std::string()));
   }
+}
+
+void close_verify_and_rename(h5::File& file, const h5::StorageState& storage, const Path& partial,
+                             const Path& out) {
+  const hid_t id = file.release();  // closed here, with its status checked
+  const herr_t status = id >= 0 ? H5Fclose(id) : 0;
+  if (status < 0 || storage.failed()) {
+    throw IoError(fmt::format("{}: cannot close it{}", partial.string(),
+                              storage.failed() ? ": " + storage.failure : std::string()));
+  }
+  try {
+    verify_results_file(partial);
+  } catch (const DamagedFile& e) {
+    throw IoError(
+        fmt::format("{}; it did not read back whole after writing, so it was not "
+                    "renamed to {}: start over with --force",
+                    e.what(), out.string()));
+  }
+  std::filesystem::rename(partial, out);
+  h5::layout::sync_folder(out);
 }
 
 }  // namespace cxsim

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "experiments/experiment_file.hpp"
+#include "outputs/hdf5_handles.hpp"
 #include "outputs/results_writer.hpp"
 #include "outputs/storage_driver.hpp"
 
@@ -36,5 +37,12 @@ void check_same_experiment(hid_t file, const LoadedExperiment& experiment,
 // H5Fflush, then IoError naming `what` (and the storage's failure, when it failed).
 void flush_experiment_file(hid_t file, const h5::StorageState& storage,
                            const std::filesystem::path& partial, std::string_view what);
+
+// Closes the file (its status checked), reads it back whole in a child process, and only then
+// renames <out>.partial to <out> (the folder synced): IoError when any step fails, the .partial
+// then left where it is.
+void close_verify_and_rename(h5::File& file, const h5::StorageState& storage,
+                             const std::filesystem::path& partial,
+                             const std::filesystem::path& out);
 
 }  // namespace cxsim

@@ -503,22 +503,7 @@ void OptimizeWriter::finish(const OptimizationRun& run) {
   summary_.clear();
   candidate_ = h5::Dataset();
   replication_ = h5::Dataset();
-  const hid_t id = file_.release();
-  const herr_t status = id >= 0 ? H5Fclose(id) : 0;
-  if (status < 0 || storage_.failed()) {
-    throw IoError(fmt::format("{}: cannot close it{}", file.string(),
-                              storage_.failed() ? ": " + storage_.failure : std::string()));
-  }
-  try {
-    verify_results_file(partial_);
-  } catch (const DamagedFile& e) {
-    throw IoError(
-        fmt::format("{}; it did not read back whole after writing, so it was not "
-                    "renamed to {}: start over with --force",
-                    e.what(), out_.string()));
-  }
-  std::filesystem::rename(partial_, out_);
-  sync_folder(out_);
+  close_verify_and_rename(file_, storage_, partial_, out_);
   finished_ = true;
 }
 
