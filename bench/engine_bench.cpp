@@ -30,9 +30,9 @@
 
 #include "agents/network.hpp"
 #include "agents/population.hpp"
+#include "config/scenario_loader.hpp"
 #include "engine/replication.hpp"
 #include "engine/runner.hpp"
-#include "config/scenario_loader.hpp"
 
 namespace {
 

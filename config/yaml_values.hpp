@@ -6,8 +6,8 @@
 #include <optional>
 #include <string>
 
-#include "engine/core/distribution.hpp"
 #include "config/yaml_tree.hpp"
+#include "engine/core/distribution.hpp"
 
 namespace cxsim {
 

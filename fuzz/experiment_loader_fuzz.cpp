@@ -27,7 +27,8 @@ namespace fs = std::filesystem;
 
 const fs::path& work_dir() {
   static const fs::path dir = [] {
-    fs::path d = fs::temp_directory_path() / ("cxsim_fuzz_experiment_" + std::to_string(::getpid()));
+    fs::path d =
+        fs::temp_directory_path() / ("cxsim_fuzz_experiment_" + std::to_string(::getpid()));
     fs::create_directories(d);
     fs::copy_file(CXSIM_FUZZ_SCENARIO, d / "scenario.yaml", fs::copy_options::overwrite_existing);
     return d;

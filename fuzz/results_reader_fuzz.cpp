@@ -14,8 +14,8 @@
 #include <fstream>
 #include <string>
 
-#include "engine/core/errors.hpp"
 #include "config/scenario_loader.hpp"
+#include "engine/core/errors.hpp"
 #include "outputs/results_integrity.hpp"
 #include "outputs/results_reader.hpp"
 #include "outputs/results_writer.hpp"

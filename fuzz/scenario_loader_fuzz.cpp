@@ -22,8 +22,8 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/core/errors.hpp"
 #include "config/scenario_loader.hpp"
+#include "engine/core/errors.hpp"
 
 namespace {
 

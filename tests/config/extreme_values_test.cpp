@@ -9,12 +9,12 @@
 #include <string>
 #include <vector>
 
-#include "engine/core/errors.hpp"
-#include "engine/core/parameters.hpp"
-#include "engine/replication.hpp"
 #include "config/scenario_keys.hpp"
 #include "config/scenario_loader.hpp"
 #include "config/yaml_values.hpp"
+#include "engine/core/errors.hpp"
+#include "engine/core/parameters.hpp"
+#include "engine/replication.hpp"
 
 namespace cxsim {
 namespace {

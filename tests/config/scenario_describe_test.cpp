@@ -3,8 +3,8 @@
 
 #include <gtest/gtest.h>
 
-#include "engine/core/errors.hpp"
 #include "config/scenario_loader.hpp"
+#include "engine/core/errors.hpp"
 #include "scenario_fixtures.hpp"
 
 namespace cxsim {

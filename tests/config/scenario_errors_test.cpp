@@ -4,8 +4,8 @@
 
 #include <random>
 
-#include "engine/core/errors.hpp"
 #include "config/scenario_loader.hpp"
+#include "engine/core/errors.hpp"
 #include "scenario_fixtures.hpp"
 
 namespace cxsim {

@@ -2,9 +2,9 @@
 // empty value, which is an error rather than a silent default.
 #include <gtest/gtest.h>
 
-#include "engine/core/errors.hpp"
 #include "config/scenario_loader.hpp"
 #include "config/yaml_merge.hpp"
+#include "engine/core/errors.hpp"
 #include "scenario_fixtures.hpp"
 
 namespace cxsim {

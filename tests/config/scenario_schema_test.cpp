@@ -8,8 +8,8 @@
 #include <sstream>
 #include <string_view>
 
-#include "engine/core/parameters.hpp"
 #include "config/scenario_keys.hpp"
+#include "engine/core/parameters.hpp"
 
 namespace cxsim {
 namespace {

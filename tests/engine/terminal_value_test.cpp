@@ -5,10 +5,10 @@
 
 #include <cmath>
 
+#include "config/scenario_loader.hpp"
 #include "engine/finance.hpp"
 #include "engine/replication.hpp"
 #include "engine/roadmap_schedule.hpp"
-#include "config/scenario_loader.hpp"
 
 namespace cxsim {
 namespace {

@@ -9,11 +9,11 @@
 #include <string>
 #include <vector>
 
+#include "config/scenario_loader.hpp"
 #include "engine/core/errors.hpp"
 #include "engine/finance.hpp"
 #include "engine/memory_budget.hpp"
 #include "engine/replication.hpp"
-#include "config/scenario_loader.hpp"
 #include "engine/statistics.hpp"
 
 namespace cxsim {

@@ -11,8 +11,8 @@
 #include <fmt/format.h>
 #include <tbb/task_arena.h>
 
-#include "engine/runner.hpp"
 #include "config/scenario_loader.hpp"
+#include "engine/runner.hpp"
 
 namespace cxsim::validation {
 
