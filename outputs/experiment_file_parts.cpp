@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "engine/core/errors.hpp"
 #include "engine/core/version.hpp"
 #include "outputs/hdf5_handles.hpp"
@@ -49,6 +51,41 @@ std::vector<std::string> experiment_inputs(const LoadedExperiment& experiment) {
   std::vector<std::string> inputs = experiment.base.source_files;
   inputs.push_back(experiment.spec.file);
   return inputs;
+}
+
+void refuse_existing(const Path& out, const Path& partial, bool force) {
+  if (!force && std::filesystem::exists(out)) {
+    throw IoError(fmt::format(
+        "{}: exists (got an existing file; expected a new name, or --force to overwrite it)",
+        out.string()));
+  }
+  if (!force && std::filesystem::exists(partial)) {
+    throw IoError(
+        fmt::format("{}: an interrupted experiment is there (got {}; expected --resume to finish "
+                    "it, or --force to start over)",
+                    out.string(), partial.string()));
+  }
+  std::error_code ec;
+  std::filesystem::remove(partial, ec);
+}
+
+h5::Dataset create_done_flags(hid_t run, hsize_t n, std::string_view description,
+                              const Path& path) {
+  const h5::Dataspace space(H5Screate_simple(1, &n, nullptr));
+  const h5::PropertyList dcpl(H5Pcreate(H5P_DATASET_CREATE));
+  const hsize_t chunk = std::max<hsize_t>(1, std::min<hsize_t>(n, 1024));
+  if (n > 0) {
+    H5Pset_chunk(dcpl.get(), 1, &chunk);
+    H5Pset_fletcher32(dcpl.get());
+  }
+  const std::uint8_t zero = 0;
+  H5Pset_fill_value(dcpl.get(), H5T_NATIVE_UINT8, &zero);
+  H5Pset_fill_time(dcpl.get(), H5D_FILL_TIME_ALLOC);
+  h5::Dataset ds(h5::check(H5Dcreate2(run, "point_done", H5T_STD_U8LE, space.get(), H5P_DEFAULT,
+                                      dcpl.get(), H5P_DEFAULT),
+                           path, "cannot create /run/point_done"));
+  h5::layout::describe(ds.get(), "1", description, path);
+  return ds;
 }
 
 void require_partial(const Path& out, const Path& partial) {

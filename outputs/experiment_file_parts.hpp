@@ -27,6 +27,16 @@ void write_experiment_attributes(hid_t file, const LoadedExperiment& experiment,
 // name none of them.
 std::vector<std::string> experiment_inputs(const LoadedExperiment& experiment);
 
+// Unless force: IoError when <out> exists, or when <out>.partial holds an interrupted experiment.
+// Then removes any <out>.partial, for a new one.
+void refuse_existing(const std::filesystem::path& out, const std::filesystem::path& partial,
+                     bool force);
+
+// /run/point_done [n] (uint8, 0 until a unit of work is on the disk; chunked, Fletcher-32) in
+// `run`, described as `description`.
+h5::Dataset create_done_flags(hid_t run, hsize_t n, std::string_view description,
+                              const std::filesystem::path& path);
+
 // IoError when there is no <out>.partial to resume.
 void require_partial(const std::filesystem::path& out, const std::filesystem::path& partial);
 

@@ -120,19 +120,8 @@ std::unique_ptr<OptimizeWriter> OptimizeWriter::create(const Path& out,
   const Path partial = partial_path(out);
   std::unique_ptr<OptimizeWriter> w(new OptimizeWriter(out, experiment, problem, options));
   w->lock_ = std::make_unique<OutputLock>(partial);
-  if (!force && std::filesystem::exists(out)) {
-    throw IoError(fmt::format(
-        "{}: exists (got an existing file; expected a new name, or --force to overwrite it)",
-        out.string()));
-  }
-  if (!force && std::filesystem::exists(partial)) {
-    throw IoError(
-        fmt::format("{}: an interrupted experiment is there (got {}; expected --resume to finish "
-                    "it, or --force to start over)",
-                    out.string(), partial.string()));
-  }
+  refuse_existing(out, partial, force);
   std::error_code ec;
-  std::filesystem::remove(partial, ec);
   try {
     w->file_ = open_file(partial, H5F_ACC_TRUNC, true, w->storage_);
     w->create_layout(provenance);
@@ -234,18 +223,8 @@ void OptimizeWriter::create_layout(const RunProvenance& provenance) {
   }
   {
     const h5::Group run = create_group(f, "run", file);
-    const h5::Dataspace space(H5Screate_simple(1, &B, nullptr));
-    const h5::PropertyList dcpl(H5Pcreate(H5P_DATASET_CREATE));
-    const hsize_t chunk = std::max<hsize_t>(1, B);
-    H5Pset_chunk(dcpl.get(), 1, &chunk);
-    H5Pset_fletcher32(dcpl.get());
-    const std::uint8_t zero = 0;
-    H5Pset_fill_value(dcpl.get(), H5T_NATIVE_UINT8, &zero);
-    H5Pset_fill_time(dcpl.get(), H5D_FILL_TIME_ALLOC);
-    const h5::Dataset ds(h5::check(H5Dcreate2(run.get(), "point_done", H5T_STD_U8LE, space.get(),
-                                              H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
-                                   file, "cannot create /run/point_done"));
-    describe(ds.get(), "1", "1 once the selection of that budget is in the file", file);
+    const h5::Dataset ds =
+        create_done_flags(run.get(), B, "1 once the selection of that budget is in the file", file);
     h5::write_attribute(run.get(), kWritten, std::int64_t{0}, file);
     h5::write_attribute(run.get(), kLayoutDigest, layout_digest(f, file), file);
   }
