@@ -1,6 +1,6 @@
-// The work item of an experiment (`cxsim sweep`, `cxsim sensitivity`) under MPI: every
-// replication of one point, run on the rank's threads as the single-process command runs it,
-// encoded for rank 0.
+// The work item of an experiment (`cxsim sweep`, `cxsim sensitivity`, `cxsim attribute`) under
+// MPI: every replication of one point, run on the rank's threads as the single-process command
+// runs it, encoded for rank 0.
 #pragma once
 
 #include <cstdint>
@@ -18,6 +18,10 @@ namespace cxsim {
 // scenario refuses) propagates. `source` and what `overrides` refers to must outlive the job.
 TaskJob make_point_job(const ScenarioSource& source, PointOverrides overrides,
                        std::int64_t replications, int threads);
+
+// The same for points whose scenario `scenario(p)` makes (run_scenarios: an attribution's
+// batches of sub-roadmaps). What `scenario` refers to must outlive the job.
+TaskJob make_scenario_job(PointScenario scenario, std::int64_t replications, int threads);
 
 // Points one rank runs at once: as many as fill its threads with replications (at least one),
 // or one when memory bounds the replications in flight below the threads (run_points then
