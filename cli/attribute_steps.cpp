@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <cstdlib>
 
-#include "cli/resume_hint.hpp"
 #include "cli/run_steps.hpp"
 #include "engine/core/errors.hpp"
 
@@ -81,16 +80,6 @@ int attribution_runs_per_replication(const LoadedExperiment& experiment,
   const int C = plan.coalitions.coalitions();
   return (std::min(plan.batch_size, C) + 1) *
          (needs_zero_defect(experiment.spec.attribute) ? 2 : 1);
-}
-
-std::string attribution_finish_command(const ExperimentArguments& args, const std::string& output) {
-  std::string out =
-      fmt::format("cxsim {} {} -o {}", args.command, shell_quote(args.file), shell_quote(output));
-  for (const auto& o : args.overrides) out += " --set " + shell_quote(o);
-  if (args.replications) out += fmt::format(" --replications {}", *args.replications);
-  if (args.seed) out += fmt::format(" --seed {}", *args.seed);
-  if (args.threads > 0) out += fmt::format(" --threads {}", args.threads);
-  return out + " --resume";
 }
 
 std::int64_t attribution_batches_kept(const AttributionWriter& writer) {

@@ -43,9 +43,6 @@ void print_attribution_header(const ExperimentArguments& args, const LoadedExper
 int attribution_runs_per_replication(const LoadedExperiment& experiment,
                                      const AttributionPlan& plan);
 
-// The command that finishes it: the same options and --resume.
-std::string attribution_finish_command(const ExperimentArguments& args, const std::string& output);
-
 // Batches the file holds.
 std::int64_t attribution_batches_kept(const AttributionWriter& writer);
 

@@ -11,6 +11,7 @@
 #include "cli/attribute_steps.hpp"
 #include "cli/commands.hpp"
 #include "cli/progress.hpp"
+#include "cli/resume_hint.hpp"
 #include "cli/stop_signals.hpp"
 #include "experiments/experiment_runner.hpp"
 #ifdef CXSIM_MPI
@@ -60,9 +61,9 @@ int attribute_command(const ExperimentArguments& args) {
   if (signals.stopped()) {
     const std::int64_t kept = attribution_batches_kept(*opened.writer);
     opened.writer.reset();
-    fmt::print(stderr, "interrupted: {} of {} batches kept in {}; finish with: {}\n", kept,
-               plan.batches(), (opened.output.string() + ".partial"),
-               attribution_finish_command(args, opened.output.string()));
+    fmt::print(
+        stderr, "interrupted: {}\n",
+        experiment_resume_hint(args, opened.output.string(), kept, plan.batches(), "", "batches"));
     std::fflush(stderr);
     return 128 + signals.signal();
   }

@@ -16,6 +16,7 @@
 #include "cli/attribute_steps.hpp"
 #include "cli/mpi_steps.hpp"
 #include "cli/progress.hpp"
+#include "cli/resume_hint.hpp"
 #include "cli/stop_signals.hpp"
 #include "distributed/mpi_session.hpp"
 #include "distributed/point_job.hpp"
@@ -104,11 +105,10 @@ int mpi_attribute_command(const ExperimentArguments& args) {
   const std::string output = file.output.string();
   const FarmEnding ending{progress,
                           [&] {
-                            return fmt::format(
-                                "{} of {} batches kept in {}.partial; finish (with any number "
-                                "of ranks, or in one process) with: {}",
-                                attribution_batches_kept(*file.writer), plan.batches(), output,
-                                attribution_finish_command(args, output));
+                            return experiment_resume_hint(
+                                args, output, attribution_batches_kept(*file.writer),
+                                plan.batches(), " (with any number of ranks, or in one process)",
+                                "batches");
                           },
                           [&] { file.writer.reset(); }};
   const int status = coordinate_as_rank0(
@@ -116,16 +116,7 @@ int mpi_attribute_command(const ExperimentArguments& args) {
       [&](std::int64_t item, std::vector<std::byte>&& bytes) {
         PointRun run;
         run.point = static_cast<int>(item);
-        run.replications = decode_results(bytes);
-        if (static_cast<std::int64_t>(run.replications.size()) != R) {
-          throw IoError(fmt::format("the result of batch {} holds {} replications, expected {}",
-                                    item, run.replications.size(), R));
-        }
-        for (std::int64_t r = 0; r < R; ++r) {
-          if (run.replications[static_cast<std::size_t>(r)].replication != r) {
-            throw IoError(fmt::format("the result of batch {} is out of replication order", item));
-          }
-        }
+        run.replications = decode_point(bytes, R, "batch", item);
         file.writer->write_batch(plan, run);
         for (std::int64_t r = 0; r < R; ++r) progress.advance();
         if (stop_after >= 0 && ++batches_here >= stop_after) signals.flag().store(true);

@@ -2,6 +2,8 @@
 // the single-process command computes.
 #include "distributed/point_job.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <utility>
@@ -61,6 +63,22 @@ TaskJob make_scenario_job(PointScenario scenario, std::int64_t replications, int
     if (encoded.empty()) throw IoError("the runner returned without finishing the point");
     return encoded;
   };
+}
+
+std::vector<ReplicationResult> decode_point(std::span<const std::byte> bytes,
+                                            std::int64_t replications, std::string_view noun,
+                                            std::int64_t item) {
+  std::vector<ReplicationResult> results = decode_results(bytes);
+  if (static_cast<std::int64_t>(results.size()) != replications) {
+    throw IoError(fmt::format("the result of {} {} holds {} replications, expected {}", noun, item,
+                              results.size(), replications));
+  }
+  for (std::int64_t r = 0; r < replications; ++r) {
+    if (results[static_cast<std::size_t>(r)].replication != r) {
+      throw IoError(fmt::format("the result of {} {} is out of replication order", noun, item));
+    }
+  }
+  return results;
 }
 
 int points_in_flight(const Scenario& base, int threads, std::int64_t replications) {
