@@ -1,6 +1,7 @@
 // `cxsim export FILE --xlsx OUT.xlsx --csv DIR` and `cxsim report FILE -o OUT.html`: the finance
 // tables of a complete results file as a workbook, tidy CSV files or a self-contained HTML report;
-// both also take an experiment file (sweep, sensitivity) and render its tables.
+// export also takes every experiment file (sweep, sensitivity, optimize, attribute), report the
+// sweep and sensitivity files.
 #include <fmt/format.h>
 
 #include <filesystem>
@@ -68,8 +69,9 @@ int report_command(const ReportArguments& args) {
     if (kind != "sweep" && kind != "sensitivity") {
       throw UsageError(fmt::format(
           "report: {} is an experiment file of kind {}; the HTML report reads the files of cxsim "
-          "run, sweep and sensitivity (cxsim summary {} prints its tables)",
-          args.file, kind, args.file));
+          "run, sweep and sensitivity (cxsim summary {} prints its tables, cxsim export {} "
+          "writes them as a workbook or CSV files)",
+          args.file, kind, args.file, args.file));
     }
   }
   check_output(args.file, out, args.force, "-o");
