@@ -105,9 +105,9 @@ Table choice_table(const ResultsFile& f, Format objective, const std::string& cu
   add_item(t, "P(correct selection)", number(scalar_of(f, "optimize/p_correct")), Format::share,
            "/optimize/p_correct");
   add_item(t, "P(correct selection) is", f.string_attribute("optimize/p_correct", "kind"),
-           Format::text, "/optimize/p_correct attribute kind");
+           Format::text, "/optimize/p_correct (attribute kind)");
   add_item(t, "stopped by", f.string_attribute("optimize/p_correct", "stopped_by"), Format::text,
-           "/optimize/p_correct attribute stopped_by");
+           "/optimize/p_correct (attribute stopped_by)");
   add_item(t, with_currency("indifference zone", objective, currency),
            number(root_number(f, "indifference_zone")), objective,
            "root attribute indifference_zone");
@@ -395,6 +395,7 @@ FinanceTables read_plan_tables(const std::filesystem::path& path) {
   facts["horizon_months"] = std::to_string(f.int_attribute("", "horizon_months"));
   facts["agents"] = std::to_string(f.int_attribute("", "agents"));
   facts["exported_by"] = fmt::format("cxsim {} (commit {})", kVersion, kGitCommit);
+  if (kind == "attribute") facts["roadmap"] = f.string_attribute("", "roadmap");
 
   if (kind == "optimize") {
     const Format objective = parts::format_of_metric(f.string_attribute("", "objective_metric"));

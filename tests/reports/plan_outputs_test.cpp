@@ -9,6 +9,7 @@
 #include <sstream>
 #include <string>
 
+#include "report_checks.hpp"
 #include "reports/experiment_tables.hpp"
 #include "reports/table.hpp"
 #include "shell.hpp"
@@ -114,6 +115,33 @@ TEST_F(PlanOutputs, AnAttributionExportsItsSharesPerReplicationAndCoalitions) {
   const Output bad = sh(kCheck + path("attr.h5") + " --csv " + path("attr_csv"));
   EXPECT_NE(bad.exit_code, 0) << bad.text;
   EXPECT_NE(bad.text.find("shapley.csv"), std::string::npos) << bad.text;
+}
+
+// The reports of both: self-contained, every table and chart naming its datasets
+// (check_report.py), the answer first.
+TEST_F(PlanOutputs, TheReportsOfAnOptimisationAndAnAttributionAreSelfContainedAndSourced) {
+  ASSERT_EQ(run("optimize", "knapsack", knapsack_yaml()).exit_code, 0);
+  ASSERT_EQ(run("attribute", "attr", attribution_yaml()).exit_code, 0);
+  for (const std::string name : {"knapsack", "attr"}) {
+    const std::string h5 = path(name + ".h5"), html = path(name + ".html");
+    const Output r = sh(kCxsim + " report " + h5 + " -o " + html);
+    ASSERT_EQ(r.exit_code, 0) << name << ": " << r.text;
+    const Output c = cxsim::testing::check_report(html, h5);
+    EXPECT_EQ(c.exit_code, 0) << name << ": " << c.text;
+    const std::string page = read(html);
+    const auto answer = page.find("id=\"answer\"");
+    ASSERT_NE(answer, std::string::npos) << name;
+    EXPECT_LT(answer, page.find("id=\"charts\"")) << name;
+    EXPECT_LT(page.find("id=\"charts\""), page.find("id=\"plans\"")) << name;
+    EXPECT_NE(page.find("class=\"headline\""), std::string::npos) << name;
+    if (name == "knapsack") {
+      EXPECT_NE(page.find("Choose <b>b_raise@1 + c_raise@1</b>"), std::string::npos);
+      EXPECT_NE(page.find("/optimize/frontier/mean"), std::string::npos);
+    } else {
+      EXPECT_NE(page.find("Who earns the value of phased?"), std::string::npos);
+      EXPECT_NE(page.find("/attribute/interval"), std::string::npos);
+    }
+  }
 }
 
 TEST_F(PlanOutputs, AnInterruptedAttributionIsRefusedInWords) {
