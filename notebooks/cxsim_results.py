@@ -1518,3 +1518,130 @@ def plot_shares(ax, attr: Mapping, currency: str | None = None, level: float = 0
                  f"{level:.0%} intervals over replications)")
     ax.set_xlabel(f"share of {attr['metric']} ({currency})" if currency else f"share of {attr['metric']}")
     ax.grid(alpha=0.3, axis="x")
+
+
+# --- Calibration: the posterior, its trace and the posterior predictive check -----------------
+
+def open_calibration(path: str | Path) -> dict:
+    """A calibration file (`cxsim calibrate`): the posterior particles (`particles`, a DataArray
+    [particle, parameter]) and their `weights`, the per-generation trace (`trace`: a Dataset of
+    epsilon, ess, and where present acceptance_rate and simulations, over generation), the
+    posterior predictive statistics per observed series (`predictive`: series -> DataArray
+    [statistic, month]), the observed history (`observed`: series -> DataArray [month]), the
+    prior's quantiles and support (`prior`, [parameter, bound]) when the file has them, the
+    overlay path (`overlay`: <file>.yaml, which `cxsim run` takes as a scenario) and the
+    attributes."""
+    path = Path(path)
+    with h5py.File(path, "r") as f:
+        attrs = {k: (v.decode() if isinstance(v, bytes) else v) for k, v in f.attrs.items()}
+        if attrs.get("experiment") != "calibrate":
+            raise ValueError(f"{path}: not a calibration file (experiment = {attrs.get('experiment')!r})")
+        g = f["calibrate"]
+        calibrate_attrs = {k: (v.decode() if isinstance(v, bytes) else v) for k, v in g.attrs.items()}
+        names = _strings(f["coords/parameter"][()])
+        particles = np.asarray(g["particles"][()], dtype=float)
+        weights = np.asarray(g["weights"][()], dtype=float)
+        generations = np.arange(len(g["epsilon"]))
+        trace = {"epsilon": ("generation", np.asarray(g["epsilon"][()], dtype=float)),
+                 "ess": ("generation", np.asarray(g["ess"][()], dtype=float))}
+        for extra in ("acceptance_rate", "simulations", "proposals"):
+            if extra in g and g[extra].shape == (len(generations),):
+                trace[extra] = ("generation", np.asarray(g[extra][()], dtype=float))
+        stats = _strings(f["coords/statistic"][()]) if "coords/statistic" in f else ["p05", "p50", "p95", "mean"]
+        months = np.asarray(f["coords/month"][()]) if "coords/month" in f else None
+        predictive, observed = {}, {}
+        for series, ds in (g["posterior_predictive"].items() if "posterior_predictive" in g else []):
+            data = np.asarray(ds[()], dtype=float)
+            m = months if months is not None and len(months) == data.shape[1] else np.arange(1, data.shape[1] + 1)
+            predictive[series] = xr.DataArray(data, dims=("statistic", "month"),
+                                              coords={"statistic": stats[:data.shape[0]], "month": m})
+        for series, ds in (g["observed"].items() if "observed" in g else []):
+            data = np.asarray(ds[()], dtype=float)
+            m = months if months is not None and len(months) == len(data) else np.arange(1, len(data) + 1)
+            observed[series] = xr.DataArray(data, dims=("month",), coords={"month": m})
+        prior = None
+        if "prior" in g and "coords/bound" in f:
+            prior = xr.DataArray(np.asarray(g["prior"][()], dtype=float), dims=("parameter", "bound"),
+                                 coords={"parameter": names, "bound": _strings(f["coords/bound"][()])})
+        priors = _strings(g["priors"][()]) if "priors" in g else []
+    return dict(
+        path=path, attrs=attrs, calibrate_attrs=calibrate_attrs, parameters=names,
+        particles=xr.DataArray(particles, dims=("particle", "parameter"),
+                               coords={"particle": np.arange(particles.shape[0]), "parameter": names}),
+        weights=xr.DataArray(weights / weights.sum(), dims=("particle",),
+                             coords={"particle": np.arange(len(weights))}),
+        trace=xr.Dataset(trace, coords={"generation": generations}),
+        predictive=predictive, observed=observed, prior=prior, priors=priors,
+        overlay=Path(str(path) + ".yaml"))
+
+
+def weighted_quantile(values, weights, q):
+    """Quantiles q (0..1) of weighted values: the inverse of the weighted empirical CDF, with
+    each value at the middle of its weight (so equal weights give the usual midpoint rule)."""
+    values = np.asarray(values, dtype=float)
+    weights = np.asarray(weights, dtype=float)
+    order = np.argsort(values)
+    v, w = values[order], weights[order]
+    cdf = (np.cumsum(w) - 0.5 * w) / w.sum()
+    return np.interp(q, cdf, v)
+
+
+def posterior_table(cal: Mapping):
+    """Per parameter: the weighted posterior mean and 90% interval, the prior's 90% interval
+    (from the file's /calibrate/prior, when present) and the ratio of the widths."""
+    import pandas as pd
+    rows = {}
+    w = cal["weights"].values
+    for name in cal["parameters"]:
+        x = cal["particles"].sel(parameter=name).values
+        lo, hi = weighted_quantile(x, w, [0.05, 0.95])
+        row = {"posterior mean": float(np.sum(w * x)), "posterior 5%": float(lo), "posterior 95%": float(hi)}
+        if cal["prior"] is not None:
+            p = cal["prior"].sel(parameter=name)
+            row["prior 5%"] = float(p.sel(bound="p05"))
+            row["prior 95%"] = float(p.sel(bound="p95"))
+            row["width ratio"] = (hi - lo) / (row["prior 95%"] - row["prior 5%"])
+        rows[name] = row
+    return pd.DataFrame(rows).T
+
+
+def plot_posterior(ax, cal: Mapping, parameter: str, truth: float | None = None, bins: int = 30):
+    """The weighted posterior of one parameter as a histogram, against its prior's 5-95% range
+    and support (shaded), and a known true value when given."""
+    x = cal["particles"].sel(parameter=parameter).values
+    w = cal["weights"].values
+    lo = hi = None
+    if cal["prior"] is not None:
+        p = cal["prior"].sel(parameter=parameter)
+        lo, hi = float(p.sel(bound="lo")), float(p.sel(bound="hi"))
+        p05, p95 = float(p.sel(bound="p05")), float(p.sel(bound="p95"))
+        ax.axvspan(p05, p95, color="grey", alpha=0.15, label="prior 5-95%")
+    span = (min(x.min(), lo) if lo is not None and np.isfinite(lo) else x.min(),
+            max(x.max(), hi) if hi is not None and np.isfinite(hi) else x.max())
+    ax.hist(x, bins=bins, range=span, weights=w, density=True, color="#1f5fa8", alpha=0.8,
+            label="posterior (weighted particles)")
+    if truth is not None:
+        ax.axvline(truth, color="#c55a11", lw=2, label="true value")
+    ax.set_title(parameter, fontsize=9)
+    ax.set_yticks([])
+    ax.legend(fontsize=7, frameon=False)
+
+
+def plot_predictive(ax, cal: Mapping, series: str):
+    """The posterior predictive check of one series: the 5-95% band and median of simulations at
+    the posterior, with the observed months as points (those outside the band in orange)."""
+    pred = cal["predictive"][series]
+    months = pred["month"].values
+    ax.fill_between(months, pred.sel(statistic="p05"), pred.sel(statistic="p95"), color="#1f5fa8",
+                    alpha=0.25, label="posterior predictive 5-95%")
+    ax.plot(months, pred.sel(statistic="p50"), color="#1f5fa8", lw=1.5, label="median")
+    if series in cal["observed"]:
+        obs = cal["observed"][series]
+        m, y = obs["month"].values, obs.values
+        inside = (y >= pred.sel(statistic="p05").values) & (y <= pred.sel(statistic="p95").values)
+        ok = np.isfinite(y)
+        ax.plot(m[ok & inside], y[ok & inside], "o", ms=3.5, color="black", label="observed")
+        ax.plot(m[ok & ~inside], y[ok & ~inside], "o", ms=4.5, color="#c55a11", label="observed, outside")
+    ax.set_title(series, fontsize=9)
+    ax.set_xlabel("month")
+    ax.legend(fontsize=7, frameon=False)
