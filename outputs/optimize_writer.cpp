@@ -336,6 +336,7 @@ std::unique_ptr<OptimizeWriter> OptimizeWriter::resume(const Path& out,
     w->file_ = open_file(partial, H5F_ACC_RDWR, false, w->storage_);
     const hid_t f = w->file_.get();
     check_same_experiment(f, experiment, partial);
+    if (experiment.spec.optimize.screened) w->check_same_shortlist();
     w->open_datasets();
     w->read_back_observations();
     h5::write_attribute(f, "resumed_utc", utc_now(), partial);
@@ -346,6 +347,19 @@ std::unique_ptr<OptimizeWriter> OptimizeWriter::resume(const Path& out,
     throw;
   }
   return w;
+}
+
+void OptimizeWriter::check_same_shortlist() const {
+  // The screening was recomputed for this run: the file's observations belong to its candidates
+  // only if it found the same short list (another pagmo build might not).
+  const auto on_disk = h5::read_strings(file_.get(), "optimize/candidates", partial_);
+  if (on_disk != problem_.yaml) {
+    throw IoError(fmt::format(
+        "{}: written for another short list (got {} candidates from the screening on the disk, "
+        "expected the {} this run's screening found, the same plans: run without --resume, or "
+        "with --force to start over)",
+        partial_.string(), on_disk.size(), problem_.yaml.size()));
+  }
 }
 
 void OptimizeWriter::read_back_observations() {

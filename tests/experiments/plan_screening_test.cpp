@@ -19,18 +19,6 @@
 namespace cxsim {
 namespace {
 
-const std::string kFile =
-    std::string(CXSIM_SOURCE_DIR) + "/scenarios/experiments/knapsack_large_optimize.yaml";
-
-double value_of(const OptimizeBlock& block, const Plan& plan) {
-  double v = 0;
-  for (const auto& s : plan.starts) {
-    v += testing::knapsack_large_value(block.initiatives[static_cast<std::size_t>(s.initiative)],
-                                       s.start_month);
-  }
-  return v;
-}
-
 TEST(PlanScreening, CountsTheFeasiblePlansTheEnumerationFindsUpToACap) {
   const std::vector<std::vector<int>> starts{{1, 13}, {1, 7, 13}, {1}, {7, 13}};
   const std::vector<InitiativeSpend> spend{
@@ -81,7 +69,8 @@ TEST(PlanScreening, TheKnapsackTooLargeToRaceIsSolvedWithinTheZoneAndTheStandalo
   for (const std::uint64_t seed : {11u, 12u, 13u}) {
     ExperimentLoadOptions o;
     o.seed = seed;
-    LoadedExperiment e = load_experiment(kFile, ExperimentKind::optimize, o);
+    LoadedExperiment e =
+        load_experiment(testing::knapsack_large_experiment(), ExperimentKind::optimize, o);
     OptimizeBlock& block = e.spec.optimize;
     ASSERT_TRUE(block.screened);
     EXPECT_EQ(block.feasible_plans, space.feasible);
@@ -111,7 +100,7 @@ TEST(PlanScreening, TheKnapsackTooLargeToRaceIsSolvedWithinTheZoneAndTheStandalo
     ASSERT_EQ(run.selections.size(), 1u);
     const SelectionResult& r = run.selections[0].result;
     const Plan& chosen = block.plans[static_cast<std::size_t>(run.selections[0].best_candidate())];
-    EXPECT_LT(space.best - value_of(block, chosen), delta)
+    EXPECT_LT(space.best - testing::knapsack_large_value(block, chosen), delta)
         << "seed " << seed << ": chose " << plan_label(block, chosen);
     EXPECT_LE(r.total + s.observations, block.max_replications);
   }

@@ -11,7 +11,14 @@
 #include <utility>
 #include <vector>
 
+#include "experiments/optimize_spec.hpp"
+
 namespace cxsim::testing {
+
+// The experiment of the known answer.
+inline std::string knapsack_large_experiment() {
+  return std::string(CXSIM_SOURCE_DIR) + "/scenarios/experiments/knapsack_large_optimize.yaml";
+}
 
 struct KnapsackLargeOption {
   std::string name;
@@ -41,6 +48,16 @@ inline double knapsack_large_value(const std::string& initiative, int start) {
     return o.rise * 10000 * annuity - o.capex * std::pow(v, start);
   }
   return std::nan("");
+}
+
+// A plan's value: the sum of its initiatives'.
+inline double knapsack_large_value(const OptimizeBlock& block, const Plan& plan) {
+  double v = 0;
+  for (const auto& s : plan.starts) {
+    v += knapsack_large_value(block.initiatives[static_cast<std::size_t>(s.initiative)],
+                              s.start_month);
+  }
+  return v;
 }
 
 struct KnapsackLargeSpace {
