@@ -87,6 +87,12 @@ class ScreeningSearch {
       if (outcome_.evaluated[static_cast<std::size_t>(k)].starts.empty()) continue;
       outcome_.shortlist.push_back(k);
     }
+    if (outcome_.shortlist.empty()) {
+      // KN needs a second candidate beside the plan with no initiative.
+      throw std::runtime_error(
+          "the screening found no feasible plan with an initiative (expected at least one: a "
+          "larger screening population or more generations)");
+    }
     outcome_.observations =
         static_cast<std::int64_t>(outcome_.evaluated.size()) * block_.screening.replications;
     return std::move(outcome_);
