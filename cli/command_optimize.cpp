@@ -83,12 +83,17 @@ int optimize_command(const ExperimentArguments& args) {
   const std::int64_t budgets =
       std::max<std::int64_t>(1, static_cast<std::int64_t>(block.capex_total.size()));
   if (!args.quiet) {
+    const std::string space =
+        block.screened
+            ? fmt::format("{} candidates (the short list and the plan with no initiative)",
+                          block.plans.size())
+            : fmt::format("{} feasible plan{} of {} subset x start month choices",
+                          block.plans.size(), block.plans.size() == 1 ? "" : "s",
+                          format_number(block.all_plans));
     fmt::print(stderr,
-               "optimize: {} {}{} of {} subset x start month choices, {} first-stage "
-               "replications each, at most {} replications{}, {} agents{}{}\n",
-               block.plans.size(), block.screened ? "candidates" : "feasible plan",
-               block.screened || block.plans.size() == 1 ? "" : "s", format_number(block.all_plans),
-               block.first_stage, block.max_replications,
+               "optimize: {}, {} first-stage replications each, at most {} replications{}, {} "
+               "agents{}{}\n",
+               space, block.first_stage, block.max_replications,
                budgets > 1 ? fmt::format(" per budget ({} budgets)", budgets) : std::string(),
                experiment.base.agents,
                block.common_random_numbers ? "" : ", independent random numbers (no CRN)",
