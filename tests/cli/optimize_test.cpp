@@ -425,6 +425,18 @@ TEST_F(Optimize, ASpaceTooLargeToRaceIsScreenedTheSameAtAnyThreadCountAndAfterAn
   EXPECT_EQ(total,
             numbers(one, "optimize/replications").at(0) + 6.0 * static_cast<double>(evaluated));
   EXPECT_LE(total, 20000);
+
+  // The export copies the scope and the replications with the screening's, exactly.
+  const Output x = sh(kCxsim + " export " + one + " --csv " + path("csv"));
+  ASSERT_EQ(x.exit_code, 0) << x.text;
+  const Output check = sh("/usr/bin/python3 " + kSource + "/tests/tools/check_plans.py " + one +
+                          " --csv " + path("csv"));
+  EXPECT_EQ(check.exit_code, 0) << check.text;
+  std::ifstream choice(path("csv") + "/choice.csv");
+  const std::string table((std::istreambuf_iterator<char>(choice)), {});
+  EXPECT_NE(table.find("the guarantee holds among,value,shortlist,root attribute selection_scope"),
+            std::string::npos)
+      << table;
 }
 
 TEST_F(Optimize, ScreeningSettingsAndWhatCannotBeScreenedGetPreciseErrors) {
