@@ -1,7 +1,8 @@
 // `cxsim optimize`: load the experiment and its plans, race them with KN on common random numbers
 // into <output>.partial (each stage's observations on the disk before the next), finish, print
 // the summary. SIGINT and SIGTERM end the run after the current stage; --resume replays the
-// observations on the disk and goes on, to the identical file.
+// observations on the disk and goes on, to the identical file. A space too large to race is
+// screened first (experiments/plan_screening.hpp), and again, identically, on --resume.
 #include <fmt/format.h>
 
 #include <cstdlib>
@@ -17,6 +18,7 @@
 #include "experiments/experiment_file.hpp"
 #include "experiments/optimize_evaluator.hpp"
 #include "experiments/optimizer.hpp"
+#include "experiments/plan_screening.hpp"
 #include "outputs/optimize_writer.hpp"
 #ifdef CXSIM_MPI
 #include "cli/mpi_run.hpp"
@@ -37,8 +39,37 @@ int optimize_command(const ExperimentArguments& args) {
   load.overrides = args.overrides;
   load.replications = args.replications;
   load.seed = args.seed;
-  const LoadedExperiment experiment = load_experiment(args.file, ExperimentKind::optimize, load);
+  LoadedExperiment experiment = load_experiment(args.file, ExperimentKind::optimize, load);
   const OptimizeBlock& block = experiment.spec.optimize;
+  StopSignals signals;
+  if (block.screened) {
+    // Recomputed on --resume too: deterministic, so the same short list.
+    const ScreeningSettings& s = block.screening;
+    if (!args.quiet) {
+      fmt::print(stderr,
+                 "optimize: {}{} feasible plans of {} subset x start month choices, too many to "
+                 "race: screening them ({}, population {}, {} generations, {} replications a "
+                 "plan on common random numbers) for a short list of {}\n",
+                 block.feasible_plans >= kMaxCountedPlans ? "at least " : "",
+                 format_number(block.feasible_plans), format_number(block.all_plans), s.method,
+                 s.population, s.generations, s.replications, s.shortlist);
+    }
+    try {
+      apply_screening(experiment.spec.optimize,
+                      screen_plans(experiment, args.threads, &signals.flag()));
+    } catch (const ScreeningStopped&) {
+      fmt::print(stderr, "interrupted during the screening: nothing was written; run it again\n");
+      std::fflush(stderr);
+      return 128 + signals.signal();
+    }
+    if (!args.quiet) {
+      const ScreeningOutcome& o = block.screening_outcome;
+      fmt::print(stderr,
+                 "screening: {} plans evaluated ({} replications); KN races the best {} and the "
+                 "plan with no initiative, from replication {} on\n",
+                 o.evaluated.size(), o.observations, o.shortlist.size(), block.first_replication());
+    }
+  }
   const OptimizeProblem problem = make_optimize_problem(experiment);
 
   const std::filesystem::path output = experiment_output_path(args);
@@ -52,11 +83,17 @@ int optimize_command(const ExperimentArguments& args) {
   const std::int64_t budgets =
       std::max<std::int64_t>(1, static_cast<std::int64_t>(block.capex_total.size()));
   if (!args.quiet) {
+    const std::string space =
+        block.screened
+            ? fmt::format("{} candidates (the short list and the plan with no initiative)",
+                          block.plans.size())
+            : fmt::format("{} feasible plan{} of {} subset x start month choices",
+                          block.plans.size(), block.plans.size() == 1 ? "" : "s",
+                          format_number(block.all_plans));
     fmt::print(stderr,
-               "optimize: {} feasible plan{} of {} subset x start month choices, {} first-stage "
-               "replications each, at most {} replications{}, {} agents{}{}\n",
-               block.plans.size(), block.plans.size() == 1 ? "" : "s",
-               format_number(block.all_plans), block.first_stage, block.max_replications,
+               "optimize: {}, {} first-stage replications each, at most {} replications{}, {} "
+               "agents{}{}\n",
+               space, block.first_stage, block.max_replications,
                budgets > 1 ? fmt::format(" per budget ({} budgets)", budgets) : std::string(),
                experiment.base.agents,
                block.common_random_numbers ? "" : ", independent random numbers (no CRN)",
@@ -66,7 +103,6 @@ int optimize_command(const ExperimentArguments& args) {
     for (const auto& e : block.excluded_starts) fmt::print(stderr, "  not a candidate: {}\n", e);
   }
 
-  StopSignals signals;
   // Test hook: behave as if interrupted once this many observations are taken here.
   const char* stop_after_env = std::getenv("CXSIM_STOP_AFTER");
   const std::int64_t stop_after = stop_after_env ? std::atoll(stop_after_env) : -1;

@@ -18,11 +18,14 @@ namespace cxsim {
 namespace {
 
 const std::vector<std::string> kBlockKeys = {
-    "initiatives",       "start_months", "constraints",      "objective",
-    "indifference_zone", "confidence",   "max_replications", "common_random_numbers"};
+    "initiatives", "start_months",     "constraints",           "objective", "indifference_zone",
+    "confidence",  "max_replications", "common_random_numbers", "screening"};
 const std::vector<std::string> kConstraintKeys = {"capex_total", "capex_per_year",
                                                   "opex_per_month"};
 const std::vector<std::string> kObjectiveKeys = {"metric", "statistic"};
+const std::vector<std::string> kScreeningKeys = {"method", "population", "generations", "shortlist",
+                                                 "replications"};
+const std::vector<std::string> kScreeningMethods = {"gaco"};
 // Observations a run may hold over all budgets (each one row of every summary metric).
 constexpr double kMaxObservations = 1e7;
 
@@ -99,6 +102,7 @@ class BlockReader {
         out_.common_random_numbers = *v;
       }
     }
+    read_screening(block);
     out_.first_stage = base_.replications;
     if (out_.first_stage < 2) {
       error(block.loc, "replications",
@@ -123,6 +127,7 @@ class BlockReader {
   std::vector<SourceLoc> capex_total_locs_;
   SourceLoc capex_per_year_loc_, opex_per_month_loc_;
   const YamlTree* max_replications_ = nullptr;
+  const YamlTree* screening_ = nullptr;
   std::vector<InitiativeSpend> spend_;
 
   void error(const SourceLoc& loc, const std::string& path, std::string message) {
@@ -315,6 +320,65 @@ class BlockReader {
     }
   }
 
+  // An integer key of the screening block within [lo, hi].
+  std::optional<std::int64_t> screening_integer(const YamlTree& node, const char* key,
+                                                std::int64_t lo, std::int64_t hi) {
+    const YamlTree* v = node.find(key);
+    if (v == nullptr || v->is_null()) return std::nullopt;
+    const std::string where = std::string("optimize.screening.") + key;
+    std::string why;
+    const auto x = read_uint64(*v, why);
+    if (!x || static_cast<double>(*x) < static_cast<double>(lo) ||
+        static_cast<double>(*x) > static_cast<double>(hi)) {
+      error(
+          v->loc, where,
+          x ? fmt::format("out of range (got {}; expected an integer in [{}, {}])", v->text, lo, hi)
+            : why);
+      return std::nullopt;
+    }
+    return static_cast<std::int64_t>(*x);
+  }
+
+  // The screening settings (used only when the space is too large to race).
+  void read_screening(const YamlTree& block) {
+    const YamlTree* node = block.find("screening");
+    if (node == nullptr || node->is_null()) return;
+    screening_ = node;
+    if (!node->is_map()) {
+      error(node->loc, "optimize.screening",
+            "wrong type (got " + describe_value(*node) +
+                "; expected a mapping such as {method: gaco, population: 32, generations: 20, "
+                "shortlist: 12, replications: 10})");
+      return;
+    }
+    check_keys(*node, kScreeningKeys, "optimize.screening");
+    ScreeningSettings& s = out_.screening;
+    if (const YamlTree* m = node->find("method"); m != nullptr && !m->is_null()) {
+      if (!m->is_scalar() || std::find(kScreeningMethods.begin(), kScreeningMethods.end(),
+                                       m->text) == kScreeningMethods.end()) {
+        error(m->loc, "optimize.screening.method",
+              "unknown method " + describe_value(*m) +
+                  (m->is_scalar() ? did_you_mean(m->text, kScreeningMethods) : std::string()) +
+                  " (expected one of: " + join(kScreeningMethods) +
+                  ": pagmo's extended ant colony optimiser over integer start choices)");
+      } else {
+        s.method = m->text;
+      }
+    }
+    if (const auto v = screening_integer(*node, "population", 4, 1000)) {
+      s.population = static_cast<int>(*v);
+    }
+    if (const auto v = screening_integer(*node, "generations", 1, 1000)) {
+      s.generations = static_cast<int>(*v);
+    }
+    if (const auto v = screening_integer(*node, "shortlist", 1, 500)) {
+      s.shortlist = static_cast<int>(*v);
+    }
+    if (const auto v = screening_integer(*node, "replications", 2, 100000)) {
+      s.replications = *v;
+    }
+  }
+
   void read_objective(const YamlTree& block) {
     const YamlTree* node = block.find("objective");
     if (node == nullptr || node->is_null()) return;
@@ -436,12 +500,7 @@ class BlockReader {
     Enumeration e = enumerate_plans(starts, spend_, limits(largest), kMaxOptimizePlans);
     out_.all_plans = e.all_plans;
     if (e.too_many) {
-      error(block.loc, "optimize",
-            fmt::format("too many plans to race (got more than {} feasible plans of {} subset x "
-                        "start month choices; expected at most {}: fewer initiatives or start "
-                        "months, or tighter constraints; screening larger spaces by a search is "
-                        "not available in this version)",
-                        kMaxOptimizePlans, format_number(e.all_plans), kMaxOptimizePlans));
+      screen(block, starts, largest);
       return;
     }
     out_.plans = std::move(e.plans);
@@ -468,6 +527,65 @@ class BlockReader {
                         "most {} in all)",
                         budgets, out_.max_replications, format_number(kMaxObservations)));
     }
+  }
+
+  // A space too large to race: searched on common random numbers first (the run fills the short
+  // list after the empty plan), so the screening's worst case must leave room for KN's first
+  // stage.
+  void screen(const YamlTree& block, const std::vector<std::vector<int>>& starts, double largest) {
+    const std::string too_many =
+        fmt::format("more than {} feasible plans of {} subset x start month choices",
+                    kMaxOptimizePlans, format_number(out_.all_plans));
+    if (out_.capex_total.size() > 1) {
+      error(capex_total_locs_.front(), "optimize.constraints.capex_total",
+            fmt::format("a frontier over a space too large to race is not available (got {} "
+                        "budgets and {}; expected one capex_total, or fewer initiatives or start "
+                        "months)",
+                        out_.capex_total.size(), too_many));
+      return;
+    }
+    if (!out_.common_random_numbers) {
+      const YamlTree* c = block.find("common_random_numbers");
+      error(c ? c->loc : block.loc, "optimize.common_random_numbers",
+            fmt::format("screening needs common random numbers (got false and {}; expected true, "
+                        "or a space of at most {} feasible plans)",
+                        too_many, kMaxOptimizePlans));
+      return;
+    }
+    out_.screened = true;
+    out_.allowed_starts = starts;
+    out_.spend = spend_;
+    out_.limits = limits(largest);
+    out_.feasible_plans = count_feasible_plans(starts, spend_, out_.limits, kMaxCountedPlans);
+    out_.plans.assign(1, Plan{});
+    ScreeningSettings& s = out_.screening;
+    if (s.replications == 0) s.replications = out_.first_stage;
+    const double screening = static_cast<double>(s.population) * (s.generations + 1.0) *
+                             static_cast<double>(s.replications);
+    const double first_stage =
+        static_cast<double>(s.shortlist + 1) * static_cast<double>(out_.first_stage);
+    if (screening + first_stage > static_cast<double>(out_.max_replications)) {
+      const SourceLoc loc =
+          max_replications_ ? max_replications_->loc : (screening_ ? screening_->loc : block.loc);
+      error(loc, "optimize.max_replications",
+            fmt::format("too small for screening this space (got {}; expected at least {} = {} "
+                        "plans x ({} generations + 1) x {} screening replications, at most, plus "
+                        "{} short-listed plans x {} first-stage replications: a larger budget, or "
+                        "a smaller screening population, generations, shortlist or "
+                        "replications)",
+                        out_.max_replications, format_number(screening + first_stage), s.population,
+                        s.generations, s.replications, s.shortlist + 1, out_.first_stage));
+    }
+    if (budgets_observations() > kMaxObservations) {
+      error(max_replications_ ? max_replications_->loc : block.loc, "optimize.max_replications",
+            fmt::format("too many observations for one file (got {}; expected at most {})",
+                        out_.max_replications, format_number(kMaxObservations)));
+    }
+  }
+
+  double budgets_observations() const {
+    const double budgets = std::max<double>(1.0, static_cast<double>(out_.capex_total.size()));
+    return budgets * static_cast<double>(out_.max_replications);
   }
 
   std::size_t count_within(double budget) const {
@@ -606,8 +724,19 @@ std::string optimize_block_yaml(const OptimizeBlock& b) {
   out += fmt::format("  max_replications: {}\n", b.max_replications);
   out += fmt::format("  common_random_numbers: {}\n", b.common_random_numbers ? "true" : "false");
   out += fmt::format("  first_stage: {}\n", b.first_stage);
-  out += fmt::format("  plans: {}   # feasible, of {} subset x start month choices\n",
-                     b.plans.size(), format_number(b.all_plans));
+  if (b.screened) {
+    // Only a screened space has these lines, so a small space's digest is what it was.
+    const ScreeningSettings& s = b.screening;
+    out += fmt::format(
+        "  screening: {{method: {}, population: {}, generations: {}, shortlist: {}, "
+        "replications: {}}}\n",
+        s.method, s.population, s.generations, s.shortlist, s.replications);
+    out += fmt::format("  plans: screened   # {} feasible, of {} subset x start month choices\n",
+                       format_number(b.feasible_plans), format_number(b.all_plans));
+  } else {
+    out += fmt::format("  plans: {}   # feasible, of {} subset x start month choices\n",
+                       b.plans.size(), format_number(b.all_plans));
+  }
   return out;
 }
 

@@ -34,7 +34,7 @@ std::vector<std::string> roadmap_names(const ScenarioSource& source) {
 
 struct Task {
   std::int64_t replication = 0;  // of the scenario
-  std::int64_t j = 0;            // the candidates' observation index
+  std::int64_t j = 0;            // the observation's replication (after the screening's)
   std::vector<int> candidates;
   const Network* network = nullptr;
 };
@@ -42,19 +42,24 @@ struct Task {
 }  // namespace
 
 OptimizeProblem make_optimize_problem(const LoadedExperiment& experiment) {
+  return make_optimize_problem(experiment, experiment.spec.optimize.plans);
+}
+
+OptimizeProblem make_optimize_problem(const LoadedExperiment& experiment,
+                                      const std::vector<Plan>& plans) {
   const OptimizeBlock& block = experiment.spec.optimize;
   OptimizeProblem p;
   const std::string prefix = unused_prefix(experiment.source, "candidate_");
   std::vector<YamlTree> roadmaps;
-  for (std::size_t i = 0; i < block.plans.size(); ++i) {
+  for (std::size_t i = 0; i < plans.size(); ++i) {
     p.names.push_back(prefix + std::to_string(i));
-    p.yaml.push_back(plan_yaml(p.names.back(), block, block.plans[i]));
-    roadmaps.push_back(plan_roadmap(p.names.back(), block, block.plans[i], block.loc));
+    p.yaml.push_back(plan_yaml(p.names.back(), block, plans[i]));
+    roadmaps.push_back(plan_roadmap(p.names.back(), block, plans[i], block.loc));
   }
   LoadOptions load;
   load.overrides = experiment.spec.overrides;
   p.master = build_scenario(with_roadmaps(experiment.source, std::move(roadmaps)), load);
-  if (p.master.roadmaps.size() != block.plans.size() + 1 || p.master.baseline != 0) {
+  if (p.master.roadmaps.size() != plans.size() + 1 || p.master.baseline != 0) {
     throw std::logic_error("make_optimize_problem: the plans did not become roadmaps 1..K");
   }
   const std::vector<std::string> taken = roadmap_names(experiment.source);
@@ -66,12 +71,14 @@ OptimizeProblem make_optimize_problem(const LoadedExperiment& experiment) {
 }
 
 CandidateEvaluator::CandidateEvaluator(const OptimizeProblem& problem, SummaryMetric metric,
-                                       bool common_random_numbers, int threads)
+                                       bool common_random_numbers, int threads,
+                                       std::int64_t first_replication)
     : problem_(problem),
       skeleton_(problem.master),
       metric_(metric),
       crn_(common_random_numbers),
-      threads_(threads > 0 ? threads : tbb::this_task_arena::max_concurrency()) {
+      threads_(threads > 0 ? threads : tbb::this_task_arena::max_concurrency()),
+      first_replication_(first_replication) {
   skeleton_.roadmaps.clear();
   skeleton_.resolved_yaml.clear();
   skeleton_.baseline = 0;
@@ -104,8 +111,8 @@ int CandidateEvaluator::lookahead(int survivors) const {
 void CandidateEvaluator::prefetch(std::span<const std::pair<int, std::int64_t>> wanted) {
   std::vector<std::pair<std::int64_t, int>> missing;  // (j, candidate)
   for (const auto& [c, j] : wanted) {
-    const std::uint64_t k = key(c, j);
-    if (!consumed_.count(k) && !pending_.count(k)) missing.emplace_back(j, c);
+    const std::uint64_t k = key(c, first_replication_ + j);
+    if (!consumed_.count(k) && !pending_.count(k)) missing.emplace_back(first_replication_ + j, c);
   }
   if (missing.empty()) return;
   std::sort(missing.begin(), missing.end());
@@ -125,7 +132,7 @@ void CandidateEvaluator::prefetch(std::span<const std::pair<int, std::int64_t>> 
       const int c = missing[at++].second;
       t.candidates.push_back(c);
       // Its own replication number: no draw in common with any other candidate's.
-      t.replication = (t.j + 1) * K + c;
+      t.replication = (t.j - first_replication_ + 1) * K + c;
       if (t.replication > std::numeric_limits<std::uint32_t>::max()) {
         throw std::runtime_error(
             "without common random numbers, candidates x replications must stay below 2^32");
@@ -199,7 +206,7 @@ void CandidateEvaluator::prefetch(std::span<const std::pair<int, std::int64_t>> 
 }
 
 double CandidateEvaluator::observe(int candidate, std::int64_t j) {
-  const std::uint64_t k = key(candidate, j);
+  const std::uint64_t k = key(candidate, first_replication_ + j);
   if (const auto it = consumed_.find(k); it != consumed_.end()) return it->second;
   auto it = pending_.find(k);
   if (it == pending_.end()) {

@@ -44,13 +44,18 @@ struct OptimizeProblem {
 
 // ScenarioError when the scenario refuses a plan (its own messages).
 OptimizeProblem make_optimize_problem(const LoadedExperiment& experiment);
+// The same for these plans (the screening's batches) instead of the block's.
+OptimizeProblem make_optimize_problem(const LoadedExperiment& experiment,
+                                      const std::vector<Plan>& plans);
 
 class CandidateEvaluator {
  public:
   // `metric`: the objective (a SummaryMetric). Without common random numbers every candidate's
   // replication j gets its own replication number, and the baseline beside it its own streams.
+  // Observation j is replication first_replication + j of the scenario (with common random
+  // numbers), the replication an observation records.
   CandidateEvaluator(const OptimizeProblem& problem, SummaryMetric metric,
-                     bool common_random_numbers, int threads);
+                     bool common_random_numbers, int threads, std::int64_t first_replication = 0);
   ~CandidateEvaluator();
 
   // Observations already consumed (a resumed file), in their order.
@@ -77,6 +82,7 @@ class CandidateEvaluator {
   SummaryMetric metric_;
   bool crn_;
   int threads_;
+  std::int64_t first_replication_;
   std::unique_ptr<Network> shared_network_;  // network.per_replication: false
   std::unordered_map<std::uint64_t, double> consumed_;
   std::map<std::uint64_t, OptimizeObservation> pending_;  // simulated, not yet consumed

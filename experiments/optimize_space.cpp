@@ -55,7 +55,7 @@ struct Ledger {
   }
 };
 
-Plan make_plan(const std::vector<PlannedStart>& chosen, double capex_total) {
+Plan sorted_plan(const std::vector<PlannedStart>& chosen, double capex_total) {
   Plan p;
   p.starts = chosen;
   std::stable_sort(p.starts.begin(), p.starts.end(), [](const auto& a, const auto& b) {
@@ -86,6 +86,38 @@ bool meets_constraints(const std::vector<PlannedStart>& plan,
   return ledger.meets(limits);
 }
 
+Plan make_plan(const std::vector<PlannedStart>& chosen, const std::vector<InitiativeSpend>& spend) {
+  double total = 0.0;
+  for (const auto& st : chosen) total += spend[static_cast<std::size_t>(st.initiative)].capex;
+  return sorted_plan(chosen, total);
+}
+
+double count_feasible_plans(const std::vector<std::vector<int>>& starts,
+                            const std::vector<InitiativeSpend>& spend,
+                            const PlanConstraints& limits, double cap) {
+  Ledger ledger(limits.horizon);
+  double count = 0.0;
+  const int n = static_cast<int>(starts.size());
+  // The enumeration's depth-first walk, counting the leaves it would keep.
+  auto visit = [&](auto&& self, int i) -> void {
+    if (count >= cap) return;
+    if (i == n) {
+      count += 1.0;
+      return;
+    }
+    self(self, i + 1);
+    const InitiativeSpend& s = spend[static_cast<std::size_t>(i)];
+    for (const int start : starts[static_cast<std::size_t>(i)]) {
+      ledger.add(s, start, limits.horizon, 1.0);
+      if (ledger.meets(limits)) self(self, i + 1);
+      ledger.add(s, start, limits.horizon, -1.0);
+      if (count >= cap) return;
+    }
+  };
+  visit(visit, 0);
+  return std::min(count, cap);
+}
+
 Enumeration enumerate_plans(const std::vector<std::vector<int>>& starts,
                             const std::vector<InitiativeSpend>& spend,
                             const PlanConstraints& limits, std::size_t max_plans) {
@@ -104,7 +136,7 @@ Enumeration enumerate_plans(const std::vector<std::vector<int>>& starts,
         out.too_many = true;
         return;
       }
-      out.plans.push_back(make_plan(chosen, ledger.capex_total));
+      out.plans.push_back(sorted_plan(chosen, ledger.capex_total));
       return;
     }
     self(self, i + 1);  // left out

@@ -13,24 +13,6 @@
 
 namespace cxsim {
 
-// What one candidate initiative spends, as the constraints count it: capex as written (a
-// distribution's mean) spread evenly over capex_months from its start, opex (a mean) in every
-// month it is in force (start to end_month, or the horizon).
-struct InitiativeSpend {
-  double capex = 0.0;
-  int capex_months = 1;
-  double opex = 0.0;
-  int end_month = 0;  // 0: to the horizon
-};
-
-struct PlanConstraints {
-  int horizon = 12;
-  double capex_total = kNoLimit;
-  double capex_per_year = kNoLimit;
-  double opex_per_month = kNoLimit;
-  static constexpr double kNoLimit = 1e300;
-};
-
 // Whether the plan's spending meets the constraints; its total capex in `capex_total`.
 bool meets_constraints(const std::vector<PlannedStart>& plan,
                        const std::vector<InitiativeSpend>& spend, const PlanConstraints& limits,
@@ -41,6 +23,14 @@ struct Enumeration {
   bool too_many = false;    // more feasible plans than max_plans (the list is then cut)
   double all_plans = 0.0;   // prod over initiatives of (1 + allowed starts)
 };
+
+// How many feasible plans there are, counting up to `cap` (then returns cap).
+double count_feasible_plans(const std::vector<std::vector<int>>& starts,
+                            const std::vector<InitiativeSpend>& spend,
+                            const PlanConstraints& limits, double cap);
+
+// A plan of these starts (any order), in roadmap order, its capex_total the exact sum.
+Plan make_plan(const std::vector<PlannedStart>& chosen, const std::vector<InitiativeSpend>& spend);
 
 // Every subset x start month choice of the initiatives (starts[i]: the allowed start months of
 // initiative i, ascending) that meets the constraints, depth first over the initiatives in

@@ -25,6 +25,46 @@ struct Plan {
   double capex_total = 0.0;  // over the horizon, capex as written (a distribution's mean)
 };
 
+// What one candidate initiative spends, as the constraints count it: capex as written (a
+// distribution's mean) spread evenly over capex_months from its start, opex (a mean) in every
+// month it is in force (start to end_month, or the horizon).
+struct InitiativeSpend {
+  double capex = 0.0;
+  int capex_months = 1;
+  double opex = 0.0;
+  int end_month = 0;  // 0: to the horizon
+};
+
+struct PlanConstraints {
+  int horizon = 12;
+  double capex_total = kNoLimit;
+  double capex_per_year = kNoLimit;
+  double opex_per_month = kNoLimit;
+  static constexpr double kNoLimit = 1e300;
+};
+
+// The `screening:` keys (docs/experiments.md, "Screening large spaces"): how a space with more
+// feasible plans than kMaxOptimizePlans is searched before KN races a short list of it.
+struct ScreeningSettings {
+  std::string method = "gaco";  // pagmo's extended ant colony optimiser (mixed integer)
+  int population = 32;          // plans per generation
+  int generations = 20;         // after the first population
+  int shortlist = 12;           // the best distinct plans found that KN races (plus the empty plan)
+  std::int64_t replications = 0;  // per screened plan, replications 0..n-1; 0: the first stage
+};
+
+// What the screening found (filled by the run, before the file is created): every plan it
+// evaluated in the order first evaluated, its screening objective over the same replications,
+// and the generation that first evaluated it (0: the initial population).
+struct ScreeningOutcome {
+  std::vector<Plan> evaluated;
+  std::vector<double> objective;
+  std::vector<int> generation;
+  std::vector<int> shortlist;     // indices into evaluated, best first: KN's candidates 1..K
+  std::int64_t observations = 0;  // evaluated x replications
+  int empty_plan = -1;            // the plan with no initiative among evaluated; -1 if not
+};
+
 struct OptimizeBlock {
   std::vector<std::string> initiatives;  // library names, in file order
   std::vector<int> start_months;         // ascending
@@ -52,9 +92,25 @@ struct OptimizeBlock {
   // runs past the horizon").
   std::vector<std::string> excluded_starts;
   SourceLoc loc;  // the block, for messages
+
+  // A space too large to race: `plans` holds the empty plan until the screening puts its short
+  // list after it (experiments/plan_screening.hpp).
+  bool screened = false;
+  double feasible_plans = 0.0;  // counted when screened (at most kMaxCountedPlans)
+  ScreeningSettings screening;
+  std::vector<std::vector<int>> allowed_starts;  // per initiative, ascending (the exclusions out)
+  std::vector<InitiativeSpend> spend;            // per initiative
+  PlanConstraints limits;                        // under the largest capex_total
+  ScreeningOutcome screening_outcome;
+  // The first replication KN uses: after the screening's, so that its observations are
+  // independent of the choice of the short list.
+  std::int64_t first_replication() const { return screened ? screening.replications : 0; }
 };
 
 // The largest number of plans enumerated and raced; larger spaces are refused.
 inline constexpr std::size_t kMaxOptimizePlans = 2000;
+// Feasible plans of a screened space are counted up to this many (the count is reported, not
+// used).
+inline constexpr double kMaxCountedPlans = 1e7;
 
 }  // namespace cxsim

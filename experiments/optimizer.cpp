@@ -51,7 +51,7 @@ OptimizationRun run_optimization(const LoadedExperiment& experiment, const Optim
                                  const OptimizeRunOptions& options) {
   const OptimizeBlock& block = experiment.spec.optimize;
   CandidateEvaluator evaluator(problem, objective_metric(block), options.common_random_numbers,
-                               options.threads);
+                               options.threads, block.first_replication());
   evaluator.preload(options.resumed);
   evaluator.on_new = options.on_observation;
 
@@ -71,7 +71,8 @@ OptimizationRun run_optimization(const LoadedExperiment& experiment, const Optim
     so.indifference_zone = block.indifference_zone;
     so.confidence = block.confidence;
     so.first_stage = static_cast<int>(block.first_stage);
-    so.budget = block.max_replications;
+    // The screening's replications count in the budget.
+    so.budget = block.max_replications - block.screening_outcome.observations;
     so.percentile = block.percentile;
     so.seed = experiment.base.seed;
     BudgetSource source(evaluator, sel.candidates, options);

@@ -9,6 +9,7 @@
 #include <numeric>
 #include <vector>
 
+#include "config/yaml_values.hpp"
 #include "engine/core/errors.hpp"
 #include "outputs/hdf5_handles.hpp"
 #include "outputs/hdf5_layout.hpp"
@@ -78,6 +79,37 @@ std::string shorten(const std::string& s, std::size_t width) {
   return s.size() <= width ? s : s.substr(0, width - 3) + "...";
 }
 
+// What the screening did and the short list it handed to the selection, best score first.
+std::string screening_section(const Reader& r, const std::vector<std::string>& candidates,
+                              const std::string& statistic, const std::string& metric) {
+  const h5::Group g = open_group(r.file.get(), "optimize/screening", r.path);
+  auto number = [&](const char* name) {
+    const h5::Attribute a(H5Aopen(g.get(), name, H5P_DEFAULT));
+    double v = std::nan("");
+    if (a.valid()) H5Aread(a.get(), H5T_NATIVE_DOUBLE, &v);
+    return v;
+  };
+  const double replications = number("replications");
+  std::string out = fmt::format(
+      "\nScreening ({}, population {}, {} generations, {} replications a plan on common random "
+      "numbers): {} of {} feasible plans evaluated ({} replications)\n",
+      h5::read_string_attribute(g.get(), "method", r.path), number("population"),
+      number("generations"), replications, number("evaluated"), number("feasible_plans"),
+      number("observations"));
+  const auto objective = r.doubles("optimize/screening/objective");
+  const auto plan = r.doubles("optimize/screening/candidate_plan");
+  out += fmt::format("  short list ({} of {} over replications 0..{}; KN then used fresh ones):\n",
+                     statistic, metric, replications - 1);
+  out += fmt::format("  {:>4} {:<60} {:>9}\n", "#", "plan", "screening");
+  for (std::size_t c = 1; c < candidates.size() && c < plan.size(); ++c) {
+    const double score =
+        std::isnan(plan[c]) ? std::nan("") : objective.at(static_cast<std::size_t>(plan[c]));
+    out += fmt::format("  {:>4} {:<60} {:>9}\n", c, shorten(label_of(candidates[c]), 60),
+                       format_amount(score));
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string format_optimize_summary(const std::filesystem::path& path) {
@@ -95,11 +127,19 @@ std::string format_optimize_summary(const std::filesystem::path& path) {
   const auto K = h5::read_int_attribute(r.file.get(), "candidates", path);
   const double plans = r.number_attr("plans");
   const bool crn = r.attr("random_numbers") == "common";
+  const bool screened = h5::exists(r.file.get(), "optimize/screening");
+  const std::string space =
+      screened ? fmt::format(
+                     "{} feasible plans of {} subset x start month choices, screened "
+                     "to {} candidates",
+                     format_number(r.number_attr("feasible_plans")), plans, K)
+               : fmt::format("{} feasible plan{} of {} subset x start month choices", K,
+                             K == 1 ? "" : "s", plans);
   std::string out = fmt::format(
-      "{} (optimize, KN on {} random numbers) of {}: {} feasible plan{} of {} subset x start "
-      "month choices; objective {} of {}, indifference zone {}, confidence {}{}\n",
-      path.filename().string(), crn ? "common" : "independent", r.attr("scenario_name"), K,
-      K == 1 ? "" : "s", plans, statistic, metric, format_amount(zone), confidence,
+      "{} (optimize, KN on {} random numbers) of {}: {}; objective {} of {}, indifference zone "
+      "{}, confidence {}{}\n",
+      path.filename().string(), crn ? "common" : "independent", r.attr("scenario_name"), space,
+      statistic, metric, format_amount(zone), confidence,
       complete ? "" : " (incomplete: finish with --resume)");
   if (!complete) return fit_to_width(out, kWidth);
 
@@ -140,10 +180,24 @@ std::string format_optimize_summary(const std::filesystem::path& path) {
         "and the objective is a percentile ({})\n",
         p_correct, statistic);
   }
-  out += fmt::format(
-      "Replications: {} of {} allowed (baseline runs not counted); equal allocation needs {} for "
-      "the same guarantee ({:.1f}x)\n",
-      used, max_replications, equal, used > 0 ? equal / used : std::nan(""));
+  if (screened) {
+    out += fmt::format(
+        "The guarantee holds among the short list of {} plans that the screening found (and the "
+        "plan with no initiative), not over every feasible plan\n",
+        K - 1);
+    const double screening = r.scalar("optimize/total_replications") - used;
+    out += fmt::format(
+        "Replications: {} by the selection + {} by the screening = {} of {} allowed (baseline "
+        "runs not counted); equal allocation needs {} for the same guarantee on the short list "
+        "({:.1f}x)\n",
+        used, screening, used + screening, max_replications, equal,
+        used > 0 ? equal / used : std::nan(""));
+  } else {
+    out += fmt::format(
+        "Replications: {} of {} allowed (baseline runs not counted); equal allocation needs {} "
+        "for the same guarantee ({:.1f}x)\n",
+        used, max_replications, equal, used > 0 ? equal / used : std::nan(""));
+  }
 
   out += fmt::format(
       "\nBest: #{} {}\n  {} of {}: {} (se {}), {} replications\n", best, label_of(yaml[best]),
@@ -187,6 +241,7 @@ std::string format_optimize_summary(const std::filesystem::path& path) {
   }
 
   out += "\nPaste into the scenario's roadmaps:\n  - " + r.text("optimize/best") + "\n";
+  if (screened) out += screening_section(r, yaml, statistic, metric);
 
   if (h5::exists(r.file.get(), "optimize/frontier")) {
     const auto budget = r.doubles("optimize/frontier/budget"),

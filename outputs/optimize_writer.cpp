@@ -155,6 +155,11 @@ void OptimizeWriter::create_layout(const RunProvenance& provenance) {
   h5::write_attribute(f, "candidates", static_cast<std::int64_t>(block.plans.size()), file);
   h5::write_attribute(f, "plans", block.all_plans, file);
   h5::write_attribute(f, "complete", std::int64_t{0}, file);
+  if (block.screened) {
+    // KN's guarantee holds among the short list that the screening found, not the whole space.
+    h5::write_attribute(f, "selection_scope", "shortlist", file);
+    h5::write_attribute(f, "feasible_plans", block.feasible_plans, file);
+  }
 
   write_text_dataset(f, "scenario", s.resolved_yaml,
                      "the base scenario, fully resolved (YAML, after extends, set and --set)",
@@ -203,6 +208,7 @@ void OptimizeWriter::create_layout(const RunProvenance& provenance) {
         "mean)",
         false, file);
     if (K > 0) write_block(cx.get(), {0}, {K}, capex.data(), file, "/optimize/capex_total");
+    if (block.screened) write_screening(g.get(), c_candidate.get());
     create_metric(g.get(), "/optimize", "observation_candidate", {d_obs}, "1",
                   "the candidate of each observation (/summary rows)", false, file);
     create_metric(g.get(), "/optimize", "observation_replication", {d_obs}, "1",
@@ -229,6 +235,78 @@ void OptimizeWriter::create_layout(const RunProvenance& provenance) {
     h5::write_attribute(run.get(), kLayoutDigest, layout_digest(f, file), file);
   }
   open_datasets();
+}
+
+void OptimizeWriter::write_screening(hid_t optimize_group, hid_t candidate_scale) {
+  const OptimizeBlock& block = experiment_.spec.optimize;
+  const auto K = static_cast<hsize_t>(block.plans.size());
+  const Dimension d_candidate{K, std::max<hsize_t>(K, 1), candidate_scale};
+  const ScreeningOutcome& o = block.screening_outcome;
+  const ScreeningSettings& s = block.screening;
+  const Path& file = partial_;
+  const hid_t f = file_.get();
+  const auto E = static_cast<hsize_t>(o.evaluated.size());
+  h5::Dataset c_screened;
+  {
+    const h5::Group coords = open_group(f, "coords", file);
+    std::vector<std::int64_t> index(E);
+    for (hsize_t i = 0; i < E; ++i) index[i] = static_cast<std::int64_t>(i);
+    c_screened = number_coord(coords.get(), "screened_plan", H5T_STD_I64LE, index, "1",
+                              "plan the screening evaluated (0-based, in the order first "
+                              "evaluated; /optimize/screening/plans holds each as YAML)",
+                              file);
+  }
+  const h5::Group g = create_group(optimize_group, "screening", file);
+  link_coord(f, g.get(), "screened_plan", file);
+  h5::write_attribute(g.get(), "method", s.method, file);
+  h5::write_attribute(g.get(), "population", static_cast<std::int64_t>(s.population), file);
+  h5::write_attribute(g.get(), "generations", static_cast<std::int64_t>(s.generations), file);
+  h5::write_attribute(g.get(), "shortlist", static_cast<std::int64_t>(s.shortlist), file);
+  h5::write_attribute(g.get(), "replications", s.replications, file);
+  h5::write_attribute(g.get(), "feasible_plans", block.feasible_plans, file);
+  h5::write_attribute(g.get(), "evaluated", static_cast<std::int64_t>(E), file);
+  h5::write_attribute(g.get(), "observations", o.observations, file);
+  std::vector<std::string> yaml;
+  std::vector<double> capex(E), generation(E);
+  for (hsize_t i = 0; i < E; ++i) {
+    yaml.push_back(plan_yaml(fmt::format("screened_{}", i), block, o.evaluated[i]));
+    capex[i] = o.evaluated[i].capex_total;
+    generation[i] = o.generation[i];
+  }
+  string_dataset(g.get(), "plans", yaml, c_screened.get(),
+                 "each plan the screening evaluated, as YAML {name, initiatives: [{use, "
+                 "start_month}]}",
+                 file);
+  const Dimension d_screened{E, std::max<hsize_t>(E, 1), c_screened.get()};
+  const std::string units =
+      block.metric == "customers_end"
+          ? "customers"
+          : (experiment_.base.currency.empty() ? "money" : experiment_.base.currency);
+  auto per_plan = [&](const std::string& name, const std::vector<double>& v, std::string_view u,
+                      std::string_view description) {
+    const h5::Dataset ds = create_metric(g.get(), "/optimize/screening", name, {d_screened}, u,
+                                         description, false, file);
+    if (E > 0) write_block(ds.get(), {0}, {E}, v.data(), file, "/optimize/screening/" + name);
+  };
+  per_plan("objective", o.objective, units,
+           fmt::format("the screening score: the {} of {} over replications 0..{} (common random "
+                       "numbers: the same replications for every plan)",
+                       block.statistic, block.metric, s.replications - 1));
+  per_plan("capex_total", capex, units == "customers" ? "money" : units,
+           "the plan's capex over the horizon as the constraints count it");
+  per_plan("generation", generation, "1",
+           "the generation that first evaluated the plan (0: the initial population)");
+  // Each candidate's screened plan: the short list, best first, after the empty plan.
+  std::vector<double> of_candidate(block.plans.size(), kNaN);
+  if (o.empty_plan >= 0) of_candidate[0] = o.empty_plan;
+  for (std::size_t k = 0; k < o.shortlist.size(); ++k) of_candidate[k + 1] = o.shortlist[k];
+  const h5::Dataset ds =
+      create_metric(g.get(), "/optimize/screening", "candidate_plan", {d_candidate}, "1",
+                    "the screened plan each candidate is (NaN: not screened); candidates 1.. are "
+                    "the short list, best screening score first",
+                    false, file);
+  write_block(ds.get(), {0}, {d_candidate.size}, of_candidate.data(), file,
+              "/optimize/screening/candidate_plan");
 }
 
 void OptimizeWriter::open_datasets() {
@@ -258,6 +336,7 @@ std::unique_ptr<OptimizeWriter> OptimizeWriter::resume(const Path& out,
     w->file_ = open_file(partial, H5F_ACC_RDWR, false, w->storage_);
     const hid_t f = w->file_.get();
     check_same_experiment(f, experiment, partial);
+    if (experiment.spec.optimize.screened) w->check_same_shortlist();
     w->open_datasets();
     w->read_back_observations();
     h5::write_attribute(f, "resumed_utc", utc_now(), partial);
@@ -268,6 +347,19 @@ std::unique_ptr<OptimizeWriter> OptimizeWriter::resume(const Path& out,
     throw;
   }
   return w;
+}
+
+void OptimizeWriter::check_same_shortlist() const {
+  // The screening was recomputed for this run: the file's observations belong to its candidates
+  // only if it found the same short list (another pagmo build might not).
+  const auto on_disk = h5::read_strings(file_.get(), "optimize/candidates", partial_);
+  if (on_disk != problem_.yaml) {
+    throw IoError(fmt::format(
+        "{}: written for another short list (got {} candidates from the screening on the disk, "
+        "expected the {} this run's screening found, the same plans: run without --resume, or "
+        "with --force to start over)",
+        partial_.string(), on_disk.size(), problem_.yaml.size()));
+  }
 }
 
 void OptimizeWriter::read_back_observations() {
@@ -368,9 +460,22 @@ void OptimizeWriter::finish(const OptimizationRun& run) {
           block.statistic + "_se", [&](std::size_t s) { return r.estimate_se[s]; }, units,
           "bootstrap standard error of the objective percentile");
     }
-    per_candidate(
-        "n", [&](std::size_t s) { return static_cast<double>(r.n[s]); }, "1",
-        "replications of the candidate that the selection used (baseline runs not counted)");
+    if (block.screened) {
+      const ScreeningOutcome& o = block.screening_outcome;
+      per_candidate(
+          "n",
+          [&](std::size_t s) {
+            const bool screened = main.candidates[s] > 0 || o.empty_plan >= 0;
+            return static_cast<double>(r.n[s] + (screened ? block.screening.replications : 0));
+          },
+          "1",
+          "replications of the candidate, screening included (the selection's, after the "
+          "screening's; mean and se are over the selection's alone; baseline runs not counted)");
+    } else {
+      per_candidate(
+          "n", [&](std::size_t s) { return static_cast<double>(r.n[s]); }, "1",
+          "replications of the candidate that the selection used (baseline runs not counted)");
+    }
     per_candidate(
         "eliminated_at", [&](std::size_t s) { return r.eliminated_at[s]; }, "1",
         "replications over all candidates when it was dropped (NaN: never)");
@@ -409,6 +514,7 @@ void OptimizeWriter::finish(const OptimizationRun& run) {
       h5::write_attribute(ds.get(), "kind", r.p_correct_guaranteed ? "guaranteed" : "estimated",
                           file);
       h5::write_attribute(ds.get(), "stopped_by", to_string(r.end), file);
+      if (block.screened) h5::write_attribute(ds.get(), "scope", "shortlist", file);
     }
     scalar_dataset(g.get(), "replications", static_cast<double>(r.total), "1",
                    "replications the selection used over all candidates (sum of n)", file);
@@ -418,6 +524,13 @@ void OptimizeWriter::finish(const OptimizationRun& run) {
                    file);
     scalar_dataset(g.get(), "simulated_observations", static_cast<double>(run.observations), "1",
                    "distinct (candidate, replication) pairs in /summary over every budget", file);
+    if (block.screened) {
+      scalar_dataset(g.get(), "total_replications",
+                     static_cast<double>(r.total + block.screening_outcome.observations), "1",
+                     "replications over all plans, the screening's included (at most "
+                     "max_replications)",
+                     file);
+    }
     if (block.capex_total.size() > 1) {
       // /coords/budget is not linked in: the frontier's own `budget` holds the amounts.
       const h5::Group fr = create_group(g.get(), "frontier", file);

@@ -56,7 +56,10 @@ class OptimizeWriter {
   OptimizeWriter(std::filesystem::path out, const LoadedExperiment& experiment,
                  const OptimizeProblem& problem, const WriterOptions& options);
   void create_layout(const RunProvenance& provenance);
+  // /optimize/screening: what the screening evaluated (candidate_scale: /coords/candidate).
+  void write_screening(hid_t optimize_group, hid_t candidate_scale);
   void open_datasets();
+  void check_same_shortlist() const;
   void read_back_observations();
   void flush(std::string_view what);
   void close_quietly();

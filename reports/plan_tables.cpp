@@ -78,7 +78,8 @@ Table choice_table(const ResultsFile& f, Format objective, const std::string& cu
       "objective over its replications, the probability of correct selection within the "
       "indifference zone (kind: guaranteed by KN for a mean objective that stopped by itself, "
       "else an estimate), and the replications spent against equal allocation's for the same "
-      "guarantee. Values are copied from the datasets and root attributes named.");
+      "guarantee; for a space screened before the selection, the guarantee holds among the "
+      "short list it found. Values are copied from the datasets and root attributes named.");
   const auto best = static_cast<std::size_t>(scalar_of(f, "optimize/best_candidate"));
   const std::size_t K = f.strings("optimize/candidates").size();
   const std::string metric = f.string_attribute("", "objective_metric");
@@ -121,6 +122,16 @@ Table choice_table(const ResultsFile& f, Format objective, const std::string& cu
   add_item(t, "distinct (plan, replication) pairs simulated",
            number(scalar_of(f, "optimize/simulated_observations")), Format::count,
            "/optimize/simulated_observations");
+  if (f.has("optimize/screening")) {
+    // A screened space: KN's guarantee is among the short list the screening found.
+    add_item(t, "the guarantee holds among", f.string_attribute("", "selection_scope"),
+             Format::text, "root attribute selection_scope");
+    add_item(t, "feasible plans (screened)", number(root_number(f, "feasible_plans")),
+             Format::count, "root attribute feasible_plans");
+    add_item(t, "replications spent, screening included",
+             number(scalar_of(f, "optimize/total_replications")), Format::count,
+             "/optimize/total_replications");
+  }
   return t;
 }
 

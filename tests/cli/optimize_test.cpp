@@ -3,7 +3,9 @@
 // capex cap): the chosen roadmap is the knapsack's optimum, not the standalone choice, over
 // several seeds (tests/experiments_slow runs 100); the chosen roadmap pasted into the scenario
 // is `cxsim run` bit for bit; the same file at 1 and 2 threads and after interrupts; the budget
-// stop; precise errors.
+// stop; precise errors. A space too large to race (knapsack_large.yaml, 2,421 feasible plans) is
+// screened first: the same file at 1 and 2 threads and after an interrupt, its record and
+// summary, its errors (tests/experiments/plan_screening_test.cpp checks its known answer).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -357,6 +359,123 @@ TEST_F(Optimize, BadBlocksGetPreciseErrors) {
   const Output s = sh(kCxsim + " sweep " + experiment("k.yaml", kKnapsack) + " -o " + path("x.h5"));
   EXPECT_EQ(s.exit_code, 2);
   EXPECT_NE(s.text.find("optimize block, not a sweep block"), std::string::npos) << s.text;
+}
+
+const std::string kLargeScenario = kSource + "/scenarios/experiments/knapsack_large.yaml";
+const std::string kLarge =
+    "  initiatives: [a_raise, b_raise, c_raise, d_raise, e_raise, f_raise, g_raise]\n"
+    "  start_months: [1, 7, 13, 19]\n"
+    "  constraints: {capex_total: 1.2e7, capex_per_year: 8.0e6}\n"
+    "  indifference_zone: 5.0e5\n";
+const std::string kSmallScreening =
+    "  screening: {population: 12, generations: 6, shortlist: 5, replications: 6}\n";
+
+TEST_F(Optimize, ASpaceTooLargeToRaceIsScreenedTheSameAtAnyThreadCountAndAfterAnInterrupt) {
+  const std::string exp =
+      write("large.yaml", "scenario: " + kLargeScenario + "\nreplications: 10\noptimize:\n" +
+                              kLarge + kSmallScreening);
+  const std::string one = path("one.h5");
+  Output o = sh(kCxsim + " optimize " + exp + " -o " + one + " --threads 1");
+  ASSERT_EQ(o.exit_code, 0) << o.text;
+  EXPECT_NE(o.text.find("2421 feasible plans of 78125 subset x start month choices, too many to "
+                        "race: screening them"),
+            std::string::npos)
+      << o.text;
+  // The summary: the space, the screening and the scope of the guarantee.
+  EXPECT_NE(o.text.find("screened to 6 candidates"), std::string::npos) << o.text;
+  EXPECT_NE(o.text.find("The guarantee holds among the short list of 5 plans"), std::string::npos)
+      << o.text;
+  EXPECT_NE(o.text.find("Screening (gaco, population 12, 6 generations, 6 replications a"),
+            std::string::npos)
+      << o.text;
+  ASSERT_EQ(sh(kCxsim + " optimize " + exp + " -o " + path("two.h5") + " -q --threads 2").exit_code,
+            0);
+  Output c = compare(one, path("two.h5"));
+  EXPECT_EQ(c.exit_code, 0) << c.text;
+
+  const std::string cut = path("cut.h5");
+  o = sh("CXSIM_STOP_AFTER=40 " + kCxsim + " optimize " + exp + " -o " + cut + " -q");
+  EXPECT_NE(o.exit_code, 0) << o.text;
+  EXPECT_TRUE(fs::exists(cut + ".partial"));
+  o = sh(kCxsim + " optimize " + exp + " -o " + cut + " -q --resume --threads 2");
+  ASSERT_EQ(o.exit_code, 0) << o.text;
+  c = compare(one, cut);
+  EXPECT_EQ(c.exit_code, 0) << c.text;
+
+  // The record: the scope, every plan evaluated, the short list after the empty plan.
+  EXPECT_EQ(attribute(one, "/", "selection_scope"), "shortlist");
+  EXPECT_EQ(attribute(one, "optimize/p_correct", "scope"), "shortlist");
+  EXPECT_EQ(attribute(one, "/", "feasible_plans"), "2421.0");
+  const auto evaluated = std::stoll(attribute(one, "optimize/screening", "evaluated"));
+  EXPECT_EQ(static_cast<long long>(items(one, "optimize/screening/plans").size()), evaluated);
+  EXPECT_EQ(items(one, "optimize/candidates").size(), 6u);
+  const auto of_candidate = numbers(one, "optimize/screening/candidate_plan");
+  const auto score = numbers(one, "optimize/screening/objective");
+  for (std::size_t k = 2; k < of_candidate.size(); ++k) {
+    EXPECT_GE(score.at(static_cast<std::size_t>(of_candidate[k - 1])),
+              score.at(static_cast<std::size_t>(of_candidate[k])));
+  }
+  // KN's replications come after the screening's; n counts both; the budget holds both.
+  for (const double r : numbers(one, "optimize/observation_replication")) {
+    if (!std::isnan(r)) EXPECT_GE(r, 6);
+  }
+  const auto n = numbers(one, "optimize/n");
+  for (std::size_t k = 1; k < n.size(); ++k) EXPECT_GE(n[k], 16);
+  const double total = numbers(one, "optimize/total_replications").at(0);
+  EXPECT_EQ(total,
+            numbers(one, "optimize/replications").at(0) + 6.0 * static_cast<double>(evaluated));
+  EXPECT_LE(total, 20000);
+
+  // The export copies the scope and the replications with the screening's, exactly.
+  const Output x = sh(kCxsim + " export " + one + " --csv " + path("csv"));
+  ASSERT_EQ(x.exit_code, 0) << x.text;
+  const Output check = sh("/usr/bin/python3 " + kSource + "/tests/tools/check_plans.py " + one +
+                          " --csv " + path("csv"));
+  EXPECT_EQ(check.exit_code, 0) << check.text;
+  std::ifstream choice(path("csv") + "/choice.csv");
+  const std::string table((std::istreambuf_iterator<char>(choice)), {});
+  EXPECT_NE(table.find("the guarantee holds among,value,shortlist,root attribute selection_scope"),
+            std::string::npos)
+      << table;
+}
+
+TEST_F(Optimize, ScreeningSettingsAndWhatCannotBeScreenedGetPreciseErrors) {
+  struct Case {
+    std::string block;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {kLarge + "  screening: {populaton: 12}\n",
+       "s.yaml:8:15: optimize.screening.populaton: unknown key 'populaton' (did you mean "
+       "'population'?) (expected one of: method, population, generations, shortlist, "
+       "replications)"},
+      {kLarge + "  screening: {population: 2}\n",
+       "s.yaml:8:27: optimize.screening.population: out of range (got 2; expected an integer in "
+       "[4, 1000])"},
+      {kLarge + "  screening: {method: sga}\n",
+       "s.yaml:8:23: optimize.screening.method: unknown method 'sga' (expected one of: gaco"},
+      {kLarge + "  max_replications: 2000\n",
+       "optimize.max_replications: too small for screening this space (got 2000; expected at "
+       "least 6850 = 32 plans x (20 generations + 1) x 10 screening replications, at most, plus "
+       "13 short-listed plans x 10 first-stage replications"},
+      {kLarge + "  common_random_numbers: false\n",
+       "s.yaml:8:26: optimize.common_random_numbers: screening needs common random numbers (got "
+       "false and more than 2000 feasible plans of 78125 subset x start month choices"},
+      {"  initiatives: [a_raise, b_raise, c_raise, d_raise, e_raise, f_raise, g_raise]\n"
+       "  start_months: [1, 7, 13, 19]\n"
+       "  constraints: {capex_total: [1.0e7, 1.2e7], capex_per_year: 8.0e6}\n"
+       "  indifference_zone: 5.0e5\n",
+       "optimize.constraints.capex_total: a frontier over a space too large to race is not "
+       "available (got 2 budgets and more than 2000 feasible plans"},
+  };
+  for (const auto& c : cases) {
+    const std::string exp = write(
+        "s.yaml", "scenario: " + kLargeScenario + "\nreplications: 10\noptimize:\n" + c.block);
+    const Output o = sh(kCxsim + " optimize " + exp + " -o " + path("x.h5"));
+    EXPECT_EQ(o.exit_code, 2) << o.text;
+    EXPECT_NE(o.text.find(c.message), std::string::npos) << o.text;
+    EXPECT_FALSE(fs::exists(path("x.h5.partial")));
+  }
 }
 
 }  // namespace
