@@ -12,6 +12,7 @@
 #include "config/did_you_mean.hpp"
 #include "config/input_file.hpp"
 #include "config/parameter_paths.hpp"
+#include "config/posterior_block.hpp"
 #include "config/scenario_describe.hpp"
 #include "config/scenario_keys.hpp"
 #include "config/yaml_merge.hpp"
@@ -567,6 +568,7 @@ Scenario Builder::build(const YamlTree& root, const std::string& file) {
       ParamLayout(static_cast<int>(sc_.segments.size()), static_cast<int>(sc_.touchpoints.size()));
   read_library(root);
   read_roadmaps(root);
+  sc_.posterior = read_posterior(root, sc_, diags_);
   cross_checks(root);
   return sc_;
 }
@@ -1424,6 +1426,12 @@ Scenario build_scenario(const ScenarioSource& source, const LoadOptions& options
   for (const auto& o : options.overrides) apply_override(doc, o, diagnostics);
   Builder builder(diagnostics);
   Scenario scenario = builder.build(doc, source.display_name);
+  // The posterior sets its parameters in every replication: an override of one would be lost.
+  for (const auto& o : options.overrides) {
+    const std::string path = o.substr(0, o.find('='));
+    const std::string conflict = posterior_override_conflict(scenario, path);
+    if (!conflict.empty()) diagnostics.push_back({"--set " + o, 0, 0, path, conflict});
+  }
   if (!diagnostics.empty()) throw ScenarioError(std::move(diagnostics));
   scenario.resolved_yaml = describe_scenario(scenario);
   scenario.source_files = source.files;
