@@ -28,12 +28,13 @@ class PosteriorReader {
  public:
   PosteriorReader(const Scenario& sc, std::vector<Diagnostic>& diags) : sc_(sc), diags_(diags) {}
 
-  std::optional<Posterior> read(const YamlTree& block) {
+  // `where` is the posterior key itself: a missing key is reported there.
+  std::optional<Posterior> read(const YamlTree& block, const SourceLoc& where) {
     const std::size_t before = diags_.size();
     for (const char* key : kKeys) {
       const YamlTree* node = block.find(key);
       if (node == nullptr || node->is_null()) {
-        error(node ? node->loc : block.loc, std::string("posterior.") + key,
+        error(node ? node->loc : where, std::string("posterior.") + key,
               std::string("missing required key (expected ") + expected(key) + ")");
       }
     }
@@ -344,7 +345,8 @@ std::optional<Posterior> read_posterior(const YamlTree& root, const Scenario& sc
   const YamlTree* block = root.find("posterior");
   // Absent, or not a mapping (the loader's key check reports that).
   if (block == nullptr || !block->is_map()) return std::nullopt;
-  return PosteriorReader(scenario, diagnostics).read(*block);
+  const YamlTree* key = root.key_node("posterior");
+  return PosteriorReader(scenario, diagnostics).read(*block, key ? key->loc : block->loc);
 }
 
 std::string posterior_override_conflict(const Scenario& scenario, const std::string& path) {
