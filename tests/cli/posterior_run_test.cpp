@@ -90,6 +90,36 @@ TEST_F(PosteriorRun, TheFileRecordsThePosteriorAndConforms) {
             "'replication']\n");
 }
 
+// A posterior that sets a constant to its own value changes no result: its stream shifts no
+// other draw (agents, network, parameters), so the run without it is the run before the key.
+TEST_F(PosteriorRun, AParticleAtTheScenariosValueChangesNothing) {
+  auto overlay = [&](const std::string& name, const std::string& value) {
+    std::ofstream(path(name)) << "extends: " << kBase << "\nposterior:\n  source: cal.h5\n"
+                              << "  sha256: \"" << std::string(64, 'a') << "\"\n"
+                              << "  parameters: [segments.consumer.baseline_churn_monthly]\n"
+                              << "  particles: [[" << value << "], [" << value << "]]\n"
+                              << "  weights: [1, 2]\n";
+    return path(name);
+  };
+  ASSERT_EQ(run(kBase, "base.h5", "--threads 2").exit_code, 0);
+  ASSERT_EQ(run(overlay("same.yaml", "0.015"), "same.h5", "--threads 2").exit_code, 0);
+  // Negative control: another value changes the results.
+  ASSERT_EQ(run(overlay("other.yaml", "0.02"), "other.h5", "--threads 2").exit_code, 0);
+  const char* differing = R"(
+a, b = h5py.File(sys.argv[1], 'r'), h5py.File(sys.argv[2], 'r')
+names = []
+a.visititems(lambda n, o: names.append(n) if isinstance(o, h5py.Dataset) else None)
+differ = [n for n in names if n != 'scenario' and not n.startswith('run/') and
+          not np.array_equal(a[n][()], b[n][()], equal_nan=a[n].dtype.kind == 'f')]
+print(len(names) > 100, len(differ), 'summary/npv' in differ)
+)";
+  EXPECT_EQ(python(differing, path("base.h5") + " " + path("same.h5")).text, "True 0 False\n");
+  const Output other = python(differing, path("base.h5") + " " + path("other.h5"));
+  EXPECT_NE(other.text.find("True"), std::string::npos);
+  EXPECT_NE(other.text, "True 0 False\n");
+  EXPECT_NE(other.text.find(" True\n"), std::string::npos) << other.text;
+}
+
 TEST_F(PosteriorRun, ResumeExtendsToTheLongerRun) {
   ASSERT_EQ(run(kOverlay, "long.h5", "--threads 2 --replications 8").exit_code, 0);
   ASSERT_EQ(run(kOverlay, "ext.h5", "--threads 2 --replications 3").exit_code, 0);

@@ -176,6 +176,20 @@ TEST(PosteriorBlock, EveryProblemIsReportedAtOnce) {
   }
 }
 
+// The loader's checks across keys see every particle, not only the values written.
+TEST(PosteriorBlock, CrossChecksSeeEveryParticle) {
+  const std::string names =
+      "  parameters: [discount_rate_annual, segments.consumer.baseline_churn_monthly]\n";
+  const std::string fine = "  particles:\n    - [0.1, 0.01]\n    - [0.05, 0.02]\n";
+  const std::string zero = "  particles:\n    - [0.1, 0.01]\n    - [0, 0]\n";
+  const std::string weights = "  weights: [1, 1]\n";
+  EXPECT_TRUE(problems(overlay(kSource + kSha + names + fine + weights)).empty());
+  const std::vector<Diagnostic> found = problems(overlay(kSource + kSha + names + zero + weights));
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].path, "discount_rate_annual");
+  EXPECT_NE(found[0].message.find("infinite customer lifetime value"), std::string::npos);
+}
+
 TEST(PosteriorBlock, OverridesOfAPosteriorParameterAreRefused) {
   const std::string path = kFixtures + "/overlay.yaml";
   for (const std::string set : {"churn.satisfaction=0.5", "churn.unrecovered_failure.uniform.1=0.9",
