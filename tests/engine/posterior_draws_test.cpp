@@ -10,6 +10,7 @@
 #include "config/parameter_paths.hpp"
 #include "config/scenario_loader.hpp"
 #include "engine/core/rng.hpp"
+#include "engine/initial_population.hpp"
 #include "engine/parameter_draws.hpp"
 
 namespace cxsim {
@@ -102,12 +103,44 @@ TEST(PosteriorDraws, EveryReplicationUsesOneParticlesRow) {
   for (std::size_t k = 0; k < p.particles(); ++k) EXPECT_GT(seen[k], 0) << "particle " << k;
 }
 
+// A replication's heterogeneity distribution is the one its population is drawn from.
+TEST(PosteriorDraws, ThePopulationDrawsFromTheReplicationsHeterogeneity) {
+  const Scenario sc = base();
+  const ParameterDraw d = draw_parameters(sc, 0);
+  const StreamKey key{sc.seed, 0};
+  auto regular_mean = [&](std::span<const Distribution> heterogeneity, double& se) {
+    const Population pop = make_initial_population(sc, d.values, key, heterogeneity);
+    double sum = 0.0, squares = 0.0;
+    int n = 0;
+    for (std::uint32_t i = 0; i < pop.size(); ++i) {
+      if (pop.segment[i] != 1) continue;
+      sum += pop.base_churn[i];
+      squares += static_cast<double>(pop.base_churn[i]) * pop.base_churn[i];
+      ++n;
+    }
+    const double mean = sum / n;
+    se = std::sqrt((squares / n - mean * mean) / n);
+    return mean;
+  };
+  double se = 0.0;
+  const double written = regular_mean({}, se);  // beta(2, 198): mean 0.01
+  EXPECT_NEAR(written, 0.01, 4 * se);
+  const std::vector<Distribution> high{Distribution{}, {DistributionKind::beta, 4.5, 198, 0}};
+  const double moved = regular_mean(high, se);  // beta(4.5, 198): mean 0.0222
+  EXPECT_NEAR(moved, 4.5 / 202.5, 4 * se);
+  // Negative control: the written distribution's mean is far outside the moved one's band.
+  EXPECT_GT(std::fabs(written - 4.5 / 202.5), 10 * se);
+}
+
 TEST(PosteriorDraws, OtherDrawsDoNotMove) {
   const Scenario with = overlay();
   const Scenario without = base();
   ASSERT_EQ(with.slots.size(), without.slots.size());
   const std::vector<int> free = uncertain_slots(with);
-  ASSERT_FALSE(free.empty());  // the initiative's effect value
+  // Only the initiative's effect value is drawn as written (what `factors: scenario` studies).
+  ASSERT_EQ(free.size(), 1u);
+  EXPECT_EQ(with.slots[free[0]].path,
+            "initiatives.billing_fix.effects.touchpoints.billing.failure_rate");
   for (int r = 0; r < 50; ++r) {
     const ParameterDraw a = draw_parameters(with, r);
     const ParameterDraw b = draw_parameters(without, r);
