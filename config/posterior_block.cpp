@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 
 #include "config/parameter_paths.hpp"
 #include "config/yaml_values.hpp"
@@ -75,6 +76,10 @@ class PosteriorReader {
       return;
     }
     p.source = node->text;
+    if (node->loc.file.rfind("--set ", 0) != 0) {
+      const std::filesystem::path folder = std::filesystem::path(node->loc.file).parent_path();
+      p.source_file = (folder / node->text).lexically_normal().string();
+    }
   }
 
   void read_sha256(const YamlTree& block, Posterior& p) {

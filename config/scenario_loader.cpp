@@ -1474,6 +1474,10 @@ Scenario build_scenario(const ScenarioSource& source, const LoadOptions& options
   if (!diagnostics.empty()) throw ScenarioError(std::move(diagnostics));
   scenario.resolved_yaml = describe_scenario(scenario);
   scenario.source_files = source.files;
+  // Not read, but a results file written over the calibration's would lose it.
+  if (scenario.posterior && !scenario.posterior->source_file.empty() && !source.files.empty()) {
+    scenario.source_files.push_back(scenario.posterior->source_file);
+  }
   return scenario;
 }
 

@@ -32,6 +32,9 @@ struct PosteriorTarget {
 struct Posterior {
   std::string source;  // the calibration's results file, as written (relative to the overlay)
   std::string sha256;  // its SHA-256, 64 lowercase hex digits, as written (recorded, not checked)
+  // `source` resolved against the folder of the file that names it ("" when written by --set):
+  // never read, but no output may overwrite it.
+  std::string source_file;
   std::vector<PosteriorTarget> parameters;
   std::vector<double> values;   // particle-major: values[p * parameters.size() + j]
   std::vector<double> weights;  // one per particle, positive, as written (not normalised)

@@ -113,8 +113,8 @@ struct Scenario {
   std::optional<Posterior> posterior;
 
   std::string resolved_yaml;  // the fully resolved scenario (after extends, --set, defaults)
-  // The files the loader read (the scenario, then its extends bases), which outputs never
-  // overwrite; empty for a scenario built in code or loaded from text.
+  // The files the loader read (the scenario, then its extends bases), and a posterior's source,
+  // which outputs never overwrite; empty for a scenario built in code or loaded from text.
   std::vector<std::string> source_files;
 
   double agent_weight() const { return population / static_cast<double>(agents); }

@@ -156,6 +156,24 @@ TEST_F(PosteriorRun, SweepsShareTheParticlesAndRefuseAPosteriorFactor) {
   EXPECT_NE(refused.text.find("drawn from the posterior"), std::string::npos) << refused.text;
 }
 
+// The calibration's results file is never read, and never overwritten by a run from its overlay.
+TEST_F(PosteriorRun, AnOutputNeverOverwritesThePosteriorsSource) {
+  for (const char* f : {"base.yaml", "overlay.yaml"}) {
+    fs::copy_file(kSource + "/tests/fixtures/posterior/" + f, path(f));
+  }
+  std::ofstream(path("cal.h5")) << "the calibration";
+  const Output refused = run(path("overlay.yaml"), "cal.h5", "--force");
+  EXPECT_EQ(refused.exit_code, 2) << refused.text;
+  EXPECT_NE(refused.text.find("is an input of this run"), std::string::npos) << refused.text;
+  std::ifstream in(path("cal.h5"));
+  std::string text;
+  std::getline(in, text);
+  EXPECT_EQ(text, "the calibration");
+  // Absent, it does not stop a run.
+  fs::remove(path("cal.h5"));
+  EXPECT_EQ(run(path("overlay.yaml"), "out.h5", "").exit_code, 0);
+}
+
 TEST_F(PosteriorRun, DescribeShowsThePosterior) {
   const Output d = sh(kCxsim + " describe " + shell_quote(kOverlay));
   ASSERT_EQ(d.exit_code, 0) << d.text;
