@@ -205,6 +205,9 @@ TEST(PosteriorBlock, OverridesOfAPosteriorParameterAreRefused) {
           << e.diagnostics()[0].format();
     }
   }
+  // Without its posterior the overlay is the scenario it extends.
+  EXPECT_EQ(load_scenario(path, LoadOptions{{"posterior=null"}}).resolved_yaml,
+            load_scenario(kFixtures + "/base.yaml").resolved_yaml);
   // Numbers the posterior does not list stay free.
   EXPECT_NO_THROW(load_scenario(path, LoadOptions{{"churn.competitor=0.8"}}));
 }
