@@ -205,8 +205,9 @@ class PosteriorReader {
     return nullptr;
   }
 
-  // "" when `x` may stand for parameter `j` (with the other values of its row already set in
-  // `dists`), else what is wrong.
+  // "" when `x` may stand for the number `t` sets (its slot's range; a multiply effect's factor
+  // >= 0), else what is wrong. Distribution parameters are checked row by row, as a whole
+  // distribution (check_row_distributions).
   std::string check_value(const PosteriorTarget& t, double x) const {
     if (t.kind != Kind::slot) return "";
     const Slot& slot = sc_.slots[static_cast<std::size_t>(t.slot)];
