@@ -127,6 +127,47 @@ std::string month_range(const Initiative& init, int horizon) {
                      init.ramp_months > 0 ? fmt::format(", ramp {}", init.ramp_months) : "");
 }
 
+// The posterior's provenance, effective sample size and, per parameter, the weighted mean and
+// 5-95% range (weighted quantiles).
+std::string posterior_summary(const Posterior& p) {
+  std::string source = p.source;  // a comment stays on its line
+  std::replace_if(
+      source.begin(), source.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
+  std::string out = fmt::format(
+      "# posterior: {} particles from {} (sha256 {}), effective sample size {:.1f}; each "
+      "replication uses one particle, drawn by weight\n",
+      p.particles(), source, p.sha256, p.effective_sample_size());
+  for (std::size_t j = 0; j < p.parameters.size(); ++j) {
+    out +=
+        fmt::format("#   {}: weighted mean {:.6g}, 5-95% [{:.6g}, {:.6g}]\n", p.parameters[j].name,
+                    p.weighted_mean(j), p.weighted_quantile(j, 0.05), p.weighted_quantile(j, 0.95));
+  }
+  return out;
+}
+
+// The posterior block as it loads back: every number exactly.
+Out posterior_block(const Posterior& p) {
+  auto flow = [](std::size_t n, auto&& text) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < n; ++i) out += (i == 0 ? "" : ", ") + text(i);
+    return out + "]";
+  };
+  Out block;
+  block.put("source", json_quoted(p.source));
+  block.put("sha256", json_quoted(p.sha256));
+  block.put("parameters",
+            flow(p.parameters.size(), [&](std::size_t j) { return str(p.parameters[j].name); }));
+  Out rows = Out::list();
+  for (std::size_t k = 0; k < p.particles(); ++k) {
+    rows.kids.push_back(Out::leaf(
+        flow(p.parameters.size(), [&](std::size_t j) { return format_number(p.value(k, j)); })));
+  }
+  block.put("particles", std::move(rows));
+  block.put("weights",
+            flow(p.particles(), [&](std::size_t k) { return format_number(p.weights[k]); }));
+  return block;
+}
+
 std::string summary(const Scenario& sc) {
   std::string out;
   std::string desc = sc.description;
@@ -171,6 +212,7 @@ std::string summary(const Scenario& sc) {
     }
     out += "\n";
   }
+  if (sc.posterior) out += posterior_summary(*sc.posterior);
   return out;
 }
 
@@ -354,6 +396,7 @@ std::string describe_scenario(const Scenario& sc) {
     roadmaps.kids.push_back(std::move(item));
   }
   root.put("roadmaps", std::move(roadmaps));
+  if (sc.posterior) root.put("posterior", posterior_block(*sc.posterior));
 
   std::string out = summary(sc);
   emit(root, 0, out);

@@ -19,22 +19,25 @@ enum class KeyOwner { root, segment, touchpoint, initiative, effect, roadmap, ro
 std::string_view owner_prefix(KeyOwner owner);
 
 enum class KeyType {
-  name,            // string matching [A-Za-z0-9_-]+
-  text,            // free string
-  path,            // file path (extends)
-  integer,         // integral number (plain or float notation)
-  seed,            // unsigned 64-bit integer
-  number,          // finite number, never a distribution (structural)
-  boolean,         // true | false
-  choice,          // one of `choices`
-  parameter,       // behavioural number: a number or a distribution (see `param`)
-  per_segment,     // behavioural number, one for all segments or a map naming every segment
-  beta,            // {beta: [a, b]} only
-  capex,           // number/distribution (spent in start_month) or {total, months}
-  list,            // list of `item` mappings
-  target,          // dotted path over the model parameters; `*` matches any segment/touchpoint
-  effect_op,       // multiply | add | set
-  initiative_uses  // list of initiative names or {use: name, overrides...}
+  name,             // string matching [A-Za-z0-9_-]+
+  text,             // free string
+  path,             // file path (extends)
+  integer,          // integral number (plain or float notation)
+  seed,             // unsigned 64-bit integer
+  number,           // finite number, never a distribution (structural)
+  boolean,          // true | false
+  choice,           // one of `choices`
+  parameter,        // behavioural number: a number or a distribution (see `param`)
+  per_segment,      // behavioural number, one for all segments or a map naming every segment
+  beta,             // {beta: [a, b]} only
+  capex,            // number/distribution (spent in start_month) or {total, months}
+  list,             // list of `item` mappings
+  target,           // dotted path over the model parameters; `*` matches any segment/touchpoint
+  effect_op,        // multiply | add | set
+  initiative_uses,  // list of initiative names or {use: name, overrides...}
+  names,            // list of parameter names (posterior.parameters)
+  number_rows,      // list of lists of finite numbers (posterior.particles)
+  numbers           // list of finite numbers (posterior.weights)
 };
 
 struct KeyInfo {

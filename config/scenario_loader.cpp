@@ -12,6 +12,7 @@
 #include "config/did_you_mean.hpp"
 #include "config/input_file.hpp"
 #include "config/parameter_paths.hpp"
+#include "config/posterior_block.hpp"
 #include "config/scenario_describe.hpp"
 #include "config/scenario_keys.hpp"
 #include "config/yaml_merge.hpp"
@@ -549,6 +550,43 @@ class Builder {
            failed_[static_cast<std::size_t>(slot)] != 0;
   }
   bool replications_ok_ = false;
+
+  // The values a slot can take in some replication: its distribution's range, or with a
+  // posterior that sets it (or its distribution's parameters) the union over the particles.
+  ValueRange slot_range(int slot) const {
+    const Slot& s = sc_.slots[static_cast<std::size_t>(slot)];
+    if (!sc_.posterior) return value_range(s.value);
+    const Posterior& p = *sc_.posterior;
+    bool touched = false;
+    ValueRange out{kInf, -kInf};
+    for (std::size_t k = 0; k < p.particles(); ++k) {
+      Distribution d = s.value;
+      for (std::size_t j = 0; j < p.parameters.size(); ++j) {
+        const PosteriorTarget& t = p.parameters[j];
+        if (t.slot != slot) continue;
+        touched = true;
+        if (t.kind == PosteriorTarget::Kind::slot) d = Distribution::constant(p.value(k, j));
+        if (t.kind == PosteriorTarget::Kind::distribution_parameter) {
+          d.parameter(t.index) = p.value(k, j);
+        }
+      }
+      if (!touched) return value_range(s.value);
+      const ValueRange r = value_range(d);
+      out = {std::min(out.lo, r.lo), std::max(out.hi, r.hi)};
+    }
+    return touched ? out : value_range(s.value);
+  }
+
+  // Whether a posterior sets the slot to a value other than 0 in some replication.
+  bool posterior_nonzero(int slot) const {
+    if (!sc_.posterior) return false;
+    for (const PosteriorTarget& t : sc_.posterior->parameters) {
+      if (t.slot != slot) continue;
+      const ValueRange r = slot_range(slot);
+      return r.lo != 0.0 || r.hi != 0.0;
+    }
+    return false;
+  }
 };
 
 Scenario Builder::build(const YamlTree& root, const std::string& file) {
@@ -567,6 +605,7 @@ Scenario Builder::build(const YamlTree& root, const std::string& file) {
       ParamLayout(static_cast<int>(sc_.segments.size()), static_cast<int>(sc_.touchpoints.size()));
   read_library(root);
   read_roadmaps(root);
+  sc_.posterior = read_posterior(root, sc_, diags_);
   cross_checks(root);
   return sc_;
 }
@@ -1225,9 +1264,7 @@ std::string Builder::hazard_that_can_be_zero() const {
     const Segment& seg = sc_.segments[static_cast<std::size_t>(s)];
     const int slot = sc_.layout.segment(s, SegmentParam::baseline_churn_monthly);
     // Per-agent sBG draws are kept >= 1e-9; only effects can bring them to 0.
-    const ValueRange base = seg.churn_heterogeneity
-                                ? ValueRange{1e-9, 1.0}
-                                : value_range(sc_.slots[static_cast<std::size_t>(slot)].value);
+    const ValueRange base = seg.churn_heterogeneity ? ValueRange{1e-9, 1.0} : slot_range(slot);
     if (base.lo <= 0.0) {
       return "segment '" + seg.name + "' with a baseline_churn_monthly that can be 0";
     }
@@ -1236,8 +1273,7 @@ std::string Builder::hazard_that_can_be_zero() const {
       for (const Initiative& init : roadmap.initiatives) {
         for (const Effect& e : init.effects) {
           if (std::find(e.slots.begin(), e.slots.end(), slot) == e.slots.end()) continue;
-          h = after_effect(h, e.op,
-                           value_range(sc_.slots[static_cast<std::size_t>(e.value_slot)].value));
+          h = after_effect(h, e.op, slot_range(e.value_slot));
         }
       }
       if (h.lo <= 0.0) {
@@ -1296,13 +1332,18 @@ void Builder::cross_checks(const YamlTree& root) {
     std::vector<std::string> nonzero;
     for (const int i : wom_slots) {
       const Slot& slot = sc_.slots[static_cast<std::size_t>(i)];
-      if (!failed(i) && slot.value.mean() != 0.0) nonzero.push_back(slot.path);
+      if (!failed(i) && (slot.value.mean() != 0.0 || posterior_nonzero(i))) {
+        nonzero.push_back(slot.path);
+      }
     }
     for (const auto& r : sc_.roadmaps) {
       for (const auto& init : r.initiatives) {
         for (const auto& e : init.effects) {
           if (e.op == EffectOp::multiply || failed(e.value_slot)) continue;
-          if (sc_.slots[static_cast<std::size_t>(e.value_slot)].value.mean() == 0.0) continue;
+          if (sc_.slots[static_cast<std::size_t>(e.value_slot)].value.mean() == 0.0 &&
+              !posterior_nonzero(e.value_slot)) {
+            continue;
+          }
           for (const int t : e.slots) {
             if (std::find(wom_slots.begin(), wom_slots.end(), t) != wom_slots.end()) {
               nonzero.push_back(sc_.slots[static_cast<std::size_t>(t)].path + " (by initiative " +
@@ -1323,7 +1364,7 @@ void Builder::cross_checks(const YamlTree& root) {
   // a hazard 0 (MODEL.md s.3): refused whatever terminal_value says, since customer equity is
   // reported every month.
   if (!sc_.slots.empty() && !clv_inputs_failed()) {
-    const ValueRange discount = value_range(sc_.slot(GlobalParam::discount_rate_annual).value);
+    const ValueRange discount = slot_range(sc_.layout.global(GlobalParam::discount_rate_annual));
     const std::string zero_hazard = discount.lo <= 0.0 ? hazard_that_can_be_zero() : "";
     if (!zero_hazard.empty()) {
       const YamlTree* dr = root.find("discount_rate_annual");
@@ -1424,9 +1465,19 @@ Scenario build_scenario(const ScenarioSource& source, const LoadOptions& options
   for (const auto& o : options.overrides) apply_override(doc, o, diagnostics);
   Builder builder(diagnostics);
   Scenario scenario = builder.build(doc, source.display_name);
+  // The posterior sets its parameters in every replication: an override of one would be lost.
+  for (const auto& o : options.overrides) {
+    const std::string path = o.substr(0, o.find('='));
+    const std::string conflict = posterior_override_conflict(scenario, path);
+    if (!conflict.empty()) diagnostics.push_back({"--set " + o, 0, 0, path, conflict});
+  }
   if (!diagnostics.empty()) throw ScenarioError(std::move(diagnostics));
   scenario.resolved_yaml = describe_scenario(scenario);
   scenario.source_files = source.files;
+  // Not read, but a results file written over the calibration's would lose it.
+  if (scenario.posterior && !scenario.posterior->source_file.empty() && !source.files.empty()) {
+    scenario.source_files.push_back(scenario.posterior->source_file);
+  }
   return scenario;
 }
 

@@ -196,6 +196,19 @@ std::string value_schema(const KeyInfo& k) {
           {{"type", "\"array\""},
            {"items",
             object({{"oneOf", array({object({{"type", "\"string\""}}), ref("roadmap_entry")})}})}});
+    case KeyType::names:
+      return object({{"type", "\"array\""},
+                     {"minItems", "1"},
+                     {"uniqueItems", "true"},
+                     {"items", object({{"type", "\"string\""}})}});
+    case KeyType::number_rows:
+      return object({{"type", "\"array\""},
+                     {"minItems", "1"},
+                     {"items", object({{"type", "\"array\""},
+                                       {"items", object({{"type", "\"number\""}})}})}});
+    case KeyType::numbers:
+      return object({{"type", "\"array\""},
+                     {"items", object({{"type", "\"number\""}, {"exclusiveMinimum", "0"}})}});
   }
   return "{}";
 }
@@ -335,6 +348,12 @@ std::string type_text(const KeyInfo& k) {
       return "multiply | add | set";
     case KeyType::initiative_uses:
       return "list of names or {use, ...}";
+    case KeyType::names:
+      return "list of parameter names";
+    case KeyType::number_rows:
+      return "list of lists of numbers";
+    case KeyType::numbers:
+      return "list of numbers";
   }
   return "";
 }

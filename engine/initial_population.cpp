@@ -36,7 +36,8 @@ std::vector<std::int64_t> largest_remainder(std::span<const double> weights, std
 }
 
 Population make_initial_population(const Scenario& scenario, std::span<const double> base,
-                                   const StreamKey& key) {
+                                   const StreamKey& key,
+                                   std::span<const Distribution> heterogeneity) {
   const auto n = static_cast<std::uint32_t>(scenario.agents);
   const ParamLayout& L = scenario.layout;
   const int n_seg = L.segments();
@@ -97,7 +98,9 @@ Population make_initial_population(const Scenario& scenario, std::span<const dou
                 ? static_cast<float>(boost::random::normal_distribution<double>(0, perf_sd)(fit))
                 : 0.0f;
         pop.reference_price[i] = static_cast<float>(p(SegmentParam::price));
-        if (const auto& het = scenario.segments[s].churn_heterogeneity) {
+        if (const auto& written = scenario.segments[s].churn_heterogeneity) {
+          const Distribution* het =
+              heterogeneity.empty() ? &*written : &heterogeneity[static_cast<std::size_t>(s)];
           Stream h(key.seed, i, key.replication, 0, Purpose::heterogeneity);
           const double h0 = het->sample(h);  // never NaN within the checked beta parameters
           pop.base_churn[i] =

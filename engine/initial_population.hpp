@@ -16,8 +16,11 @@ namespace cxsim {
 std::vector<std::int64_t> largest_remainder(std::span<const double> weights, std::int64_t total);
 
 // Exact segment sizes and initial customer counts; which agents they are is random.
-// `base` is the replication's drawn parameter vector.
+// `base` is the replication's drawn parameter vector; `heterogeneity`, when not empty, holds
+// each segment's per-agent churn distribution for this replication (a posterior sets its
+// parameters), in place of the scenario's.
 Population make_initial_population(const Scenario& scenario, std::span<const double> base,
-                                   const StreamKey& key);
+                                   const StreamKey& key,
+                                   std::span<const Distribution> heterogeneity = {});
 
 }  // namespace cxsim

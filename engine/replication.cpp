@@ -119,7 +119,7 @@ ReplicationResult run_replication(const Scenario& sc, std::int64_t replication,
   }
   const Network& network = shared_network ? *shared_network : own_network;
   const StreamKey base_key{sc.seed, rep_word};
-  const Population initial = make_initial_population(sc, draw.values, base_key);
+  const Population initial = make_initial_population(sc, draw.values, base_key, draw.heterogeneity);
 
   // Variants of every roadmap, each a block of n_roadmaps runs: the roadmap itself, its
   // zero-defect counterfactual (when enabled), then one twin per touchpoint (when enabled). Each

@@ -44,12 +44,6 @@ std::vector<int> written_summary_metrics() {
   return out;
 }
 
-std::vector<std::string> parameter_paths(const Scenario& s) {
-  std::vector<std::string> out;
-  for (const int i : uncertain_slots(s)) out.push_back(s.slots[static_cast<std::size_t>(i)].path);
-  return out;
-}
-
 // A 1-D string dataset along a dimension scale (not itself a scale).
 void write_strings(hid_t group, const std::string& name, const std::vector<std::string>& values,
                    hid_t scale, std::string_view description, const Path& file) {
@@ -79,7 +73,7 @@ AttributionWriter::AttributionWriter(Path out, const LoadedExperiment& experimen
       replications_(experiment.base.replications),
       metric_(experiment.spec.attribute.metric_index),
       summary_metrics_(written_summary_metrics()),
-      parameter_paths_(parameter_paths(experiment.base)) {
+      parameter_paths_(recorded_parameters(experiment.base)) {
   storage_.faults = options.faults;
   storage_.sync = options.sync;
 }

@@ -40,6 +40,7 @@ void write_experiment_attributes(hid_t f, const LoadedExperiment& experiment,
   h5::write_attribute(f, "currency", s.currency, file);
   h5::write_attribute(f, "terminal_value", to_string(s.terminal_value), file);
   h5::write_attribute(f, "scenario_sha256", sha256_hex(s.resolved_yaml), file);
+  h5::layout::write_posterior_attributes(f, s, file);
   h5::write_attribute(f, "baseline_roadmap",
                       s.roadmaps.empty() ? std::string() : s.roadmaps[s.baseline].name, file);
   h5::write_attribute(f, "random_numbers", random_numbers, file);

@@ -30,12 +30,6 @@ using namespace h5::layout;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr const char* kPointDone = "run/point_done";
 
-std::vector<std::string> parameter_paths(const Scenario& s) {
-  std::vector<std::string> out;
-  for (const int i : uncertain_slots(s)) out.push_back(s.slots[static_cast<std::size_t>(i)].path);
-  return out;
-}
-
 }  // namespace
 
 ExperimentWriter::ExperimentWriter(Path out, const LoadedExperiment& experiment,
@@ -48,7 +42,7 @@ ExperimentWriter::ExperimentWriter(Path out, const LoadedExperiment& experiment,
       months_(experiment.base.horizon_months),
       replications_(experiment.base.replications),
       outputs_(experiment.spec.outputs),
-      parameter_paths_(parameter_paths(experiment.base)),
+      parameter_paths_(recorded_parameters(experiment.base)),
       done_(static_cast<std::size_t>(points.runs()), false) {
   storage_.faults = options.faults;
   storage_.sync = options.sync;
@@ -349,11 +343,9 @@ void ExperimentWriter::write_point(const PointRun& point) {
     }
     // /parameters: drawn where the point leaves the distribution, else the value it sets.
     const Scenario& s = *point.scenario;
-    const std::vector<int> uncertain = uncertain_slots(s);
+    const std::vector<std::string> recorded = recorded_parameters(s);
     std::map<std::string, std::size_t> drawn;
-    for (std::size_t j = 0; j < uncertain.size(); ++j) {
-      drawn[s.slots[static_cast<std::size_t>(uncertain[j])].path] = j;
-    }
+    for (std::size_t j = 0; j < recorded.size(); ++j) drawn[recorded[j]] = j;
     std::vector<double> values(R);
     for (std::size_t k = 0; k < parameter_paths_.size(); ++k) {
       const std::string& path = parameter_paths_[k];

@@ -62,6 +62,12 @@ Dataset open_dataset(hid_t loc, const std::string& name, const Path& file) {
       check(H5Dopen2(loc, name.c_str(), H5P_DEFAULT), file, "cannot open dataset " + name));
 }
 
+void write_posterior_attributes(hid_t file, const Scenario& s, const Path& path) {
+  if (!s.posterior) return;
+  write_attribute(file, "posterior_source", s.posterior->source, path);
+  write_attribute(file, "posterior_sha256", s.posterior->sha256, path);
+}
+
 void describe(hid_t obj, std::string_view units, std::string_view description, const Path& file) {
   write_attribute(obj, "units", units, file);
   write_attribute(obj, "description", description, file);

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/core/scenario.hpp"
 #include "outputs/hdf5_handles.hpp"
 #include "outputs/storage_driver.hpp"
 
@@ -32,6 +33,10 @@ Group create_group(hid_t loc, const std::string& name, const Path& file);
 // IoError "<file>: <name> is missing" when absent.
 Group open_group(hid_t loc, const std::string& name, const Path& file);
 Dataset open_dataset(hid_t loc, const std::string& name, const Path& file);
+
+// The root attributes posterior_source and posterior_sha256 of a scenario with a posterior, as
+// its overlay wrote them; nothing without one.
+void write_posterior_attributes(hid_t file, const Scenario& s, const Path& path);
 
 // The units and description attributes every dataset carries.
 void describe(hid_t obj, std::string_view units, std::string_view description, const Path& file);

@@ -64,6 +64,7 @@ shares of a roadmap's initiatives and the metrics of its sub-roadmaps (`docs/exp
 | `zero_defect_counterfactual` | 1 when `/zero_defect` is present |
 | `avoidable_cost_by_touchpoint` | 1 when `/summary_by_touchpoint` and `/statistics_by_touchpoint` are present |
 | `random_numbers` | `common` (the default: every roadmap sees the same random numbers) or `independent` (`--independent-streams`); a resume must use the same |
+| `posterior_source`, `posterior_sha256` | present when the scenario has a `posterior` (a calibration's overlay, docs/scenario.md): its `source` and `sha256` as the overlay wrote them (the results file the particles came from, relative to the overlay, and its SHA-256), recorded, not checked against that file |
 | `complete` | 1 once every replication is written and the file has read back whole; 0 while running or after an interrupt |
 
 ## Groups
@@ -81,7 +82,7 @@ shares of a roadmap's initiatives and the metrics of its sub-roadmaps (`docs/exp
 | `/summary_by_touchpoint/<metric>` | [roadmap, replication, touchpoint] | with `analysis.avoidable_cost_by_touchpoint`: each roadmap against its twin with only that touchpoint's failure rate 0 (same random numbers): below |
 | `/statistics_by_touchpoint/<metric>` | [roadmap, touchpoint, statistic] | the same statistics as `/statistics`, of each `/summary_by_touchpoint` metric |
 | `/robustness/<name>` | [terminal_value, roadmap] | the roadmaps under every terminal-value choice, from the same replications: below |
-| `/parameters/<path>` | [replication] | the value drawn in each replication for each parameter given as a distribution, by scenario path: a key's YAML path (`segments.consumer.revenue.price`), an effect's value `initiatives.<initiative>.effects.<target>` (the target as written, `#2` for a repeated target), a roadmap's override `roadmaps.<roadmap>.<initiative>.<key>` (docs/parameters.md, "Names of uncertain numbers") |
+| `/parameters/<path>` | [replication] | the value drawn in each replication for each parameter given as a distribution, by scenario path: a key's YAML path (`segments.consumer.revenue.price`), an effect's value `initiatives.<initiative>.effects.<target>` (the target as written, `#2` for a repeated target), a roadmap's override `roadmaps.<roadmap>.<initiative>.<key>` (docs/parameters.md, "Names of uncertain numbers"); with a `posterior`, also each number it sets (the replication's particle's value, under the name the posterior lists, `<path>.<kind>.<index>` included), and a slot whose distribution's parameter it sets holds that replication's draw |
 | `/done` | [replication] | 1 for each replication written and on the disk (what `--resume` reads) |
 | `/run/replication_sha256` | [replication] | run bookkeeping (comparisons of results skip `/run/`): the SHA-256, 64 hex characters, of each written replication's values in the datasets its `datasets` attribute lists, in that order, as native float64 in C order; empty until written |
 | `/run` attribute `layout_sha256` | | SHA-256 of what the file holds from its creation on: root attributes (but `complete` and `resumed_*`), every dataset's name, type, shape and attributes, and `/scenario` and `/coords` |

@@ -19,10 +19,12 @@
 #include <string_view>
 #include <system_error>
 
+#include "config/parameter_paths.hpp"
 #include "engine/core/errors.hpp"
 #include "engine/core/version.hpp"
 #include "engine/decision.hpp"
 #include "engine/finance.hpp"
+#include "engine/parameter_draws.hpp"
 #include "engine/statistics.hpp"
 #include "outputs/hdf5_layout.hpp"
 #include "outputs/output_target.hpp"
@@ -249,9 +251,7 @@ ResultsWriter::ResultsWriter(Path out, const Scenario& s, const WriterOptions& o
       touchpoint_twins_(s.avoidable_cost_by_touchpoint),
       terminal_value_(s.terminal_value),
       done_(static_cast<std::size_t>(s.replications), false) {
-  for (const auto& slot : s.slots) {
-    if (!slot.value.is_constant()) parameter_paths_.push_back(slot.path);
-  }
+  parameter_paths_ = recorded_parameters(s);
   storage_.faults = options.faults;
   storage_.sync = options.sync;
   // The order write() writes a replication's values in (and digests them).
@@ -385,6 +385,7 @@ void ResultsWriter::create_layout(const Scenario& s, const RunProvenance& p, con
   h5::write_attribute(f, "currency", s.currency, partial);
   h5::write_attribute(f, "terminal_value", to_string(s.terminal_value), partial);
   h5::write_attribute(f, "scenario_sha256", sha256_hex(s.resolved_yaml), partial);
+  write_posterior_attributes(f, s, partial);
   h5::write_attribute(f, "baseline_roadmap",
                       s.roadmaps.empty() ? std::string() : s.roadmaps[s.baseline].name, partial);
   h5::write_attribute(f, "zero_defect_counterfactual",
@@ -521,18 +522,23 @@ void ResultsWriter::create_layout(const Scenario& s, const RunProvenance& p, con
   }
   {
     const h5::Group g = group_with(f, "parameters", {"replication"});
-    for (std::size_t i = 0; i < s.slots.size(); ++i) {
-      const Slot& slot = s.slots[i];
-      if (slot.value.is_constant()) continue;
-      if (slot.path.find('/') != std::string::npos || slot.path.empty() || slot.path == ".") {
+    for (const std::string& path : recorded_parameters(s)) {
+      if (path.find('/') != std::string::npos || path.empty() || path == ".") {
         throw IoError(fmt::format("{}: parameter path '{}' cannot name an HDF5 dataset",
-                                  partial.string(), slot.path));
+                                  partial.string(), path));
       }
-      const ParamInfo* info = model_param_info(s, static_cast<int>(i));
+      const std::optional<int> slot = find_slot(s, path);
+      const ParamInfo* info = slot ? model_param_info(s, *slot) : nullptr;
+      const bool from_posterior =
+          s.posterior && std::any_of(s.posterior->parameters.begin(), s.posterior->parameters.end(),
+                                     [&](const PosteriorTarget& t) { return t.name == path; });
+      const std::string drawn =
+          from_posterior ? std::string("the posterior particle's value for this replication")
+                         : "value drawn per replication from " +
+                               s.slots[static_cast<std::size_t>(*slot)].value.to_yaml();
       const std::string description =
-          fmt::format("value drawn per replication from {}{}{}", slot.value.to_yaml(),
-                      info ? ": " : "", info ? info->meaning : std::string_view());
-      create_metric(g.get(), "/parameters", slot.path, {d_rep_small},
+          fmt::format("{}{}{}", drawn, info ? ": " : "", info ? info->meaning : std::string_view());
+      create_metric(g.get(), "/parameters", path, {d_rep_small},
                     info ? info->unit : std::string_view("as in the scenario"), description, false,
                     partial);
     }

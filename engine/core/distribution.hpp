@@ -24,6 +24,8 @@ struct Distribution {
   static Distribution constant(double value) { return {DistributionKind::constant, value, 0, 0}; }
 
   bool is_constant() const { return kind == DistributionKind::constant; }
+  // The parameter at 0-based `index` in the scenario's spelling ([a, b, c] above).
+  double& parameter(int index) { return index == 0 ? a : index == 1 ? b : c; }
   double mean() const;
   // One draw; a constant returns its value without touching the stream.
   double sample(Stream& stream) const;

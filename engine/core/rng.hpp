@@ -31,6 +31,7 @@ enum class Purpose : std::uint32_t {
   network,           // social network construction
   parameters,        // per-replication parameter draws
   design,            // experiment designs and their bootstrap resamples (experiments/)
+  posterior,         // which posterior particle a replication uses (scenario key posterior)
 };
 
 // 64-bit FNV-1a folded to 32 bits: the "agent" word of a parameter's stream, from its path.

@@ -8,6 +8,7 @@
 
 #include "engine/core/distribution.hpp"
 #include "engine/core/parameters.hpp"
+#include "engine/core/posterior.hpp"
 
 namespace cxsim {
 
@@ -107,10 +108,13 @@ struct Scenario {
 
   ParamLayout layout;
   std::vector<Slot> slots;  // layout.model_count() model slots, then initiative slots
+  // A calibration's posterior (scenario key posterior): per replication one particle sets the
+  // parameters it names (engine/parameter_draws.cpp).
+  std::optional<Posterior> posterior;
 
   std::string resolved_yaml;  // the fully resolved scenario (after extends, --set, defaults)
-  // The files the loader read (the scenario, then its extends bases), which outputs never
-  // overwrite; empty for a scenario built in code or loaded from text.
+  // The files the loader read (the scenario, then its extends bases), and a posterior's source,
+  // which outputs never overwrite; empty for a scenario built in code or loaded from text.
   std::vector<std::string> source_files;
 
   double agent_weight() const { return population / static_cast<double>(agents); }
