@@ -417,7 +417,9 @@ TEST_F(Optimize, ASpaceTooLargeToRaceIsScreenedTheSameAtAnyThreadCountAndAfterAn
   }
   // KN's replications come after the screening's; n counts both; the budget holds both.
   for (const double r : numbers(one, "optimize/observation_replication")) {
-    if (!std::isnan(r)) EXPECT_GE(r, 6);
+    if (!std::isnan(r)) {
+      EXPECT_GE(r, 6);
+    }
   }
   const auto n = numbers(one, "optimize/n");
   for (std::size_t k = 1; k < n.size(); ++k) EXPECT_GE(n[k], 16);

@@ -285,7 +285,7 @@ TEST(RoadmapOverrideNames, NamedByRoadmapAndInitiative) {
   const Scenario sc = load_scenario_text(kExample, "test.yaml");
   const std::string path = "roadmaps.app_then_billing.billing_fix.capex";
   ASSERT_TRUE(find_slot(sc, path).has_value());
-  for (const std::string set :
+  for (const std::string& set :
        {path + "=3000000", std::string("roadmaps.app_then_billing.initiatives.billing_fix."
                                        "capex=3000000")}) {
     SCOPED_TRACE(set);
