@@ -6,9 +6,9 @@
 // generation to the identical file.
 #include <fmt/format.h>
 
+#include <unistd.h>
 #include <cstdlib>
 #include <filesystem>
-#include <unistd.h>
 
 #include "cli/commands.hpp"
 #include "cli/experiment_steps.hpp"
@@ -108,8 +108,7 @@ int calibrate_command(const ExperimentArguments& args) {
   bool keep_segments = false;
   for (const auto& s : block.history.series) keep_segments = keep_segments || s.segment_index >= 0;
 
-  const AbcSimulator simulate =
-      [&](std::span<const AbcProposal> proposals)
+  const AbcSimulator simulate = [&](std::span<const AbcProposal> proposals)
       -> std::optional<std::vector<std::vector<double>>> {
     const auto n = static_cast<int>(proposals.size());
     std::vector<int> todo(static_cast<std::size_t>(n));
@@ -126,9 +125,9 @@ int calibrate_command(const ExperimentArguments& args) {
     const std::int64_t finished = run_scenarios(
         todo,
         [&](int i) {
-          return std::make_shared<const Scenario>(calibration_scenario(
-              experiment.source, experiment.spec.overrides, block,
-              proposals[static_cast<std::size_t>(i)].theta));
+          return std::make_shared<const Scenario>(
+              calibration_scenario(experiment.source, experiment.spec.overrides, block,
+                                   proposals[static_cast<std::size_t>(i)].theta));
         },
         R, options,
         [&](PointRun&& run) {
@@ -159,7 +158,8 @@ int calibrate_command(const ExperimentArguments& args) {
   };
   if (terminal) {
     callbacks.batch_done = [&](const AbcProgress& p) {
-      fmt::print(stderr, "\r\033[Kgeneration {}: {} of {} accepted from {} proposals, {} simulations",
+      fmt::print(stderr,
+                 "\r\033[Kgeneration {}: {} of {} accepted from {} proposals, {} simulations",
                  p.generation, p.accepted, settings.particles, p.proposals, p.simulations);
       std::fflush(stderr);
     };

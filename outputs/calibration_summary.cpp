@@ -45,9 +45,10 @@ std::string format_calibration_summary(const std::filesystem::path& path) {
   const std::string roadmap = h5::read_string_attribute(f, "roadmap", path);
   const std::string observed = h5::read_string_attribute(f, "observed", path);
   if (!complete || !h5::exists(f, "calibrate")) {
-    return fmt::format("calibration (abc_smc) of {} against {}: incomplete (resume it with "
-                       "--resume)\n",
-                       roadmap, observed);
+    return fmt::format(
+        "calibration (abc_smc) of {} against {}: incomplete (resume it with "
+        "--resume)\n",
+        roadmap, observed);
   }
   const auto params = h5::read_strings(f, "coords/parameter", path);
   const auto series = h5::read_strings(f, "coords/series", path);
@@ -70,8 +71,8 @@ std::string format_calibration_summary(const std::filesystem::path& path) {
   // Parameters.
   std::size_t width = 9;
   for (const auto& p : params) width = std::max(width, p.size());
-  out += fmt::format("{:<{}}  {:>11}  {:>25}  {:>25}  {:>6}\n", "parameter", width,
-                     "post. mean", "posterior 90%", "prior 90%", "ratio");
+  out += fmt::format("{:<{}}  {:>11}  {:>25}  {:>25}  {:>6}\n", "parameter", width, "post. mean",
+                     "posterior 90%", "prior 90%", "ratio");
   int unidentified = 0;
   for (std::size_t i = 0; i < K; ++i) {
     std::vector<double> x(N);
@@ -104,8 +105,9 @@ std::string format_calibration_summary(const std::filesystem::path& path) {
                        rate[t], static_cast<std::int64_t>(sims[t]));
   }
   // Posterior predictive check.
-  out += "\nposterior predictive check: observed against the 5-95% band of simulations at the "
-         "posterior ('*' outside)\n";
+  out +=
+      "\nposterior predictive check: observed against the 5-95% band of simulations at the "
+      "posterior ('*' outside)\n";
   for (const auto& label : series) {
     const std::vector<double> obs = doubles(f, "calibrate/observed/" + label, path);
     const std::vector<double> pp = doubles(f, "calibrate/posterior_predictive/" + label, path);
@@ -121,8 +123,8 @@ std::string format_calibration_summary(const std::filesystem::path& path) {
       rows += fmt::format("  {:>5}  {:>12}  {:>12}  {:>12}{}\n", t + 1, number(obs[t]), number(lo),
                           number(hi), out_of_band ? "  *" : "");
     }
-    out += fmt::format("{}: {} of {} observed months outside the band (about {} expected)\n",
-                       label, outside, shown, number(0.1 * shown));
+    out += fmt::format("{}: {} of {} observed months outside the band (about {} expected)\n", label,
+                       outside, shown, number(0.1 * shown));
     out += fmt::format("  {:>5}  {:>12}  {:>12}  {:>12}\n", "month", "observed", "p05", "p95");
     out += rows;
   }

@@ -27,14 +27,16 @@ using Path = std::filesystem::path;
 using namespace h5::layout;
 constexpr const char* kBatch = "batch";
 // The fields of /run/abc_generation, in order.
-const std::vector<std::string> kFields = {"epsilon",         "proposals", "simulations", "ess",
-                                          "next_replication", "total_simulations"};
+const std::vector<std::string> kFields = {"epsilon", "proposals",        "simulations",
+                                          "ess",     "next_replication", "total_simulations"};
 // The statistics of /calibrate/posterior_predictive.
 const std::vector<std::string> kPredictive = {"p05", "p50", "p95", "mean"};
 // The prior's columns in /calibrate/prior.
 const std::vector<std::string> kPriorBounds = {"p05", "p50", "p95", "lo", "hi"};
 
-const CalibrateBlock& block_of(const LoadedExperiment& e) { return e.spec.calibrate; }
+const CalibrateBlock& block_of(const LoadedExperiment& e) {
+  return e.spec.calibrate;
+}
 
 std::vector<std::string> series_labels(const ObservedHistory& h) {
   std::vector<std::string> out;
@@ -78,11 +80,10 @@ std::vector<double> read_slab(hid_t ds, const std::vector<hsize_t>& start,
   h5::check_status(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr,
                                        count.data(), nullptr),
                    file, fmt::format("cannot select {}", what));
-  const h5::Dataspace mem(
-      H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr));
+  const h5::Dataspace mem(H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr));
   h5::check_status(
-      H5Dread(ds, H5T_NATIVE_DOUBLE, mem.get(), file_space.get(), H5P_DEFAULT, values.data()),
-      file, fmt::format("cannot read {}", what));
+      H5Dread(ds, H5T_NATIVE_DOUBLE, mem.get(), file_space.get(), H5P_DEFAULT, values.data()), file,
+      fmt::format("cannot read {}", what));
   return values;
 }
 
@@ -107,7 +108,9 @@ CalibrationWriter::CalibrationWriter(Path out, const LoadedExperiment& experimen
   storage_.sync = options.sync;
 }
 
-CalibrationWriter::~CalibrationWriter() { close_quietly(); }
+CalibrationWriter::~CalibrationWriter() {
+  close_quietly();
+}
 
 void CalibrationWriter::close_quietly() {
   try {
@@ -120,12 +123,9 @@ void CalibrationWriter::flush(std::string_view what) {
   flush_experiment_file(file_.get(), storage_, partial_, what);
 }
 
-std::unique_ptr<CalibrationWriter> CalibrationWriter::create(const Path& out,
-                                                             const LoadedExperiment& experiment,
-                                                             int batch,
-                                                             const RunProvenance& provenance,
-                                                             bool force,
-                                                             const WriterOptions& options) {
+std::unique_ptr<CalibrationWriter> CalibrationWriter::create(
+    const Path& out, const LoadedExperiment& experiment, int batch, const RunProvenance& provenance,
+    bool force, const WriterOptions& options) {
   check_output_target(out, experiment_inputs(experiment));
   const Path partial = partial_path(out);
   std::unique_ptr<CalibrationWriter> w(new CalibrationWriter(out, experiment, options));
@@ -178,16 +178,16 @@ void CalibrationWriter::create_layout(const RunProvenance& provenance) {
     std::vector<std::int32_t> month(T);
     for (hsize_t i = 0; i < N; ++i) particle[i] = static_cast<std::int64_t>(i);
     for (hsize_t i = 0; i < T; ++i) month[i] = static_cast<std::int32_t>(i + 1);
-    c_parameter = string_coord(g.get(), "parameter", parameter_names(block),
-                               "calibrated parameter: its scenario path, in experiment-file order",
-                               file);
+    c_parameter =
+        string_coord(g.get(), "parameter", parameter_names(block),
+                     "calibrated parameter: its scenario path, in experiment-file order", file);
     c_particle = number_coord(g.get(), "particle", H5T_STD_I64LE, particle, "1",
                               "particle (0-based) of an ABC-SMC generation", file);
-    c_month = number_coord(g.get(), "month", H5T_STD_I32LE, month, "month", "plan month (1..T)",
-                           file);
-    c_series = string_coord(g.get(), "series", series_labels(block.history),
-                            "observed series: a timeseries name, with [segment] for a segment's",
-                            file);
+    c_month =
+        number_coord(g.get(), "month", H5T_STD_I32LE, month, "month", "plan month (1..T)", file);
+    c_series =
+        string_coord(g.get(), "series", series_labels(block.history),
+                     "observed series: a timeseries name, with [segment] for a segment's", file);
     c_statistic = string_coord(g.get(), "statistic", kPredictive,
                                "statistic of the simulations at the posterior's particles, "
                                "weighted by the particles' weights",
@@ -202,11 +202,9 @@ void CalibrationWriter::create_layout(const RunProvenance& provenance) {
     std::vector<std::int64_t> slot(G);
     for (hsize_t i = 0; i < G; ++i) slot[i] = static_cast<std::int64_t>(i);
     const h5::Dataset c_slot = number_coord(run.get(), "abc_slot", H5T_STD_I64LE, slot, "1",
-                                            "generation (0-based), room for max_generations",
-                                            file);
-    const h5::Dataset c_field = string_coord(run.get(), "abc_field", kFields,
-                                             "what a generation's row of abc_generation holds",
-                                             file);
+                                            "generation (0-based), room for max_generations", file);
+    const h5::Dataset c_field = string_coord(
+        run.get(), "abc_field", kFields, "what a generation's row of abc_generation holds", file);
     const Dimension d_slot{G, 1, c_slot.get()};
     const Dimension d_particle{N, N, c_particle.get()};
     const Dimension d_parameter{K, K, c_parameter.get()};
@@ -298,8 +296,8 @@ void CalibrationWriter::read_back() {
   written_ = static_cast<int>(resumed_.generations.size());
   if (written_ > 0) {
     const auto S = static_cast<std::size_t>(block.history.series.size());
-    resumed_.scale = read_all(open_dataset(f, "run/abc_scale", file).get(), S, file,
-                              "/run/abc_scale");
+    resumed_.scale =
+        read_all(open_dataset(f, "run/abc_scale", file).get(), S, file, "/run/abc_scale");
   }
 }
 
@@ -426,8 +424,8 @@ void CalibrationWriter::finish(const AbcState& state, AbcStop stop,
       "simulations run in the generation (replications x proposals simulated, in-flight extras "
       "included)",
       sims);
-  put(g.get(), gp, "proposals", {d_generation}, "1",
-      "proposals drawn up to the last one accepted", props);
+  put(g.get(), gp, "proposals", {d_generation}, "1", "proposals drawn up to the last one accepted",
+      props);
   put(g.get(), gp, "history_particles", {d_generation, d_particle, d_parameter}, "",
       "the particles of every generation", hist_p);
   put(g.get(), gp, "history_weights", {d_generation, d_particle}, "1",
@@ -435,8 +433,8 @@ void CalibrationWriter::finish(const AbcState& state, AbcStop stop,
   {
     std::vector<double> prior;
     for (const auto& p : block.parameters) {
-      for (const double x : {p.prior.quantile(0.05), p.prior.quantile(0.5),
-                             p.prior.quantile(0.95), p.prior.lo, p.prior.hi}) {
+      for (const double x : {p.prior.quantile(0.05), p.prior.quantile(0.5), p.prior.quantile(0.95),
+                             p.prior.lo, p.prior.hi}) {
         prior.push_back(x);
       }
     }

@@ -13,9 +13,9 @@
 #include "engine/core/errors.hpp"
 #include "engine/statistics.hpp"
 #include "outputs/attribution_summary.hpp"
+#include "outputs/calibration_summary.hpp"
 #include "outputs/hdf5_handles.hpp"
 #include "outputs/hdf5_layout.hpp"
-#include "outputs/calibration_summary.hpp"
 #include "outputs/optimize_summary.hpp"
 #include "outputs/summary_table.hpp"
 
