@@ -251,6 +251,38 @@ TEST_F(Calibration, TheBudgetEndsTheRunNormallyAndSaysSo) {
   EXPECT_EQ(read(path("t.h5"), "calibrate/epsilon").size(), 2u) << t.text;
 }
 
+// Priors on a distribution's own parameters: the sBG heterogeneity of the segment's churn,
+// beta: [a, 98] with the first shape calibrated against the survival of the customers.
+TEST_F(Calibration, FitsAnSbgHeterogeneityShape) {
+  std::string scenario = kScenario;
+  const std::string at = "    baseline_churn_monthly: 0.02\n";
+  scenario.replace(scenario.find(at), at.size(),
+                   at + "    heterogeneity: {baseline_churn_monthly: {beta: [2, 98]}}\n");
+  write("scenario.yaml", scenario);
+  const std::string csv = history("truth", 0.02);  // the history keeps beta: [2, 98]
+  const std::string exp = write(
+      "het.yaml", "scenario: scenario.yaml\nseed: 7\ncalibrate:\n  observed: " + csv +
+                      "\n  roadmap: baseline\n  parameters:\n"
+                      "    - {path: segments.solo.heterogeneity.baseline_churn_monthly.beta.0, "
+                      "prior: {uniform: [0.5, 8]}}\n"
+                      "  particles: 60\n  max_simulations: 1800\n  max_generations: 6\n");
+  const Output c = sh(kCxsim + " calibrate " + exp + " -o " + path("het.h5") + " -q");
+  ASSERT_EQ(c.exit_code, 0) << c.text;
+  const auto [lo, hi] = interval(path("het.h5"), 0);
+  EXPECT_LT(lo, 2.0);
+  EXPECT_GT(hi, 2.0);
+  EXPECT_LT((hi - lo) / (0.9 * 7.5), 0.5) << lo << " " << hi;
+  // A kind the key is not written as is refused at its line.
+  const std::string wrong = write(
+      "wrong.yaml", "scenario: scenario.yaml\ncalibrate:\n  observed: " + csv +
+                        "\n  roadmap: baseline\n  parameters:\n"
+                        "    - {path: segments.solo.heterogeneity.baseline_churn_monthly.normal.0, "
+                        "prior: {uniform: [0.5, 8]}}\n");
+  const Output w = sh(kCxsim + " calibrate " + wrong + " -o " + path("w.h5"));
+  EXPECT_EQ(w.exit_code, 2) << w.text;
+  EXPECT_NE(w.text.find("wrong.yaml:6:"), std::string::npos) << w.text;
+}
+
 struct BadHistory {
   const char* csv;
   const char* where;  // file:line:col suffix expected
