@@ -430,7 +430,9 @@ AbcStop run_abc_smc(const std::vector<Prior>& priors, const AbcObserved& observe
       if (room <= 0) return AbcStop::max_simulations;
       std::vector<AbcProposal> todo;
       std::vector<std::int64_t> index;
-      const std::int64_t want = std::min<std::int64_t>(batch, room);
+      // Generation 0 accepts every proposal: no more than the particles still missing.
+      const std::int64_t want = std::min<std::int64_t>(
+          g == 0 ? std::min(batch, N - fill.accepted) : batch, room);
       std::int64_t drawn = 0;
       std::vector<double> theta;
       while (static_cast<std::int64_t>(todo.size()) < want) {

@@ -24,6 +24,10 @@ const std::vector<std::string> kCalibrateKeys = {
 const std::vector<std::string> kParameterKeys = {"path", "prior"};
 const std::vector<std::string> kPriorKinds = {"uniform", "normal", "lognormal", "beta"};
 constexpr int kMaxParameters = 20;
+// The weights cost particles^2 kernel evaluations per generation, and /run holds room for
+// max_generations x particles x parameters values from the start.
+constexpr int kMaxParticles = 20000;
+constexpr int kMaxGenerations = 100;
 
 std::string join(const std::vector<std::string>& names) {
   std::string out;
@@ -162,7 +166,7 @@ class BlockReader {
                         "per particle)",
                         base_.replications));
     }
-    if (const auto n = integer(block, "particles", 2, 1'000'000))
+    if (const auto n = integer(block, "particles", 2, kMaxParticles))
       s.particles = static_cast<int>(*n);
     s.max_simulations = 100LL * s.particles * s.replications;
     const YamlTree* budget = block.find("max_simulations");
@@ -187,7 +191,7 @@ class BlockReader {
       }
       s.epsilon_quantile = *q;
     }
-    if (const auto g = integer(block, "max_generations", 1, 1000)) {
+    if (const auto g = integer(block, "max_generations", 1, kMaxGenerations)) {
       s.max_generations = static_cast<int>(*g);
     }
     if (const auto e = number(block, "min_epsilon", 0, 1e300, false, "a distance >= 0")) {

@@ -28,8 +28,6 @@ std::vector<double> doubles(hid_t file, const std::string& name, const Path& pat
 std::string number(double x) {
   if (std::isnan(x)) return "-";
   if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
-  const double a = std::abs(x);
-  if (a != 0 && (a < 1e-3 || a >= 1e6)) return fmt::format("{:.4g}", x);
   return fmt::format("{:.4g}", x);
 }
 
