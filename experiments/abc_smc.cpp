@@ -431,8 +431,8 @@ AbcStop run_abc_smc(const std::vector<Prior>& priors, const AbcObserved& observe
       std::vector<AbcProposal> todo;
       std::vector<std::int64_t> index;
       // Generation 0 accepts every proposal: no more than the particles still missing.
-      const std::int64_t want = std::min<std::int64_t>(
-          g == 0 ? std::min(batch, N - fill.accepted) : batch, room);
+      const std::int64_t want =
+          std::min<std::int64_t>(g == 0 ? std::min(batch, N - fill.accepted) : batch, room);
       std::int64_t drawn = 0;
       std::vector<double> theta;
       while (static_cast<std::int64_t>(todo.size()) < want) {
