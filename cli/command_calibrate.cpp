@@ -21,6 +21,7 @@
 #include "experiments/abc_smc.hpp"
 #include "experiments/experiment_file.hpp"
 #include "experiments/experiment_runner.hpp"
+#include "experiments/observed_history.hpp"
 #include "outputs/calibration_writer.hpp"
 #include "outputs/sha256.hpp"
 #ifdef CXSIM_MPI
@@ -169,8 +170,20 @@ int calibrate_command(const ExperimentArguments& args) {
     for (const auto& p : block.parameters) out.push_back(p.prior);
     return out;
   }();
-  const AbcStop stop =
-      run_abc_smc(priors, observed_cells(block.history), settings, state, simulate, callbacks);
+  // With summary: total the distance sees each series' sum over its observed months; the
+  // posterior predictive check stays monthly.
+  const AbcSimulator simulate_summaries =
+      block.totals ? AbcSimulator([&](std::span<const AbcProposal> proposals)
+                                      -> std::optional<std::vector<std::vector<double>>> {
+        auto monthly = simulate(proposals);
+        if (!monthly) return std::nullopt;
+        for (auto& m : *monthly) m = series_totals(block.history, m);
+        return monthly;
+      })
+                   : simulate;
+  const AbcStop stop = run_abc_smc(
+      priors, block.totals ? observed_totals(block.history) : observed_cells(block.history),
+      settings, state, simulate_summaries, callbacks);
   std::optional<std::vector<std::vector<double>>> predictive;
   if (stop != AbcStop::interrupted) predictive = abc_posterior_predictive(state, K, simulate);
   if (terminal) fmt::print(stderr, "\r\033[K");

@@ -18,9 +18,9 @@ namespace cxsim {
 namespace {
 
 const std::vector<std::string> kCalibrateKeys = {
-    "observed",        "roadmap",         "parameters",          "method",
-    "particles",       "max_simulations", "min_acceptance_rate", "epsilon_quantile",
-    "max_generations", "min_epsilon",     "min_epsilon_decrease"};
+    "observed",        "roadmap",         "parameters",           "method",
+    "particles",       "max_simulations", "min_acceptance_rate",  "epsilon_quantile",
+    "max_generations", "min_epsilon",     "min_epsilon_decrease", "summary"};
 const std::vector<std::string> kParameterKeys = {"path", "prior"};
 const std::vector<std::string> kPriorKinds = {"uniform", "normal", "lognormal", "beta"};
 constexpr int kMaxParameters = 20;
@@ -74,6 +74,7 @@ class BlockReader {
     }
     read_roadmap(block);
     read_method(block);
+    read_summary(block);
     read_settings(block);
     read_parameters(block);
     read_observed(block);
@@ -124,6 +125,22 @@ class BlockReader {
                                    : std::string()) +
                 " (expected abc_smc)");
     }
+  }
+
+  void read_summary(const YamlTree& block) {
+    const YamlTree* node = block.find("summary");
+    if (node == nullptr || node->is_null()) return;
+    const std::vector<std::string> allowed = {"monthly", "total"};
+    if (!node->is_scalar() ||
+        std::find(allowed.begin(), allowed.end(), node->text) == allowed.end()) {
+      error(node->loc, "calibrate.summary",
+            "unknown summary " + describe_value(*node) +
+                (node->is_scalar() ? did_you_mean(node->text, allowed) : std::string()) +
+                " (expected monthly: every observed month, or total: each series' sum over its "
+                "observed months)");
+      return;
+    }
+    out_.totals = node->text == "total";
   }
 
   std::optional<double> number(const YamlTree& block, const char* key, double lo, double hi,
@@ -436,6 +453,7 @@ std::string calibrate_block_yaml(const CalibrateBlock& block) {
     out += "    - {path: " + quoted(p.path) + ", prior: " + p.prior_as_written + "}\n";
   }
   out += "  method: abc_smc\n";
+  out += fmt::format("  summary: {}\n", block.totals ? "total" : "monthly");
   out += fmt::format("  particles: {}\n  max_simulations: {}\n", s.particles, s.max_simulations);
   out += fmt::format("  min_acceptance_rate: {}\n  epsilon_quantile: {}\n",
                      format_number(s.min_acceptance_rate), format_number(s.epsilon_quantile));

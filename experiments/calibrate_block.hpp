@@ -30,6 +30,9 @@ struct CalibrateBlock {
   int roadmap_index = 0;
   std::vector<CalibratedParameter> parameters;
   AbcSettings settings;  // seed and replications from the experiment's base scenario
+  // summary: total: the distance over each series' sum of its observed months (one cell per
+  // series) instead of every observed month.
+  bool totals = false;
   SourceLoc loc;
 };
 

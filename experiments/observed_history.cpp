@@ -317,6 +317,43 @@ ObservedHistory parse_observed_history(const std::string& text, const std::strin
   return out;
 }
 
+AbcObserved observed_cells(const ObservedHistory& history) {
+  AbcObserved o;
+  o.series_count = static_cast<int>(history.series.size());
+  for (std::size_t s = 0; s < history.series.size(); ++s) {
+    for (const double v : history.series[s].values) {
+      o.values.push_back(v);
+      o.series.push_back(static_cast<int>(s));
+    }
+  }
+  return o;
+}
+
+AbcObserved observed_totals(const ObservedHistory& history) {
+  AbcObserved o;
+  o.series_count = static_cast<int>(history.series.size());
+  for (std::size_t s = 0; s < history.series.size(); ++s) {
+    double sum = 0;
+    for (const double v : history.series[s].values) sum += std::isnan(v) ? 0.0 : v;
+    o.values.push_back(sum);
+    o.series.push_back(static_cast<int>(s));
+  }
+  return o;
+}
+
+std::vector<double> series_totals(const ObservedHistory& history, std::span<const double> monthly) {
+  std::vector<double> out;
+  const auto T = static_cast<std::size_t>(history.horizon);
+  for (std::size_t s = 0; s < history.series.size(); ++s) {
+    double sum = 0;
+    for (std::size_t t = 0; t < T; ++t) {
+      if (!std::isnan(history.series[s].values[t])) sum += monthly[s * T + t];
+    }
+    out.push_back(sum);
+  }
+  return out;
+}
+
 ObservedHistory read_observed_history(const std::string& path, const std::string& display,
                                       const Scenario& base, std::vector<Diagnostic>& diagnostics) {
   ReadProblem problem;

@@ -5,11 +5,13 @@
 // RESULTS.md units (real-world counts, money, NPS points), as the simulated series are.
 #pragma once
 
+#include <span>
 #include <string>
 #include <vector>
 
 #include "engine/core/errors.hpp"
 #include "engine/core/scenario.hpp"
+#include "experiments/abc_smc.hpp"
 
 namespace cxsim {
 
@@ -40,6 +42,16 @@ struct ObservedHistory {
 // a metric that has no by-segment series, and no observed value at all.
 ObservedHistory read_observed_history(const std::string& path, const std::string& display,
                                       const Scenario& base, std::vector<Diagnostic>& diagnostics);
+
+// The observed cells of a history, series by series and month by month (the layout of the
+// simulated summaries, `series x horizon` values).
+AbcObserved observed_cells(const ObservedHistory& history);
+
+// `summary: total`: one cell per series, the sum of its observed months.
+AbcObserved observed_totals(const ObservedHistory& history);
+// The same sums of simulated monthly summaries (observed_cells' layout), over the months the
+// history observes.
+std::vector<double> series_totals(const ObservedHistory& history, std::span<const double> monthly);
 
 // The same from text (tests).
 ObservedHistory parse_observed_history(const std::string& text, const std::string& display,

@@ -70,18 +70,6 @@ std::vector<double> read_slab(hid_t ds, const std::vector<hsize_t>& start,
 
 }  // namespace
 
-AbcObserved observed_cells(const ObservedHistory& history) {
-  AbcObserved o;
-  o.series_count = static_cast<int>(history.series.size());
-  for (std::size_t s = 0; s < history.series.size(); ++s) {
-    for (const double v : history.series[s].values) {
-      o.values.push_back(v);
-      o.series.push_back(static_cast<int>(s));
-    }
-  }
-  return o;
-}
-
 CalibrationWriter::CalibrationWriter(Path out, const LoadedExperiment& experiment,
                                      const WriterOptions& options)
     : out_(std::move(out)), partial_(partial_path(out_)), experiment_(experiment) {
@@ -426,7 +414,6 @@ void CalibrationWriter::finish(const AbcState& state, AbcStop stop,
     string_dataset(g.get(), "priors", priors, c_parameter.get(),
                    "each parameter's prior as written, and its truncation", file);
   }
-  const AbcObserved observed = observed_cells(block.history);
   {
     const auto S = static_cast<hsize_t>(block.history.series.size());
     const h5::Dataset c_series = open_dataset(f, "coords/series", file);
@@ -470,7 +457,6 @@ void CalibrationWriter::finish(const AbcState& state, AbcStop stop,
           stats);
     }
   }
-  (void)observed;
   h5::write_attribute(g.get(), "stopped_by", to_string(stop), file);
   h5::write_attribute(g.get(), "stop_message", describe_stop(stop, block.settings), file);
   h5::write_attribute(g.get(), "generations", static_cast<std::int64_t>(G), file);

@@ -19,10 +19,6 @@
 
 namespace cxsim {
 
-// The observed cells of a history, series by series and month by month (the layout the
-// simulator's summaries share).
-AbcObserved observed_cells(const ObservedHistory& history);
-
 class CalibrationWriter {
  public:
   // Creates <out>.partial (the refusals of the other writers: an existing <out> or .partial

@@ -283,6 +283,26 @@ TEST_F(Calibration, FitsAnSbgHeterogeneityShape) {
   EXPECT_NE(w.text.find("wrong.yaml:6:"), std::string::npos) << w.text;
 }
 
+// summary: total: the distance over each series' sum of its observed months; the predictive
+// check stays monthly.
+TEST_F(Calibration, SeriesTotalsAsTheSummary) {
+  const std::string csv = history("truth", 0.03);
+  const std::string exp =
+      write("tot.yaml", "scenario: scenario.yaml\nseed: 7\ncalibrate:\n  observed: " + csv +
+                            "\n  roadmap: baseline\n  summary: total\n  parameters:\n"
+                            "    - {path: segments.solo.baseline_churn_monthly, prior: {uniform: "
+                            "[0.005, 0.08]}}\n"
+                            "  particles: 60\n  max_simulations: 1800\n  max_generations: 6\n");
+  const Output c = sh(kCxsim + " calibrate " + exp + " -o " + path("tot.h5") + " -q");
+  ASSERT_EQ(c.exit_code, 0) << c.text;
+  const auto [lo, hi] = interval(path("tot.h5"), 0);
+  EXPECT_LT(lo, 0.03);
+  EXPECT_GT(hi, 0.03);
+  EXPECT_LT((hi - lo) / (0.9 * 0.075), 0.25) << lo << " " << hi;
+  EXPECT_EQ(read(path("tot.h5"), "calibrate/scale").size(), 2u);
+  EXPECT_EQ(read(path("tot.h5"), "calibrate/posterior_predictive/churned").size(), 4u * 12u);
+}
+
 struct BadHistory {
   const char* csv;
   const char* where;  // file:line:col suffix expected

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -98,7 +99,11 @@ std::pair<double, double> interval(const std::vector<double>& p, const std::vect
   return {lo, hi};
 }
 
+// CXSIM_CALIBRATION_SUMMARY=total runs the study with `summary: total` (the default here is the
+// block's default, monthly).
 TEST(CalibrationCoverage, NinetyPercentIntervalsCoverTheTruth) {
+  const char* env = std::getenv("CXSIM_CALIBRATION_SUMMARY");
+  const std::string summary = env ? "  summary: " + std::string(env) + "\n" : "";
   const fs::path dir =
       fs::temp_directory_path() / ("cxsim-cal-coverage-" + std::to_string(::getpid()));
   fs::remove_all(dir);
@@ -136,7 +141,7 @@ TEST(CalibrationCoverage, NinetyPercentIntervalsCoverTheTruth) {
       exp += "    - {path: " + std::string(p.path) + ", prior: {uniform: [" + std::to_string(p.lo) +
              ", " + std::to_string(p.hi) + "]}}\n";
     }
-    exp += "  particles: 150\n  max_simulations: 6000\n  max_generations: 8\n";
+    exp += "  particles: 150\n  max_simulations: 6000\n  max_generations: 8\n" + summary;
     std::ofstream(dir / "cal.yaml") << exp;
     const std::string out = (dir / "cal.h5").string();
     const Output c =
