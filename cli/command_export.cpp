@@ -1,6 +1,7 @@
 // `cxsim export FILE --xlsx OUT.xlsx --csv DIR` and `cxsim report FILE -o OUT.html`: the finance
 // tables of a complete results file as a workbook, tidy CSV files or a self-contained HTML report;
-// both also take an experiment file (sweep, sensitivity) and render its tables.
+// both also take an experiment file (sweep, sensitivity, optimize, attribute) and render its
+// tables.
 #include <fmt/format.h>
 
 #include <filesystem>
@@ -65,10 +66,10 @@ int report_command(const ReportArguments& args) {
   if (out.empty()) out = fs::path(args.file).replace_extension(".html");
   if (is_experiment_file(args.file)) {
     const std::string kind = reports::ResultsFile(args.file).string_attribute("", "experiment");
-    if (kind != "sweep" && kind != "sensitivity") {
+    if (kind != "sweep" && kind != "sensitivity" && kind != "optimize" && kind != "attribute") {
       throw UsageError(fmt::format(
           "report: {} is an experiment file of kind {}; the HTML report reads the files of cxsim "
-          "run, sweep and sensitivity (cxsim summary {} prints its tables)",
+          "run, sweep, sensitivity, optimize and attribute (cxsim summary {} prints its tables)",
           args.file, kind, args.file));
     }
   }

@@ -188,16 +188,19 @@ int main(int argc, char** argv) {
   auto* export_cmd = app.add_subcommand(
       "export",
       "Write the finance tables of a complete results file, or the tables of a complete "
-      "experiment file (sweep, sensitivity), as an Excel workbook and/or tidy CSV files "
-      "(docs/finance-outputs.md)");
+      "experiment file (sweep, sensitivity, optimize, attribute), as an Excel workbook and/or "
+      "tidy CSV files (docs/finance-outputs.md)");
   export_cmd
-      ->add_option("file", export_args.file, "Results file (.h5) of run, sweep or sensitivity")
+      ->add_option("file", export_args.file,
+                   "Results file (.h5) of run, sweep, sensitivity, optimize or attribute")
       ->required();
   export_cmd->add_option("--xlsx", export_args.xlsx,
                          "Workbook to write: Summary (with charts), Decision, Robustness, Cash "
                          "flow by year, Cumulative delta cash, Avoidable cost, Per replication, "
-                         "Assumptions, Provenance (an experiment file: Design, Points, Paired "
-                         "difference, Sensitivity, Provenance); numbers exactly as in the file");
+                         "Assumptions, Provenance (a sweep or sensitivity file: Design, Points, "
+                         "Paired difference, Sensitivity, Provenance; optimize: Choice, Frontier, "
+                         "Candidates, Provenance; attribute: Shares, Shapley by replication, "
+                         "Coalitions, Provenance); numbers exactly as in the file");
   export_cmd->add_option("--csv", export_args.csv,
                          "Directory for the same tables as tidy CSV, one long-format file per "
                          "table (created if missing)");

@@ -121,16 +121,7 @@ int mpi_experiment_command(const ExperimentArguments& args) {
       [&](std::int64_t item, std::vector<std::byte>&& bytes) {
         PointRun run;
         run.point = static_cast<int>(item);
-        run.replications = decode_results(bytes);
-        if (static_cast<std::int64_t>(run.replications.size()) != R) {
-          throw IoError(fmt::format("the result of point {} holds {} replications, expected {}",
-                                    item, run.replications.size(), R));
-        }
-        for (std::int64_t r = 0; r < R; ++r) {
-          if (run.replications[static_cast<std::size_t>(r)].replication != r) {
-            throw IoError(fmt::format("the result of point {} is out of replication order", item));
-          }
-        }
+        run.replications = decode_point(bytes, R, "point", item);
         // The point's scenario, for its parameter values: as the runner built it.
         LoadOptions load;
         load.overrides = overrides(run.point);

@@ -52,6 +52,10 @@ int from_rank0(int value) {
 
 }  // namespace
 
+int broadcast_from_rank0(int value) {
+  return from_rank0(value);
+}
+
 int agree_loaded(const MpiSession& mpi, const std::exception_ptr& error, std::string_view what) {
   const int mine = error ? exit_code_of(error) : kOk;
   const int rank0_load = from_rank0(mine);

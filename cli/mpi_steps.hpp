@@ -34,6 +34,10 @@ int agree_same(const MpiSession& mpi, const std::string& digest, std::string_vie
 // when it succeeded; else rank 0 rethrows it and the others return its exit code.
 int follow_rank0(const MpiSession& mpi, const std::exception_ptr& error);
 
+// Rank 0's `value` on every rank (a collective: every rank calls it), for a choice only rank 0
+// can make, such as the batch size of a file it resumed.
+int broadcast_from_rank0(int value);
+
 // A rank other than 0: runs what rank 0 hands out until the farm ends; returns the exit code.
 // An error that leaves rank 0 waiting ends the whole job.
 int work_as_rank(const MpiSession& mpi, LocalTasks& local, const FarmOptions& options,

@@ -60,9 +60,10 @@ std::string experiment_resume_command(const ExperimentArguments& args, const std
 }
 
 std::string experiment_resume_hint(const ExperimentArguments& args, const std::string& output,
-                                   std::int64_t kept, std::int64_t total, std::string_view how) {
-  return fmt::format("{} of {} points kept in {}.partial; finish{} with: {}", kept, total, output,
-                     how, experiment_resume_command(args, output));
+                                   std::int64_t kept, std::int64_t total, std::string_view how,
+                                   std::string_view items) {
+  return fmt::format("{} of {} {} kept in {}.partial; finish{} with: {}", kept, total, items,
+                     output, how, experiment_resume_command(args, output));
 }
 
 }  // namespace cxsim::cli

@@ -35,7 +35,7 @@ std::string experiment_resume_command(const ExperimentArguments& args, const std
 
 // "K of N points kept in OUTPUT.partial; finish<how> with: <experiment_resume_command>".
 std::string experiment_resume_hint(const ExperimentArguments& args, const std::string& output,
-                                   std::int64_t kept, std::int64_t total,
-                                   std::string_view how = "");
+                                   std::int64_t kept, std::int64_t total, std::string_view how = "",
+                                   std::string_view items = "points");
 
 }  // namespace cxsim::cli

@@ -1,9 +1,12 @@
-// The work item of an experiment (`cxsim sweep`, `cxsim sensitivity`) under MPI: every
-// replication of one point, run on the rank's threads as the single-process command runs it,
-// encoded for rank 0.
+// The work item of an experiment (`cxsim sweep`, `cxsim sensitivity`, `cxsim attribute`) under
+// MPI: every replication of one point, run on the rank's threads as the single-process command
+// runs it, encoded for rank 0.
 #pragma once
 
 #include <cstdint>
+#include <span>
+#include <string_view>
+#include <vector>
 
 #include "config/scenario_loader.hpp"
 #include "distributed/local_tasks.hpp"
@@ -18,6 +21,16 @@ namespace cxsim {
 // scenario refuses) propagates. `source` and what `overrides` refers to must outlive the job.
 TaskJob make_point_job(const ScenarioSource& source, PointOverrides overrides,
                        std::int64_t replications, int threads);
+
+// A point's replications from the message its job sent, checked to be `replications` of them in
+// replication order (IoError naming the `noun` and item otherwise).
+std::vector<ReplicationResult> decode_point(std::span<const std::byte> bytes,
+                                            std::int64_t replications, std::string_view noun,
+                                            std::int64_t item);
+
+// The same for points whose scenario `scenario(p)` makes (run_scenarios: an attribution's
+// batches of sub-roadmaps). What `scenario` refers to must outlive the job.
+TaskJob make_scenario_job(PointScenario scenario, std::int64_t replications, int threads);
 
 // Points one rank runs at once: as many as fill its threads with replications (at least one),
 // or one when memory bounds the replications in flight below the threads (run_points then

@@ -10,6 +10,7 @@ import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from statistics import NormalDist
 from typing import Iterable, Mapping, Sequence
 
 import h5py
@@ -1334,3 +1335,186 @@ def roadmap_plan(res: Results) -> dict:
             steps.append((name, int(start)))
         plan[roadmap["name"]] = steps
     return plan
+
+
+# --- Plans: the optimiser's frontier, Shapley shares, and a roadmap's capex --------------------
+
+def _strings(values) -> list[str]:
+    return [_text(v) for v in values]
+
+
+def open_optimize(path: str | Path) -> dict:
+    """An optimize file (`cxsim optimize`) as plain Python: the candidates (parsed YAML plans with
+    mean, se, n, eliminated_at, capex_total), the chosen plan (`best`, a mapping that pastes into
+    the scenario's roadmaps), P(correct selection) with its kind (guaranteed or estimated) and
+    what stopped the procedure, the replications spent against equal allocation's, the zone and
+    confidence, and the frontier (one row per capex_total budget) when the file has one."""
+    path = Path(path)
+    with h5py.File(path, "r") as f:
+        attrs = {k: (v.decode() if isinstance(v, bytes) else v) for k, v in f.attrs.items()}
+        if attrs.get("experiment") != "optimize":
+            raise ValueError(f"{path}: not an optimize file (experiment = {attrs.get('experiment')!r})")
+        g = f["optimize"]
+        plans = [yaml.safe_load(t) for t in _strings(g["candidates"][()])]
+        candidates = [dict(plan=p, mean=float(m), se=float(s), n=int(n), eliminated_at=float(e),
+                           capex_total=float(c))
+                      for p, m, s, n, e, c in zip(plans, g["mean"][()], g["se"][()], g["n"][()],
+                                                  g["eliminated_at"][()], g["capex_total"][()])]
+        p_correct = g["p_correct"]
+        out = dict(
+            path=path, attrs=attrs, candidates=candidates,
+            best=yaml.safe_load(_text(g["best"][()])), best_candidate=int(g["best_candidate"][()]),
+            p_correct=float(p_correct[()]), kind=_text(p_correct.attrs.get("kind", "")),
+            stopped_by=_text(p_correct.attrs.get("stopped_by", "")),
+            replications=int(g["replications"][()]),
+            equal_allocation=float(g["equal_allocation_replications"][()]),
+            zone=float(attrs["indifference_zone"]), confidence=float(attrs["confidence"]),
+            currency=str(attrs.get("currency", "")), frontier=None)
+        if "frontier" in g:
+            fr = g["frontier"]
+            out["frontier"] = [
+                dict(budget=float(b), mean=float(m), se=float(s), p_correct=float(p),
+                     replications=int(r), best=yaml.safe_load(t))
+                for b, m, s, p, r, t in zip(fr["budget"][()], fr["mean"][()], fr["se"][()],
+                                            fr["p_correct"][()], fr["replications"][()],
+                                            _strings(fr["best"][()]))]
+    return out
+
+
+def plan_label(plan: Mapping) -> str:
+    """A plan as 'billing_fix@1 + digital_app@13' ('no initiative' when empty)."""
+    steps = [f"{s['use']}@{s.get('start_month', 1)}" for s in plan.get("initiatives", []) or []]
+    return " + ".join(steps) if steps else "no initiative"
+
+
+def open_attribution(path: str | Path) -> dict:
+    """An attribution file (`cxsim attribute`): the Shapley shares per initiative and replication
+    (`shapley`, a DataArray [initiative, replication]), the value shared out per replication
+    (`total`), the metric of each sub-roadmap evaluated (`value` [coalition, replication], the
+    coalition written as '[billing_fix, digital_app]'), the roadmap and metric, and the method."""
+    path = Path(path)
+    with h5py.File(path, "r") as f:
+        attrs = {k: (v.decode() if isinstance(v, bytes) else v) for k, v in f.attrs.items()}
+        if attrs.get("experiment") != "attribute":
+            raise ValueError(f"{path}: not an attribution file (experiment = {attrs.get('experiment')!r})")
+        g = f["attribute"]
+        names = _strings(g["initiative"][()])
+        shapley = np.asarray(g["shapley"][()], dtype=float)
+        total = np.asarray(g["total"][()], dtype=float)
+        coalitions = _strings(g["coalitions"][()])
+        value = np.asarray(g["value"][()], dtype=float)
+    reps = np.arange(shapley.shape[1])
+    return dict(
+        path=path, attrs=attrs, roadmap=str(attrs["roadmap"]), metric=str(attrs["metric"]),
+        method=str(attrs["method"]), currency=str(attrs.get("currency", "")),
+        shapley=xr.DataArray(shapley, dims=("initiative", "replication"),
+                             coords={"initiative": names, "replication": reps}),
+        total=xr.DataArray(total, dims=("replication",), coords={"replication": reps}),
+        value=xr.DataArray(value, dims=("coalition", "replication"),
+                           coords={"coalition": coalitions, "replication": reps}))
+
+
+def _written_mean(value) -> float:
+    """A number as the optimiser's constraints count it: a constant, or a distribution's mean."""
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, Mapping) and len(value) == 1:
+        kind, p = next(iter(value.items()))
+        if kind == "normal":
+            return float(p[0])
+        if kind == "uniform":
+            return (float(p[0]) + float(p[1])) / 2
+        if kind == "triangular":
+            return (float(p[0]) + float(p[1]) + float(p[2])) / 3
+    raise ValueError(f"capex value {value!r}: a number, or a normal, uniform or triangular distribution")
+
+
+def roadmap_capex(scenario: Mapping, roadmap: str) -> dict:
+    """A roadmap's capex as `cxsim optimize` counts it against its constraints: each initiative's
+    capex as written (a distribution's mean), spent in its start month, or evenly over `months`
+    from its start for `capex: {total, months}`, up to the horizon. Returns the total and the
+    spend in each plan year (months 1-12, 13-24, ...)."""
+    horizon = int(scenario["horizon_months"])
+    library = {i["name"]: i for i in scenario.get("initiatives", []) or []}
+    by_month = np.zeros(horizon)
+    entries = next((r.get("initiatives", []) or [] for r in scenario.get("roadmaps", [])
+                    if r["name"] == roadmap), None)
+    if entries is None:
+        raise KeyError(f"no roadmap {roadmap!r} in the scenario")
+    for item in entries:
+        name = item.get("use") if isinstance(item, Mapping) else str(item)
+        spec = dict(library[name])
+        if isinstance(item, Mapping):
+            spec.update({k: v for k, v in item.items() if k != "use"})
+        capex = spec.get("capex", 0)
+        start = int(spec.get("start_month", 1))
+        if isinstance(capex, Mapping) and "total" in capex:
+            months = int(capex.get("months", 1))
+            total = _written_mean(capex["total"])
+        else:
+            months, total = 1, _written_mean(capex)
+        for m in range(start, min(start + months, horizon + 1)):
+            by_month[m - 1] += total / months
+    years = [float(by_month[y:y + 12].sum()) for y in range(0, horizon, 12)]
+    return dict(total=float(by_month.sum()), per_year=years)
+
+
+def scenario_with_roadmap(scenario: str | Path, roadmap: Mapping, out: str | Path) -> Path:
+    """Writes a scenario file at `out` that extends `scenario` (a bundled name or a path) with one
+    more roadmap (a mapping such as open_optimize's `best`); returns its path."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    base = scenario_path(str(scenario)).resolve()
+    out.write_text(yaml.safe_dump({"extends": str(base), "roadmaps": [dict(roadmap)]},
+                                  sort_keys=False))
+    return out
+
+
+def plot_frontier(ax, opt: Mapping, currency: str | None = None, level: float = 0.95):
+    """The efficient frontier of an optimize file: the best plan's mean objective per capex
+    budget with its `level` interval (normal, from the se), each point labelled with its plan."""
+    frontier = opt["frontier"] or []
+    if not frontier:
+        raise ValueError("the optimize file has no frontier (capex_total was a single number)")
+    currency = opt["currency"] if currency is None else currency
+    z = NormalDist().inv_cdf((1 + level) / 2)
+    x = np.array([r["budget"] for r in frontier])
+    y = np.array([r["mean"] for r in frontier])
+    e = np.array([z * r["se"] for r in frontier])
+    # Steps, not lines: between two budgets the best plan is the lower budget's until the next
+    # budget admits a better one (the frontier is known at the budgets studied only).
+    ax.step(x, y, where="post", color="#1f5fa8", lw=1, ls="--", alpha=0.6)
+    ax.errorbar(x, y, yerr=e, fmt="o", color="#1f5fa8", capsize=4)
+    for r, xi, yi in zip(frontier, x, y):
+        ax.annotate(plan_label(r["best"]).replace(" + ", "\n+ "), (xi, yi), xytext=(6, -4),
+                    textcoords="offset points", fontsize=8, va="top")
+    ax.xaxis.set_major_formatter(money_formatter(currency))
+    ax.yaxis.set_major_formatter(money_formatter(currency))
+    metric = opt["attrs"].get("objective_metric", "objective")
+    ax.set_xlabel(f"capex budget over the horizon ({currency})" if currency else "capex budget")
+    ax.set_ylabel(f"best plan's mean {metric}")
+    ax.set_title(f"Efficient frontier: the best plan per budget ({level:.0%} intervals)\n"
+                 f"each chosen with P(correct selection) ≥ {opt['confidence']:.0%} within "
+                 f"{format_money(opt['zone'], currency)}")
+    ax.grid(alpha=0.3)
+
+
+def plot_shares(ax, attr: Mapping, currency: str | None = None, level: float = 0.95):
+    """Shapley shares of an attribution file: each initiative's mean share with its Student-t
+    `level` interval over replications, largest first, and the total they add up to."""
+    currency = attr["currency"] if currency is None else currency
+    stats = mean_interval_over(attr["shapley"], "replication", level)
+    order = np.argsort(stats["mean"].values)
+    names = [str(n) for n in stats["initiative"].values[order]]
+    mean = stats["mean"].values[order]
+    low, high = stats["low"].values[order], stats["high"].values[order]
+    ax.barh(names, mean, color="#1f5fa8", alpha=0.8)
+    ax.errorbar(mean, names, xerr=[mean - low, high - mean], fmt="none", ecolor="black", capsize=4)
+    ax.axvline(0, color="grey", lw=0.8)
+    ax.xaxis.set_major_formatter(money_formatter(currency))
+    total = float(attr["total"].mean())
+    ax.set_title(f"What each initiative of {attr['roadmap']} earns: Shapley shares of "
+                 f"{attr['metric']}\n(they add up to {format_money(total, currency)}; "
+                 f"{level:.0%} intervals over replications)")
+    ax.set_xlabel(f"share of {attr['metric']} ({currency})" if currency else f"share of {attr['metric']}")
+    ax.grid(alpha=0.3, axis="x")

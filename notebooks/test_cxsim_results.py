@@ -753,5 +753,104 @@ class RealExperimentFileTest(unittest.TestCase):
                               agents=500, replications=1)
 
 
+class RoadmapCapexTest(unittest.TestCase):
+    """Capex as the optimiser's constraints count it, on a scenario written here."""
+
+    SCENARIO = {
+        "horizon_months": 24,
+        "initiatives": [
+            {"name": "a", "start_month": 10, "capex": {"total": 1.2e6, "months": 6}},
+            {"name": "b", "start_month": 1, "capex": 5.0e5},
+            {"name": "c", "start_month": 22, "capex": {"total": {"uniform": [2e5, 4e5]}, "months": 6}},
+        ],
+        "roadmaps": [{"name": "baseline"},
+                     {"name": "r", "initiatives": ["a", {"use": "b", "start_month": 13}, "c"]}],
+    }
+
+    def test_spread_overrides_distributions_and_the_horizon(self):
+        capex = cx.roadmap_capex(self.SCENARIO, "r")
+        # a: 200k in each of months 10-15 (3 in year one, 3 in year two); b: 500k in month 13;
+        # c: a mean of 300k over 6 months from month 22, so only months 22-24 (150k) fall in.
+        self.assertAlmostEqual(capex["per_year"][0], 6.0e5)
+        self.assertAlmostEqual(capex["per_year"][1], 6.0e5 + 5.0e5 + 1.5e5)
+        self.assertAlmostEqual(capex["total"], 1.2e6 + 5.0e5 + 1.5e5)
+        self.assertEqual(cx.roadmap_capex(self.SCENARIO, "baseline")["total"], 0.0)
+
+    def test_unknown_roadmap_and_unsupported_value(self):
+        with self.assertRaises(KeyError):
+            cx.roadmap_capex(self.SCENARIO, "nope")
+        odd = dict(self.SCENARIO, initiatives=[{"name": "a", "capex": {"weibull": [1, 2]}}],
+                   roadmaps=[{"name": "r", "initiatives": ["a"]}])
+        with self.assertRaises(ValueError):
+            cx.roadmap_capex(odd, "r")
+
+    def test_plan_label(self):
+        self.assertEqual(cx.plan_label({"initiatives": []}), "no initiative")
+        self.assertEqual(cx.plan_label({"initiatives": [{"use": "a", "start_month": 1},
+                                                        {"use": "b", "start_month": 13}]}), "a@1 + b@13")
+
+
+class RealPlanFilesTest(unittest.TestCase):
+    """An optimize file of the knapsack problem (its answer known in closed form) and an attribution
+    of the chosen plan, read by open_optimize and open_attribution."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = Path(tempfile.mkdtemp(prefix="cxsim-plan-test-"))
+        study = cx.load_experiment("knapsack_optimize")
+        study["optimize"]["constraints"]["capex_total"] = [4.0e6, 1.0e7]
+        cls.opt = cx.open_optimize(cx.run_experiment("optimize", study, cls.dir / "opt.h5"))
+        knapsack = cx.experiment_path("knapsack_optimize").parent / "knapsack.yaml"
+        cls.with_best = cx.scenario_with_roadmap(knapsack, cls.opt["best"], cls.dir / "best.yaml")
+        cls.attr = cx.open_attribution(cx.run_experiment("attribute", {
+            "scenario": str(cls.with_best), "replications": 4,
+            "attribute": {"roadmap": cls.opt["best"]["name"], "metric": "delta_npv", "method": "exact"}},
+            cls.dir / "attr.h5"))
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.dir, ignore_errors=True)
+
+    def test_the_known_best_and_its_guarantee(self):
+        # knapsack_optimize.yaml's header: b_raise@1 + c_raise@1 is the best within 10M.
+        self.assertEqual(cx.plan_label(self.opt["best"]), "b_raise@1 + c_raise@1")
+        self.assertEqual(self.opt["kind"], "guaranteed")
+        self.assertGreaterEqual(self.opt["p_correct"], 0.95)
+        self.assertEqual(self.opt["candidates"][0]["plan"]["initiatives"], [])
+        self.assertEqual(sum(c["n"] for c in self.opt["candidates"]), self.opt["replications"])
+        self.assertGreater(self.opt["equal_allocation"], self.opt["replications"])
+
+    def test_frontier_is_one_row_per_budget_and_ends_at_the_best(self):
+        frontier = self.opt["frontier"]
+        self.assertEqual([r["budget"] for r in frontier], [4.0e6, 1.0e7])
+        self.assertEqual(frontier[-1]["best"], self.opt["best"])
+        self.assertLessEqual(frontier[0]["mean"], frontier[1]["mean"] + 4 * frontier[1]["se"])
+
+    def test_shares_add_up_and_name_the_plans_initiatives(self):
+        self.assertEqual(list(self.attr["shapley"].initiative.values), ["b_raise", "c_raise"])
+        np.testing.assert_allclose(self.attr["shapley"].sum("initiative").values,
+                                   self.attr["total"].values, rtol=1e-9)
+        # Values add on this problem, so each share is the initiative's value alone.
+        for name in ("b_raise", "c_raise"):
+            np.testing.assert_allclose(self.attr["shapley"].sel(initiative=name).values,
+                                       self.attr["value"].sel(coalition=f"[{name}]").values,
+                                       rtol=1e-9)
+
+    def test_the_pasted_plan_runs_as_a_roadmap(self):
+        res = cx.open_results(cx.run(self.with_best, self.dir / "run.h5", replications=2))
+        self.assertIn(self.opt["best"]["name"], res.roadmaps)
+        capex = cx.roadmap_capex(res.scenario, self.opt["best"]["name"])
+        # The same count as the optimiser's own (/optimize/capex_total of the chosen plan).
+        chosen = self.opt["candidates"][self.opt["best_candidate"]]
+        self.assertAlmostEqual(capex["total"], chosen["capex_total"], delta=1e-6 * chosen["capex_total"])
+        self.assertLessEqual(capex["total"], 1.0e7)
+
+    def test_wrong_kind_of_file(self):
+        with self.assertRaises(ValueError):
+            cx.open_optimize(self.attr["path"])
+        with self.assertRaises(ValueError):
+            cx.open_attribution(self.opt["path"])
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -14,6 +14,7 @@
 #include "engine/core/version.hpp"
 #include "experiments/sensitivity_analysis.hpp"
 #include "outputs/experiment_summary.hpp"
+#include "reports/plan_tables.hpp"
 #include "reports/results_file.hpp"
 #include "reports/table_parts.hpp"
 
@@ -264,9 +265,12 @@ FinanceTables read_experiment_tables(const std::filesystem::path& path) {
                               path.string(), version));
   }
   e.kind = f.string_attribute("", "experiment");
+  if (e.kind == "optimize" || e.kind == "attribute") return read_plan_tables(path);
   if (e.kind != "sweep" && e.kind != "sensitivity") {
     throw IoError(fmt::format(
-        "{}: {} (cxsim export reads the files of cxsim run, sweep and sensitivity)", path.string(),
+        "{}: {} (cxsim export reads the files of cxsim run, sweep, sensitivity, optimize and "
+        "attribute)",
+        path.string(),
         e.kind.empty() ? std::string("not an experiment file (no root attribute experiment)")
                        : "an experiment of kind " + e.kind));
   }

@@ -11,7 +11,8 @@
 
 namespace cxsim::reports {
 
-// Reads a complete sweep or sensitivity file (format 1.x). IoError when it cannot be read, is
+// Reads a complete sweep or sensitivity file (format 1.x); an optimize or attribution file goes
+// to read_plan_tables (reports/plan_tables.hpp). IoError when it cannot be read, is
 // not a cxsim experiment file, or is incomplete (an interrupted experiment: finish it with
 // --resume first). Tables, in workbook order: design, points, paired_difference (sweeps),
 // sensitivity (sensitivity studies), provenance, experiment, scenario; a sensitivity study puts

@@ -4,7 +4,9 @@
 matplotlib and embedded as base64 PNG; nothing in the page is fetched from anywhere (no scripts,
 no external fonts, styles or images). Every table and chart names the datasets its numbers come
 from. An experiment file's tables (facts: experiment = sweep or sensitivity) give the experiment
-report instead: the question and its answer, a chart per output and roadmap, the design, provenance.
+report instead: the question and its answer, a chart per output and roadmap, the design, provenance;
+an optimize or attribution file's, the plan report: the chosen plan (or the Shapley shares) and how
+sure it is, its charts, the plans raced (or sub-roadmaps evaluated), provenance.
 
 Usage (normally run by `cxsim report FILE -o OUT.html`): make_report.py TABLES.json OUT.html
 """
@@ -831,6 +833,219 @@ def experiment_page(t):
     return name, kind, body
 
 
+# ----------------------------------------------------------------------------- plan files
+# The report of a `cxsim optimize` file (the chosen plan and how sure it is, the frontier, the
+# plans raced) and of a `cxsim attribute` file (the Shapley shares, the coalitions). The tables
+# are those of `cxsim export` on the file (reports/plan_tables).
+
+def plan_label(yaml_text):
+    """'billing_fix@1 + digital_app@13' from a plan's YAML as the optimize file writes it."""
+    import re
+    steps = re.findall(r"use: ([^,}\s]+), start_month: (\d+)", yaml_text or "")
+    return " + ".join(f"{u}@{m}" for u, m in steps) if steps else "no initiative"
+
+
+def items(t, tid):
+    return {r[0]: r[1] for r in t.rows(tid)}
+
+
+def whole(x):
+    """A count of replications or plans, in full: 4,236."""
+    return "-" if x is None else f"{int(round(x)):,}"
+
+
+def item_text(t, tid, row, value):
+    """An item table's value in its row's format (money, share, count, text)."""
+    kinds = t.table(tid).get("row_formats", [])
+    kind = kinds[row] if row < len(kinds) else "number"
+    if isinstance(value, str):
+        return html.escape(value)
+    if kind == "count":
+        return whole(value)
+    return fmt(value, kind, t.currency)
+
+
+def column_of(t, tid, statistic):
+    return col_by_dims(t, tid, statistic=statistic)
+
+
+def optimize_answer(t):
+    c = items(t, "choice")
+    fmt_money = lambda x: value_text(x, True, t.currency)  # noqa: E731
+    stat = [k for k in c if k.startswith(("mean of", "p")) and "(chosen plan)" in k]
+    value = c[stat[0]] if stat else None
+    se = next((v for k, v in c.items() if k.startswith("its standard error")), None)
+    zone = next((v for k, v in c.items() if k.startswith("indifference zone")), None)
+    kind = c.get("P(correct selection) is", "")
+    claim = ("guaranteed by the procedure" if kind == "guaranteed"
+             else "an estimate (the guarantee holds for a mean objective that stopped by itself)")
+    head = (f"<p class=\"headline\">Choose <b>{html.escape(plan_label(c.get('chosen plan')))}</b>: "
+            f"{html.escape(c.get('objective', ''))} {fmt_money(value)} (se {fmt_money(se)}). "
+            f"It is the best plan, or within {fmt_money(zone)} of it, with probability at least "
+            f"{percent(c.get('P(correct selection)'))} ({html.escape(claim)}), after "
+            f"{whole(c.get('replications spent'))} replications; equal allocation would need "
+            f"{whole(c.get('equal allocation, same guarantee'))} for the same guarantee.</p>")
+    rows = [[html.escape(r[0]), item_text(t, "choice", i, r[1])] for i, r in enumerate(t.rows("choice"))]
+    cand = t.table("candidates")
+    mean_c, se_c = column_of(t, "candidates", "mean"), column_of(t, "candidates", "se")
+    n_c, pd_c = column_of(t, "candidates", "n"), column_of(t, "candidates", "paired_difference")
+    pdse_c, by_c = column_of(t, "candidates", "paired_difference_se"), column_of(t, "candidates", "eliminated_at")
+    best = int(c.get("candidate", -1))
+    others = sorted((r for r in cand["rows"] if int(r[0]) != best and r[mean_c] is not None),
+                    key=lambda r: -r[mean_c])[:5]
+    runners = [[fmt(r[0], "number", ""), html.escape(plan_label(r[1])), fmt_money(r[mean_c]),
+                value_text(r[pd_c], True, t.currency, True) if pd_c is not None else "-",
+                fmt_money(r[pdse_c]) if pdse_c is not None else "-", whole(r[n_c]),
+                whole(r[by_c]) if r[by_c] is not None else "never"] for r in others]
+    return (head + html_table(["item", "value"], rows, right_from=2) + footnote(t.table("choice")["sources"])
+            + "<h3>The runners-up</h3>"
+            + html_table(["#", "plan", "mean", "chosen minus it", "se", "replications", "dropped at"], runners,
+                         right_from=2) + footnote(cand["sources"]))
+
+
+def optimize_charts(t):
+    out = ["<section id=\"charts\"><h2>Charts</h2>"]
+    if "frontier" in t.tables:
+        fr = t.table("frontier")
+        b, m, se = 0, column_of(t, "frontier", "mean"), column_of(t, "frontier", "se")
+        best_c = column_of(t, "frontier", "best")
+        fig, ax = plt.subplots(figsize=(9, 3.6))
+        xs = [r[b] for r in fr["rows"]]
+        ys = [r[m] for r in fr["rows"]]
+        ax.step(xs, ys, where="post", ls="--", lw=1, color=COLORS[0], alpha=0.6)
+        ax.errorbar(xs, ys, yerr=[1.96 * r[se] for r in fr["rows"]], fmt="o", capsize=4, color=COLORS[0])
+        for r in fr["rows"]:
+            ax.annotate(plan_label(r[best_c]).replace(" + ", "\n+ "), (r[b], r[m]), xytext=(6, -4),
+                        textcoords="offset points", fontsize=7, va="top")
+        money_axis(ax, "", "y")
+        money_axis(ax, "", "x")
+        ax.set_xlabel(with_currency("capex budget", t.currency))
+        ax.set_ylabel(with_currency("best plan's mean", t.currency))
+        ax.set_title("The efficient frontier: the best plan per budget (95% intervals)", fontsize=10, loc="left")
+        fig.tight_layout()
+        out.append(figure_html(fig, "The best plan per capex budget") + footnote(fr["sources"]))
+    cand = t.table("candidates")
+    mean_c, se_c = column_of(t, "candidates", "mean"), column_of(t, "candidates", "se")
+    top = sorted((r for r in cand["rows"] if r[mean_c] is not None), key=lambda r: -r[mean_c])[:20][::-1]
+    best = int(items(t, "choice").get("candidate", -1))
+    fig, ax = plt.subplots(figsize=(9, 0.28 * len(top) + 1.4))
+    labels = [plan_label(r[1]) for r in top]
+    ax.errorbar([r[mean_c] for r in top], range(len(top)),
+                xerr=[1.96 * (r[se_c] or 0.0) for r in top], fmt="o", capsize=3,
+                color=COLORS[1], ecolor="#999999")
+    for i, r in enumerate(top):
+        if int(r[0]) == best:
+            ax.plot([r[mean_c]], [i], "o", color=COLORS[0], ms=8)
+    ax.set_yticks(range(len(top)), labels, fontsize=7)
+    money_axis(ax, "", "x")
+    ax.set_xlabel(with_currency("mean of the objective over each plan's replications (95% interval)", t.currency))
+    ax.set_title("The plans with the highest means (the chosen one in blue)", fontsize=10, loc="left")
+    fig.tight_layout()
+    out.append(figure_html(fig, "The plans with the highest means") + footnote(["/optimize/mean", "/optimize/se",
+                                                                                "/optimize/candidates"]))
+    return "".join(out) + "</section>"
+
+
+def plans_section(t, limit=40):
+    cand = t.table("candidates")
+    mean_c = column_of(t, "candidates", "mean")
+    ordered = sorted(cand["rows"], key=lambda r: -(r[mean_c] if r[mean_c] is not None else -math.inf))
+    shown = [c for c in cand["columns"][2:]]
+    header = ["#", "plan"] + [html.escape(c["header"]) for c in shown]
+    rows = [[fmt(r[0], "number", ""), html.escape(plan_label(r[1]))]
+            + [(whole(r[2 + i]) if c["format"] == "count" else fmt(r[2 + i], c["format"], ""))
+               if r[2 + i] is not None else "-" for i, c in enumerate(shown)]
+            for r in ordered[:limit]]
+    more = (f"<p>The {limit} plans with the highest means of {len(ordered)}; every plan is on the Candidates sheet "
+            "of <code>cxsim export</code>.</p>") if len(ordered) > limit else ""
+    return ("<section id=\"plans\"><h2>The plans raced</h2>" + more
+            + html_table(header, rows, right_from=2, cls="small") + footnote(cand["sources"]) + "</section>")
+
+
+def attribute_answer(t):
+    sh = t.table("shares")
+    c = {s: column_of(t, "shares", s) for s in ("mean", "ci95_low", "ci95_high", "of_total", "alone")}
+    rows_in = [r for r in sh["rows"] if r[0] != "total shared out"]
+    total = next((r[c["mean"]] for r in sh["rows"] if r[0] == "total shared out"), None)
+    money = lambda x, signed=False: value_text(x, True, t.currency, signed)  # noqa: E731
+    parts = ", ".join(f"{html.escape(r[0])} {money(r[c['mean']])} ({percent(r[c['of_total']])})"
+                      for r in sorted(rows_in, key=lambda r: -r[c["mean"]]))
+    name = html.escape(t.facts.get("roadmap", ""))
+    head = (f"<p class=\"headline\">Who earns the value of {name}? Its {money(total)} splits as {parts} "
+            "(Shapley shares: each initiative's average contribution over every order the roadmap could "
+            "have been built in, per replication on common random numbers).</p>")
+    rows = [[html.escape(r[0]), money(r[c["mean"]]), interval_text(r[c["ci95_low"]], r[c["ci95_high"]], True,
+                                                                   t.currency, False),
+             percent(r[c["of_total"]]), money(r[c["alone"]]) if r[c["alone"]] is not None else "-",
+             money(r[c["mean"]] - r[c["alone"]], True) if r[c["alone"]] is not None else "-"]
+            for r in rows_in]
+    return (head + html_table(["initiative", "share", "95% interval", "of the total", "alone", "share minus alone"],
+                              rows) + footnote(sh["sources"])
+            + "<p>A share above the initiative's value alone: it earns more beside the others; below: it crowds "
+              "them or rides on them.</p>")
+
+
+def attribute_charts(t):
+    sh = t.table("shares")
+    c = {s: column_of(t, "shares", s) for s in ("mean", "ci95_low", "ci95_high", "alone")}
+    rows = sorted((r for r in sh["rows"] if r[0] != "total shared out"), key=lambda r: r[c["mean"]])
+    fig, ax = plt.subplots(figsize=(9, 0.45 * len(rows) + 1.5))
+    y = range(len(rows))
+    ax.barh(y, [r[c["mean"]] for r in rows], color=COLORS[0], alpha=0.85, label="Shapley share")
+    ax.errorbar([r[c["mean"]] for r in rows], y,
+                xerr=[[r[c["mean"]] - r[c["ci95_low"]] for r in rows], [r[c["ci95_high"]] - r[c["mean"]] for r in rows]],
+                fmt="none", ecolor="black", capsize=3)
+    alone = [(i, r[c["alone"]]) for i, r in enumerate(rows) if r[c["alone"]] is not None]
+    if alone:
+        ax.plot([a for _, a in alone], [i for i, _ in alone], "D", color=COLORS[1], label="value alone")
+    ax.set_yticks(list(y), [r[0] for r in rows])
+    ax.axvline(0, color="black", lw=0.8)
+    money_axis(ax, "", "x")
+    ax.set_xlabel(with_currency("share of the value (95% interval)", t.currency))
+    ax.legend(fontsize=8, frameon=False)
+    ax.set_title("Each initiative's Shapley share, and its value alone", fontsize=10, loc="left")
+    fig.tight_layout()
+    return ("<section id=\"charts\"><h2>Charts</h2>" + figure_html(fig, "Shapley shares") + footnote(sh["sources"])
+            + "</section>")
+
+
+def coalitions_section(t, limit=64):
+    co = t.table("coalitions")
+    rows = [[html.escape(r[0]), whole(r[1]), value_text(r[2], True, t.currency)] for r in co["rows"][:limit]]
+    more = (f"<p>The first {limit} of {len(co['rows'])}; every one is on the Coalitions sheet of "
+            "<code>cxsim export</code>.</p>") if len(co["rows"]) > limit else ""
+    return ("<section id=\"plans\"><h2>The sub-roadmaps evaluated</h2>" + more
+            + html_table(["coalition", "initiatives", "mean value"], rows, cls="small") + footnote(co["sources"])
+            + "</section>")
+
+
+def plan_page(t):
+    f = t.facts
+    optimize = f.get("experiment") == "optimize"
+    name = f.get("scenario_name", "")
+    kind = "the best plan within a budget (cxsim optimize)" if optimize else "what each initiative earns (cxsim attribute)"
+    meta = (f"{html.escape(f.get('agents', ''))} agents, {html.escape(f.get('horizon_months', ''))} months, "
+            f"{html.escape(f.get('replications', ''))} replications {'first stage' if optimize else 'per sub-roadmap'}; "
+            f"money in {html.escape(t.currency or 'the scenario currency')}; results file SHA-256 "
+            f"<code>{html.escape(f.get('file_sha256', '')[:16])}</code>...")
+    nav = "".join(f'<a href="#{a}">{b}</a>' for a, b in (
+        ("answer", "Answer"), ("charts", "Charts"), ("plans", "Plans" if optimize else "Sub-roadmaps"),
+        ("provenance", "Provenance")))
+    body = [
+        f"<header><h1>{html.escape(name)}: {html.escape(kind)}</h1>",
+        f"<p class=\"meta\">{meta}</p><nav>{nav}</nav></header>",
+        "<section id=\"answer\"><h2>The question and its answer</h2>"
+        + (optimize_answer(t) if optimize else attribute_answer(t)) + "</section>",
+        optimize_charts(t) if optimize else attribute_charts(t),
+        plans_section(t) if optimize else coalitions_section(t),
+        experiment_provenance_section(t),
+        f"<footer class=\"source\">Generated by {html.escape(f.get('exported_by', 'cxsim'))} from "
+        f"{html.escape(os.path.basename(f.get('file', '')) or 'the file')}; every number above "
+        "names the dataset of the file it comes from.</footer>",
+    ]
+    return name, kind, body
+
+
 CSS = """
 body{font-family:"DejaVu Sans",Verdana,Arial,sans-serif;color:#222;max-width:1080px;margin:24px auto;
 padding:0 16px;line-height:1.45;font-size:14px}
@@ -855,7 +1070,8 @@ def main(json_path, out_path):
         t = Tables(json.load(fh))
     f = t.facts
     if f.get("experiment"):
-        name, kind, body = experiment_page(t)
+        plan = f.get("experiment") in ("optimize", "attribute")
+        name, kind, body = plan_page(t) if plan else experiment_page(t)
         page = ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
                 f"<title>{html.escape(name)}: {html.escape(kind)}, cxsim report</title><style>{CSS}</style>"
                 "</head><body>" + "\n".join(body) + "</body></html>\n")

@@ -230,20 +230,4 @@ TEST_F(ExperimentOutputs, HeadlessChromiumRendersAnExperimentReportToAScreenshot
   cxsim::testing::expect_chromium_renders_a_screenshot(html, dir_.string());
 }
 
-TEST_F(ExperimentOutputs, ReportRefusesAnAttributionFileAndNamesWhatReadsIt) {
-  std::ofstream(path("attr.yaml")) << "scenario: " << kSource
-                                   << "/scenarios/telecom.yaml\nset: {agents: 1000}\n"
-                                      "replications: 2\nattribute: {roadmap: phased, metric: "
-                                      "delta_npv, method: exact}\n";
-  const Output a =
-      sh(kCxsim + " attribute " + path("attr.yaml") + " -o " + path("attr.h5") + " -q");
-  ASSERT_EQ(a.exit_code, 0) << a.text;
-  const Output o = sh(kCxsim + " report " + path("attr.h5") + " -o " + path("attr.html"));
-  EXPECT_EQ(o.exit_code, 2) << o.text;
-  for (const char* s : {"kind attribute", "sweep and sensitivity", "cxsim summary"}) {
-    EXPECT_NE(o.text.find(s), std::string::npos) << s << "\n" << o.text;
-  }
-  EXPECT_FALSE(fs::exists(path("attr.html")));
-}
-
 }  // namespace

@@ -3,7 +3,8 @@
 anchors, no CSS url() or @import of anything but data:, no scripts, no fetches, no external fonts,
 under 3 MB), every table followed by a footnote naming its datasets, and every dataset named
 there present in the results file. An experiment file (root attribute experiment: sweep,
-sensitivity) has the experiment report's sections instead of the finance report's.
+sensitivity) has the experiment report's sections instead of the finance report's, an optimize or
+attribution file the plan report's.
 Usage: check_report.py REPORT.html RESULTS.h5   (exit 0 when every check passes)."""
 import html
 import os
@@ -42,7 +43,10 @@ def main(report, results):
     experiment = f.attrs.get("experiment")
     if isinstance(experiment, bytes):
         experiment = experiment.decode()
-    if experiment:
+    if experiment in ("optimize", "attribute"):
+        tables, charts, datasets = 3, 1, 5
+        sections = ("answer", "charts", "plans", "provenance")
+    elif experiment:
         tables, charts, datasets = 3, 1, 5
         sections = ("answer", "charts", "design", "provenance")
     else:
