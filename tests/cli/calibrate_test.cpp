@@ -303,6 +303,34 @@ TEST_F(Calibration, SeriesTotalsAsTheSummary) {
   EXPECT_EQ(read(path("tot.h5"), "calibrate/posterior_predictive/churned").size(), 4u * 12u);
 }
 
+// Rows with a segment hold that segment's series (/timeseries_by_segment), rows without one the
+// totals; both feed the distance.
+TEST_F(Calibration, SegmentRowsAreTheSegmentsSeries) {
+  std::string csv = "month,segment,customers,churned\n";
+  for (int m = 1; m <= 12; ++m) {
+    csv += std::to_string(m) + ",solo," + std::to_string(50000 - 300 * m) + ",1500\n";
+    if (m % 3 == 0) csv += std::to_string(m) + ",," + std::to_string(50000 - 300 * m) + ",\n";
+  }
+  write("seg.csv", csv);
+  const std::string exp =
+      write("seg.yaml",
+            "scenario: scenario.yaml\nseed: 7\ncalibrate:\n  observed: seg.csv\n"
+            "  roadmap: baseline\n  parameters:\n"
+            "    - {path: segments.solo.baseline_churn_monthly, prior: {uniform: "
+            "[0.005, 0.08]}}\n"
+            "  particles: 30\n  max_simulations: 300\n  max_generations: 3\n");
+  const Output c = sh(kCxsim + " calibrate " + exp + " -o " + path("seg.h5") + " -q");
+  ASSERT_EQ(c.exit_code, 0) << c.text;
+  const Output series =
+      sh("HDF5_USE_FILE_LOCKING=FALSE /usr/bin/python3 -c \"import sys, h5py\n"
+         "print([x.decode() for x in h5py.File(sys.argv[1], 'r')['coords/series'][()]])\" " +
+         path("seg.h5"));
+  EXPECT_NE(series.text.find("['customers', 'customers[solo]', 'churned[solo]']"),
+            std::string::npos)
+      << series.text;
+  EXPECT_EQ(read(path("seg.h5"), "calibrate/observed/customers[solo]").size(), 12u);
+}
+
 struct BadHistory {
   const char* csv;
   const char* where;  // file:line:col suffix expected
