@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <boost/math/distributions/normal.hpp>
 #include <cmath>
 
@@ -206,6 +207,41 @@ TEST(AbcSmc, TheBudgetEndsARunInsideAGeneration) {
   EXPECT_EQ(
       run_abc_smc({uniform(-10, 10)}, one_cell(kObserved), f, floor_state, normal_mean_simulator()),
       AbcStop::min_acceptance_rate);
+}
+
+// replications > 1: each proposal simulates R replications of its own (disjoint ranges of
+// replication indices within a generation's proposals used, after every earlier generation's),
+// their summaries averaged; the budget counts every simulation.
+TEST(AbcSmc, ReplicatedProposalsUseReplicationsOfTheirOwn) {
+  AbcSettings s = settings();
+  s.particles = 100;
+  s.replications = 3;
+  s.max_generations = 4;
+  std::vector<std::vector<std::pair<std::int64_t, int>>> calls;
+  const AbcSimulator inner = normal_mean_simulator();
+  const AbcSimulator recording =
+      [&](std::span<const AbcProposal> p) -> std::optional<std::vector<std::vector<double>>> {
+    calls.emplace_back();
+    for (const auto& x : p) calls.back().emplace_back(x.first_replication, x.replications);
+    return inner(p);
+  };
+  AbcState state;
+  run_abc_smc({uniform(-10, 10)}, one_cell(kObserved), s, state, recording);
+  std::int64_t total = 0;
+  for (const auto& g : state.generations) total += g.simulations;
+  EXPECT_EQ(total, state.simulations);
+  for (const auto& call : calls) {
+    std::vector<std::pair<std::int64_t, int>> sorted = call;
+    std::sort(sorted.begin(), sorted.end());
+    for (std::size_t i = 0; i < sorted.size(); ++i) {
+      EXPECT_EQ(sorted[i].second, 3);
+      if (i > 0) EXPECT_GE(sorted[i].first, sorted[i - 1].first + 3);
+    }
+  }
+  EXPECT_EQ(calls.front().front().first, 0);
+  // Generation 0's 100 proposals used replications 0..299; generation 1 starts after them.
+  EXPECT_GE(calls[1].front().first, 300);
+  EXPECT_EQ(state.generations[0].proposals, 100);
 }
 
 TEST(AbcSmc, TruncatedPriorsAndHelpers) {
