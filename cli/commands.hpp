@@ -47,6 +47,8 @@ int experiment_command(const ExperimentArguments& args);
 int attribute_command(const ExperimentArguments& args);
 // `cxsim optimize FILE`: the same options; the best roadmap under the block's constraints.
 int optimize_command(const ExperimentArguments& args);
+// `cxsim calibrate FILE`: ABC-SMC of the block's parameters against an observed history.
+int calibrate_command(const ExperimentArguments& args);
 int validate_command(const std::vector<std::string>& files,
                      const std::vector<std::string>& overrides);
 int describe_command(const std::string& file, const std::vector<std::string>& overrides);

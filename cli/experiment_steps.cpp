@@ -14,6 +14,7 @@ namespace cxsim::cli {
 namespace {
 
 ExperimentKind kind_of(const ExperimentArguments& args) {
+  if (args.command == "calibrate") return ExperimentKind::calibrate;
   return args.command == "sweep" ? ExperimentKind::sweep : ExperimentKind::sensitivity;
 }
 

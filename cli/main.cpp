@@ -145,6 +145,14 @@ int main(int argc, char** argv) {
       "year and opex limits: every feasible plan raced by KN on common random numbers, with its "
       "probability of correct selection");
 
+  auto* calibrate_cmd = add_experiment(
+      "calibrate",
+      "Fit uncertain parameters to an observed monthly history (CSV: month, then timeseries "
+      "names) by ABC-SMC: independent simulations of one roadmap, adaptive epsilon, budget and "
+      "acceptance-rate stops; writes the posterior particles, the epsilon/ESS trace, a posterior "
+      "predictive check, and <output>.yaml, a scenario overlay that draws the parameters from "
+      "the posterior");
+
   std::vector<std::string> validate_files;
   std::vector<std::string> overrides;
   auto* validate_cmd = app.add_subcommand("validate", "Check scenario files; report every error");
@@ -238,6 +246,11 @@ int main(int argc, char** argv) {
       experiment.command = "optimize";
       experiment.output_given = optimize_cmd->count("--output") > 0;
       return cli::optimize_command(experiment);
+    }
+    if (*calibrate_cmd) {
+      experiment.command = "calibrate";
+      experiment.output_given = calibrate_cmd->count("--output") > 0;
+      return cli::calibrate_command(experiment);
     }
     if (*validate_cmd) return cli::validate_command(validate_files, overrides);
     if (*describe_cmd) return cli::describe_command(describe_file, overrides);

@@ -20,11 +20,20 @@ enum class DesignStream : std::uint32_t {
   // Resampled first stages of cxsim optimize with a percentile objective: one stream per
   // resample (a value of its own, apart from the uses above and any added after them).
   optimize_bootstrap = 16,
+  // The proposals of cxsim calibrate (ABC-SMC): one stream per proposal, the generation in the
+  // stream's month word (abc_stream).
+  abc_proposals = 17,
 };
 
 // The stream of one use; index is the factor, trajectory or resample.
 inline Stream design_stream(std::uint64_t seed, DesignStream use, std::uint32_t index) {
   return Stream(seed, static_cast<std::uint32_t>(use), index, 0, Purpose::design);
+}
+
+// The stream of proposal `index` of ABC-SMC generation `generation`.
+inline Stream abc_stream(std::uint64_t seed, std::uint32_t generation, std::uint32_t index) {
+  return Stream(seed, static_cast<std::uint32_t>(DesignStream::abc_proposals), index, generation,
+                Purpose::design);
 }
 
 }  // namespace cxsim

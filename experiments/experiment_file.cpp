@@ -208,8 +208,12 @@ class ExperimentReader {
     if (expected_ == ExperimentKind::optimize) {
       read_optimize_block(*block, out.source, out.base, spec_.overrides, spec_.optimize, diags_);
     }
+    if (expected_ == ExperimentKind::calibrate) {
+      read_calibrate_block(*block, base_dir_, out.source, out.base, spec_.overrides,
+                           spec_.calibrate, diags_);
+    }
     if (!diags_.empty()) throw ScenarioError(std::move(diags_));
-    if (expected_ != ExperimentKind::attribute && expected_ != ExperimentKind::optimize) {
+    if (expected_ == ExperimentKind::sweep || expected_ == ExperimentKind::sensitivity) {
       check_size(*block);
     }
     if (!diags_.empty()) throw ScenarioError(std::move(diags_));
@@ -284,12 +288,6 @@ class ExperimentReader {
                         "or run cxsim {} on this file)",
                         article(keys[0]->text), keys[0]->text, article(want), want, keys[0]->text,
                         want, want, keys[0]->text));
-    } else if (expected_ != ExperimentKind::sweep && expected_ != ExperimentKind::sensitivity &&
-               expected_ != ExperimentKind::attribute && expected_ != ExperimentKind::optimize) {
-      error(keys[0]->loc, want,
-            fmt::format("cxsim {} is not available in this version (got a '{}' block; expected "
-                        "sweep, sensitivity, attribute or optimize)",
-                        want, want));
     }
   }
 
@@ -854,6 +852,7 @@ class ExperimentReader {
     if (!seed.empty()) out += "seed: " + seed + "\n";
     out += "outputs: [" + join(spec_.outputs) + "]\n";
     if (spec_.kind == ExperimentKind::attribute) return out + attribute_block_yaml(spec_.attribute);
+    if (spec_.kind == ExperimentKind::calibrate) return out + calibrate_block_yaml(spec_.calibrate);
     out += fmt::format("{}:\n", to_string(spec_.kind));
     if (spec_.kind == ExperimentKind::optimize) return out + optimize_block_yaml(spec_.optimize);
     if (spec_.kind == ExperimentKind::sweep) {

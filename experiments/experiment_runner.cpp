@@ -21,6 +21,7 @@ struct OpenPoint {
   PointRun run;
   std::optional<Network> shared_network;  // network.per_replication: false
   std::int64_t remaining = 0;
+  std::int64_t first_replication = 0;
 };
 
 struct Task {
@@ -64,6 +65,7 @@ std::int64_t run_scenarios(std::span<const int> todo, const PointScenario& make_
     open->run.scenario = std::move(scenario);
     open->run.replications.resize(static_cast<std::size_t>(replications));
     open->remaining = replications;
+    if (options.first_replication) open->first_replication = options.first_replication(point);
     return open;
   };
 
@@ -91,12 +93,12 @@ std::int64_t run_scenarios(std::span<const int> todo, const PointScenario& make_
           OpenPoint& p = *task.point;
           ReplicationResult result;
           tbb::this_task_arena::isolate([&] {
-            result = run_replication(*p.run.scenario, task.replication,
+            result = run_replication(*p.run.scenario, p.first_replication + task.replication,
                                      p.shared_network ? &*p.shared_network : nullptr);
           });
           for (auto* runs : {&result.roadmaps, &result.zero_defect}) {
             for (RoadmapRun& run : *runs) {
-              run.by_segment = {};
+              if (!options.keep_segments) run.by_segment = {};
               run.by_touchpoint = {};
               if (options.summaries_only) run.timeseries = {};
             }

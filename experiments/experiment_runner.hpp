@@ -29,6 +29,10 @@ struct ExperimentRunOptions {
   int threads = 0;                          // 0: every core
   const std::atomic<bool>* stop = nullptr;  // set (e.g. by SIGINT): start no new replication
   bool summaries_only = false;              // drop each roadmap's timeseries too
+  bool keep_segments = false;               // keep the timeseries by segment
+  // The replication index of a point's first replication (its replications follow): points
+  // that need independent simulations (ABC) give each its own. Unset: 0 for every point.
+  std::function<std::int64_t(int point)> first_replication;
 };
 
 using PointOverrides = std::function<std::vector<std::string>(int point)>;

@@ -1,5 +1,5 @@
 // What an experiment file asks for (EXPERIMENTS.md), after validation: the base scenario with its
-// overrides, the outputs studied, and the block of one command (sweep or sensitivity here).
+// overrides, the outputs studied, and the block of one command.
 #pragma once
 
 #include <cstdint>
@@ -12,6 +12,7 @@
 #include "engine/core/distribution.hpp"
 #include "engine/core/parameters.hpp"
 #include "experiments/attribute_block.hpp"
+#include "experiments/calibrate_block.hpp"
 #include "experiments/optimize_spec.hpp"
 
 namespace cxsim {
@@ -76,6 +77,7 @@ struct ExperimentSpec {
   SensitivityBlock sensitivity;
   AttributeBlock attribute;
   OptimizeBlock optimize;
+  CalibrateBlock calibrate;
   // The resolved experiment (YAML): what /experiment holds and experiment_sha256 digests.
   std::string resolved_yaml;
 };

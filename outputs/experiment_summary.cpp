@@ -13,6 +13,7 @@
 #include "engine/core/errors.hpp"
 #include "engine/statistics.hpp"
 #include "outputs/attribution_summary.hpp"
+#include "outputs/calibration_summary.hpp"
 #include "outputs/hdf5_handles.hpp"
 #include "outputs/hdf5_layout.hpp"
 #include "outputs/optimize_summary.hpp"
@@ -259,6 +260,7 @@ std::string format_experiment_summary(const std::filesystem::path& path) {
   const std::string kind = r.attr("experiment");
   if (kind == "attribute") return format_attribution_summary(path);
   if (kind == "optimize") return format_optimize_summary(path);
+  if (kind == "calibrate") return format_calibration_summary(path);
   const auto roadmaps = h5::read_strings(r.file.get(), "coords/roadmap", path);
   const auto factors = h5::read_strings(r.file.get(), "coords/factor", path);
   const auto outputs = read_strings_attribute(r.file.get(), "outputs", path);

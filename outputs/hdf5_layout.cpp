@@ -157,6 +157,25 @@ Dataset create_metric(hid_t group, const std::string& group_path, const std::str
   return ds;
 }
 
+void string_dataset(hid_t loc, const std::string& name, const std::vector<std::string>& values,
+                    hid_t scale, std::string_view description, const Path& file) {
+  const hsize_t n = values.size();
+  const Dataspace space(H5Screate_simple(1, &n, nullptr));
+  const Datatype type = string_type();
+  const Dataset ds(check(
+      H5Dcreate2(loc, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+      file, "cannot create " + name));
+  std::vector<const char*> data;
+  for (const auto& v : values) data.push_back(v.c_str());
+  if (n > 0) {
+    check_status(H5Dwrite(ds.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()), file,
+                 "cannot write " + name);
+  }
+  check_status(H5DSattach_scale(ds.get(), scale, 0), file,
+               "cannot attach a dimension scale to " + name);
+  describe(ds.get(), "1", description, file);
+}
+
 void write_text_dataset(hid_t loc, const std::string& name, const std::string& text,
                         std::string_view description, const Path& file) {
   const Dataspace space(H5Screate(H5S_SCALAR));

@@ -63,6 +63,10 @@ Dataset create_metric(hid_t group, const std::string& group_path, const std::str
                       const std::vector<Dimension>& dims, std::string_view units,
                       std::string_view description, bool compress, const Path& file);
 
+// A 1-D variable-length string dataset along the dimension scale `scale` (not itself a scale).
+void string_dataset(hid_t loc, const std::string& name, const std::vector<std::string>& values,
+                    hid_t scale, std::string_view description, const Path& file);
+
 // A scalar variable-length string dataset (the resolved scenario or experiment text).
 void write_text_dataset(hid_t loc, const std::string& name, const std::string& text,
                         std::string_view description, const Path& file);

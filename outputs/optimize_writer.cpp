@@ -35,25 +35,6 @@ std::int64_t budgets_of(const OptimizeBlock& b) {
   return std::max<std::int64_t>(1, static_cast<std::int64_t>(b.capex_total.size()));
 }
 
-void string_dataset(hid_t loc, const std::string& name, const std::vector<std::string>& values,
-                    hid_t scale, std::string_view description, const Path& file) {
-  const hsize_t n = values.size();
-  const h5::Dataspace space(H5Screate_simple(1, &n, nullptr));
-  const h5::Datatype type = h5::string_type();
-  const h5::Dataset ds(h5::check(
-      H5Dcreate2(loc, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-      file, "cannot create " + name));
-  std::vector<const char*> data;
-  for (const auto& v : values) data.push_back(v.c_str());
-  if (n > 0) {
-    h5::check_status(H5Dwrite(ds.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()),
-                     file, "cannot write " + name);
-  }
-  h5::check_status(H5DSattach_scale(ds.get(), scale, 0), file,
-                   "cannot attach a dimension scale to " + name);
-  describe(ds.get(), "1", description, file);
-}
-
 void scalar_dataset(hid_t loc, const std::string& name, double value, std::string_view units,
                     std::string_view description, const Path& file) {
   const h5::Dataspace space(H5Screate(H5S_SCALAR));

@@ -1,0 +1,171 @@
+// cxsim calibrate over 50 repeated trials (label experiments_slow, outside CI): each trial draws
+// the true baseline churn and innovation rate from the prior (stratified), has the engine make a
+// 12-month history with them (its own seed), and calibrates both with summary: total. The 90%
+// posterior intervals should cover the truth in 80-97% of the trials (a binomial standard error of
+// 4 points at 50 trials around 90%; ABC's finite epsilon widens the posterior, so coverage leans
+// high), and be much narrower than the prior's. Figures in docs/experiments.md.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "shell.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using cxsim::testing::Output;
+using cxsim::testing::sh;
+
+const std::string kCxsim = CXSIM_BINARY;
+
+const std::string kScenario = R"(name: calibration_trials
+horizon_months: 12
+replications: 1
+seed: 4242
+agents: 1000
+market:
+  population: 100000
+  network: {type: none}
+segments:
+  - name: solo
+    share: 1.0
+    initial_penetration: 0.5
+    baseline_churn_monthly: 0.02
+    performance: 7.6
+    satisfaction: {mean: 7.2, sd: 1.5}
+    expectation: {mean: 7.5, sd: 1.0}
+    revenue: {price: 45, variable_cost: 14}
+    acquisition_cost: 260
+    adoption: {innovation: 0.004, imitation: 0.05}
+    wom: {promoter_talk_probability: 0, detractor_talk_probability: 0, broadcast_reach: 0}
+touchpoints:
+  - name: care
+    contacts_per_month: {solo: 0.3}
+    failure_rate: 0.2
+    recovery_rate: 0.4
+    cost_per_contact: 5
+    failure_cost: 15
+    severity: 2.0
+roadmaps:
+  - name: baseline
+)";
+
+struct Param {
+  const char* path;
+  double lo, hi;
+};
+const Param kParams[] = {{"segments.solo.baseline_churn_monthly", 0.005, 0.08},
+                         {"segments.solo.adoption.innovation", 0.001, 0.02}};
+
+std::vector<double> read(const std::string& file, const std::string& dataset) {
+  const Output o =
+      sh("HDF5_USE_FILE_LOCKING=FALSE /usr/bin/python3 -c \"import sys, h5py\n"
+         "for x in h5py.File(sys.argv[1], 'r')[sys.argv[2]][()].ravel(): "
+         "print(repr(float(x)))\" " +
+         file + " " + dataset);
+  std::vector<double> out;
+  std::istringstream in(o.text);
+  std::string line;
+  while (std::getline(in, line)) out.push_back(std::stod(line));
+  return out;
+}
+
+std::pair<double, double> interval(const std::vector<double>& p, const std::vector<double>& w,
+                                   std::size_t i) {
+  const std::size_t K = p.size() / w.size();
+  std::vector<std::pair<double, double>> xw;
+  for (std::size_t j = 0; j < w.size(); ++j) xw.emplace_back(p[j * K + i], w[j]);
+  std::sort(xw.begin(), xw.end());
+  double cum = 0, lo = xw.front().first, hi = xw.back().first;
+  bool lo_set = false;
+  for (const auto& [x, wt] : xw) {
+    cum += wt;
+    if (!lo_set && cum >= 0.05) {
+      lo = x;
+      lo_set = true;
+    }
+    if (cum >= 0.95) {
+      hi = x;
+      break;
+    }
+  }
+  return {lo, hi};
+}
+
+// The study calibrates with `summary: total`; CXSIM_CALIBRATION_SUMMARY=monthly runs it with the
+// block's default, every month a cell (whose intervals over-cover: docs/experiments.md).
+TEST(CalibrationCoverage, NinetyPercentIntervalsCoverTheTruth) {
+  const char* env = std::getenv("CXSIM_CALIBRATION_SUMMARY");
+  const std::string summary = "  summary: " + std::string(env ? env : "total") + "\n";
+  const fs::path dir =
+      fs::temp_directory_path() / ("cxsim-cal-coverage-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::ofstream(dir / "scenario.yaml") << kScenario;
+  constexpr int kTrials = 50;
+  int covered[2] = {0, 0};
+  double ratio_sum[2] = {0, 0};
+  for (int t = 0; t < kTrials; ++t) {
+    // Stratified truths: trial t sits in stratum t of the first parameter, and stratum
+    // (7 t mod 50) of the second, so both priors are covered evenly.
+    const double u[2] = {(t + 0.5) / kTrials, ((7 * t) % kTrials + 0.5) / kTrials};
+    double truth[2];
+    std::string sets;
+    for (int i = 0; i < 2; ++i) {
+      truth[i] = kParams[i].lo + u[i] * (kParams[i].hi - kParams[i].lo);
+      sets += " --set " + std::string(kParams[i].path) + "=" + std::to_string(truth[i]);
+    }
+    const std::string run = (dir / "h.h5").string();
+    const Output r = sh(kCxsim + " run " + (dir / "scenario.yaml").string() + sets + " --seed " +
+                        std::to_string(1000 + t) + " -o " + run + " --force -q");
+    ASSERT_EQ(r.exit_code, 0) << r.text;
+    const Output csv =
+        sh("HDF5_USE_FILE_LOCKING=FALSE /usr/bin/python3 -c \"import sys, h5py\n"
+           "f = h5py.File(sys.argv[1], 'r')\n"
+           "c, ch, a = (f['timeseries/' + m][0, 0] for m in ('customers', 'churned', "
+           "'acquisitions'))\n"
+           "print('month,customers,churned,acquisitions')\n"
+           "for t in range(len(c)): print(f'{t + 1},{c[t]:.0f},{ch[t]:.0f},{a[t]:.0f}')\" " +
+           run + " > " + (dir / "h.csv").string());
+    ASSERT_EQ(csv.exit_code, 0) << csv.text;
+    std::string exp = "scenario: scenario.yaml\nseed: " + std::to_string(2000 + t) +
+                      "\ncalibrate:\n  observed: h.csv\n  roadmap: baseline\n  parameters:\n";
+    for (const auto& p : kParams) {
+      exp += "    - {path: " + std::string(p.path) + ", prior: {uniform: [" + std::to_string(p.lo) +
+             ", " + std::to_string(p.hi) + "]}}\n";
+    }
+    exp += "  particles: 150\n  max_simulations: 6000\n  max_generations: 8\n" + summary;
+    std::ofstream(dir / "cal.yaml") << exp;
+    const std::string out = (dir / "cal.h5").string();
+    const Output c =
+        sh(kCxsim + " calibrate " + (dir / "cal.yaml").string() + " -o " + out + " --force -q");
+    ASSERT_EQ(c.exit_code, 0) << c.text;
+    const auto p = read(out, "calibrate/particles");
+    const auto w = read(out, "calibrate/weights");
+    for (int i = 0; i < 2; ++i) {
+      const auto [lo, hi] = interval(p, w, static_cast<std::size_t>(i));
+      covered[i] += (lo <= truth[i] && truth[i] <= hi) ? 1 : 0;
+      ratio_sum[i] += (hi - lo) / (0.9 * (kParams[i].hi - kParams[i].lo));
+    }
+  }
+  for (int i = 0; i < 2; ++i) {
+    const double coverage = static_cast<double>(covered[i]) / kTrials;
+    std::printf(
+        "%s: 90%% intervals cover the truth in %d of %d trials (%.0f%%); mean width / "
+        "prior 90%% width = %.3f\n",
+        kParams[i].path, covered[i], kTrials, 100 * coverage, ratio_sum[i] / kTrials);
+    EXPECT_GE(coverage, 0.80);
+    EXPECT_LE(coverage, 0.97);
+    EXPECT_LT(ratio_sum[i] / kTrials, 0.5);
+  }
+  fs::remove_all(dir);
+}
+
+}  // namespace
