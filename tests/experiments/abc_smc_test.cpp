@@ -235,7 +235,9 @@ TEST(AbcSmc, ReplicatedProposalsUseReplicationsOfTheirOwn) {
     std::sort(sorted.begin(), sorted.end());
     for (std::size_t i = 0; i < sorted.size(); ++i) {
       EXPECT_EQ(sorted[i].second, 3);
-      if (i > 0) EXPECT_GE(sorted[i].first, sorted[i - 1].first + 3);
+      if (i > 0) {
+        EXPECT_GE(sorted[i].first, sorted[i - 1].first + 3);
+      }
     }
   }
   EXPECT_EQ(calls.front().front().first, 0);
