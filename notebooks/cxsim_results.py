@@ -1550,12 +1550,17 @@ def open_calibration(path: str | Path) -> dict:
         stats = _strings(f["coords/statistic"][()]) if "coords/statistic" in f else ["p05", "p50", "p95", "mean"]
         months = np.asarray(f["coords/month"][()]) if "coords/month" in f else None
         predictive, observed = {}, {}
+        # Each group holds its series and its dimension scales (month, statistic): series only.
         for series, ds in (g["posterior_predictive"].items() if "posterior_predictive" in g else []):
+            if ds.ndim != 2:
+                continue
             data = np.asarray(ds[()], dtype=float)
             m = months if months is not None and len(months) == data.shape[1] else np.arange(1, data.shape[1] + 1)
             predictive[series] = xr.DataArray(data, dims=("statistic", "month"),
                                               coords={"statistic": stats[:data.shape[0]], "month": m})
         for series, ds in (g["observed"].items() if "observed" in g else []):
+            if series == "month" or ds.ndim != 1:
+                continue
             data = np.asarray(ds[()], dtype=float)
             m = months if months is not None and len(months) == len(data) else np.arange(1, len(data) + 1)
             observed[series] = xr.DataArray(data, dims=("month",), coords={"month": m})

@@ -852,5 +852,63 @@ class RealPlanFilesTest(unittest.TestCase):
             cx.open_attribution(self.opt["path"])
 
 
+class WeightedQuantileTest(unittest.TestCase):
+    def test_equal_weights_and_point_masses(self):
+        x = [3.0, 1.0, 2.0, 4.0]
+        # Equal weights: the midpoint rule, so the median of 1..4 is 2.5.
+        self.assertAlmostEqual(float(cx.weighted_quantile(x, [1, 1, 1, 1], 0.5)), 2.5)
+        # Nearly all the weight on one value: the median is that value; other quantiles
+        # interpolate towards the neighbours (the midpoint rule of cxsim summary's intervals).
+        q = cx.weighted_quantile(x, [1e-9, 1e-9, 1.0, 1e-9], [0.1, 0.5, 0.9])
+        self.assertAlmostEqual(float(q[1]), 2.0, places=6)
+        np.testing.assert_allclose(q, [1.2, 2.0, 2.8], atol=1e-6)
+
+
+class RealCalibrationFileTest(unittest.TestCase):
+    """A small calibration of the bundled synthetic history, read by open_calibration."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = Path(tempfile.mkdtemp(prefix="cxsim-cal-test-"))
+        study = cx.load_experiment(cx.repo_root() / "scenarios" / "calibration" / "telecom_churn.yaml")
+        study["calibrate"]["observed"] = str(cx.repo_root() / "scenarios" / "calibration"
+                                             / study["calibrate"]["observed"])
+        study["calibrate"].update(particles=40, max_simulations=200)
+        study["set"] = {"agents": 1000}
+        cls.cal = cx.open_calibration(cx.run_experiment("calibrate", study, cls.dir / "cal.h5"))
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.dir, ignore_errors=True)
+
+    def test_posterior_trace_and_check_have_their_shapes(self):
+        cal = self.cal
+        self.assertEqual(cal["parameters"], ["segments.consumer.baseline_churn_monthly", "churn.satisfaction"])
+        self.assertEqual(cal["particles"].shape, (40, 2))
+        self.assertAlmostEqual(float(cal["weights"].sum()), 1.0, places=12)
+        self.assertEqual(sorted(cal["predictive"]), sorted(cal["observed"]))
+        for s, pred in cal["predictive"].items():
+            self.assertEqual(list(pred.statistic.values[:3]), ["p05", "p50", "p95"])
+            self.assertTrue(bool((pred.sel(statistic="p05") <= pred.sel(statistic="p95")).all()), s)
+        self.assertTrue(np.isinf(cal["trace"]["epsilon"].values[0]))   # generation 0: the prior
+        self.assertTrue(cal["overlay"].exists())
+
+    def test_posterior_table_lies_within_the_priors(self):
+        table = cx.posterior_table(self.cal)
+        for name, row in table.iterrows():
+            prior = self.cal["prior"].sel(parameter=name)
+            self.assertGreaterEqual(row["posterior 5%"], float(prior.sel(bound="lo")) - 1e-12)
+            self.assertLessEqual(row["posterior 95%"], float(prior.sel(bound="hi")) + 1e-12)
+            self.assertLessEqual(row["posterior 5%"], row["posterior mean"])
+            self.assertLessEqual(row["posterior mean"], row["posterior 95%"])
+            self.assertGreater(row["width ratio"], 0)
+
+    def test_wrong_kind_of_file(self):
+        with self.assertRaises(ValueError):
+            cx.open_optimize(self.cal["path"])
+        with self.assertRaises(ValueError):
+            cx.open_attribution(self.cal["path"])
+
+
 if __name__ == "__main__":
     unittest.main()
