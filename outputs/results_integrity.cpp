@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <hdf5_hl.h>
+#include <poll.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -11,9 +12,11 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <optional>
@@ -413,7 +416,25 @@ void verify_results(hid_t file, const fs::path& path) {
   }
 }
 
+std::chrono::seconds read_back_time_limit(const fs::path& path) {
+  if (const char* env = std::getenv("CXSIM_READ_BACK_SECONDS")) {
+    char* end = nullptr;
+    const long long seconds = std::strtoll(env, &end, 10);
+    if (end != env && *end == '\0' && seconds >= 1) return std::chrono::seconds(seconds);
+  }
+  std::error_code ec;
+  const std::uintmax_t bytes = fs::file_size(path, ec);
+  // Two minutes, and a second per 4 MiB beyond: a read back slower than that on any disk is
+  // not reading, it is looping.
+  const std::int64_t per_size = ec ? 0 : static_cast<std::int64_t>(bytes >> 22);
+  return std::chrono::seconds(120 + per_size);
+}
+
 void verify_results_file(const fs::path& path) {
+  verify_results_file(path, read_back_time_limit(path));
+}
+
+void verify_results_file(const fs::path& path, std::chrono::seconds limit) {
   std::array<int, 2> pipe_fds{};
   if (::pipe2(pipe_fds.data(), O_CLOEXEC) != 0) {
     throw IoError(fmt::format("{}: cannot check it: {}", path.string(), std::strerror(errno)));
@@ -463,15 +484,36 @@ void verify_results_file(const fs::path& path) {
   ::close(pipe_fds[1]);
   std::string message;
   std::array<char, 4096> buf{};
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  bool timed_out = false;
   for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      timed_out = true;
+      break;
+    }
+    pollfd ready{pipe_fds[0], POLLIN, 0};
+    const int polled = ::poll(
+        &ready, 1, static_cast<int>(std::min<std::int64_t>(left.count(), std::int64_t{60'000})));
+    if (polled < 0 && errno == EINTR) continue;
+    if (polled < 0) break;
+    if (polled == 0) continue;  // the deadline is checked at the top
     const ssize_t n = ::read(pipe_fds[0], buf.data(), buf.size());
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
     message.append(buf.data(), static_cast<std::size_t>(n));
   }
   ::close(pipe_fds[0]);
+  // Some damage makes HDF5 loop for ever (a cycle in the file's own structures): past the
+  // deadline the child is ended and the file called damaged, so no command hangs on it.
+  if (timed_out) ::kill(child, SIGKILL);
   int status = 0;
   while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (timed_out) {
+    damaged(path, fmt::format("HDF5 did not finish reading it back within {} s",
+                              std::chrono::duration_cast<std::chrono::seconds>(limit).count()));
   }
   if (WIFSIGNALED(status)) {
     damaged(path, fmt::format("HDF5 failed reading it back ({})", strsignal(WTERMSIG(status))));

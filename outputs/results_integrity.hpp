@@ -5,6 +5,7 @@
 
 #include <hdf5.h>
 
+#include <chrono>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -62,7 +63,14 @@ void verify_results(hid_t file, const std::filesystem::path& path);
 // Opens `path` read-only, as any HDF5 reader does, and verifies it, in a child process: HDF5
 // 1.10 crashes on some damage (a damaged global heap, where variable-length strings live, has
 // no checksum), and a crash there is reported as damage, never a crash of this process.
-// DamagedFile when it is damaged.
+// DamagedFile when it is damaged. Some damage makes HDF5 loop: a child still reading after
+// `limit` is ended and the file called damaged.
+void verify_results_file(const std::filesystem::path& path, std::chrono::seconds limit);
+// The same within read_back_time_limit(path).
 void verify_results_file(const std::filesystem::path& path);
+
+// How long a read back may take: 120 s plus 1 s per 4 MiB of the file, or the whole seconds in
+// the environment variable CXSIM_READ_BACK_SECONDS (at least 1) where it is set.
+std::chrono::seconds read_back_time_limit(const std::filesystem::path& path);
 
 }  // namespace cxsim
