@@ -283,24 +283,44 @@ TEST_F(Calibration, FitsAnSbgHeterogeneityShape) {
   EXPECT_NE(w.text.find("wrong.yaml:6:"), std::string::npos) << w.text;
 }
 
-// summary: total: the distance over each series' sum of its observed months; the predictive
-// check stays monthly.
-TEST_F(Calibration, SeriesTotalsAsTheSummary) {
+// summary: monthly: the distance over every observed month (summary: total, each series' sum,
+// is the default); the predictive check is monthly either way, and the resolved experiment
+// names the summary used.
+TEST_F(Calibration, EveryMonthAsTheSummaryOnRequest) {
   const std::string csv = history("truth", 0.03);
   const std::string exp =
-      write("tot.yaml", "scenario: scenario.yaml\nseed: 7\ncalibrate:\n  observed: " + csv +
-                            "\n  roadmap: baseline\n  summary: total\n  parameters:\n"
+      write("mon.yaml", "scenario: scenario.yaml\nseed: 7\ncalibrate:\n  observed: " + csv +
+                            "\n  roadmap: baseline\n  summary: monthly\n  parameters:\n"
                             "    - {path: segments.solo.baseline_churn_monthly, prior: {uniform: "
                             "[0.005, 0.08]}}\n"
                             "  particles: 60\n  max_simulations: 1800\n  max_generations: 6\n");
-  const Output c = sh(kCxsim + " calibrate " + exp + " -o " + path("tot.h5") + " -q");
+  const Output c = sh(kCxsim + " calibrate " + exp + " -o " + path("mon.h5") + " -q");
   ASSERT_EQ(c.exit_code, 0) << c.text;
-  const auto [lo, hi] = interval(path("tot.h5"), 0);
+  const auto [lo, hi] = interval(path("mon.h5"), 0);
   EXPECT_LT(lo, 0.03);
   EXPECT_GT(hi, 0.03);
   EXPECT_LT((hi - lo) / (0.9 * 0.075), 0.25) << lo << " " << hi;
-  EXPECT_EQ(read(path("tot.h5"), "calibrate/scale").size(), 2u);
-  EXPECT_EQ(read(path("tot.h5"), "calibrate/posterior_predictive/churned").size(), 4u * 12u);
+  EXPECT_EQ(read(path("mon.h5"), "calibrate/scale").size(), 2u);
+  EXPECT_EQ(read(path("mon.h5"), "calibrate/posterior_predictive/churned").size(), 4u * 12u);
+  const auto summary_line = [&](const std::string& file) {
+    return sh("HDF5_USE_FILE_LOCKING=FALSE /usr/bin/python3 -c \"import sys, h5py\n"
+              "t = h5py.File(sys.argv[1], 'r')['experiment'][()]\n"
+              "t = t.decode() if isinstance(t, bytes) else t\n"
+              "print([l.strip() for l in t.splitlines() if l.strip().startswith('summary:')])\" " +
+              file)
+        .text;
+  };
+  EXPECT_NE(summary_line(path("mon.h5")).find("summary: monthly"), std::string::npos);
+  // The same block without the key: the default, totals.
+  const std::string dflt =
+      write("dflt.yaml", "scenario: scenario.yaml\nseed: 7\ncalibrate:\n  observed: " + csv +
+                             "\n  roadmap: baseline\n  parameters:\n"
+                             "    - {path: segments.solo.baseline_churn_monthly, prior: {uniform: "
+                             "[0.005, 0.08]}}\n"
+                             "  particles: 20\n  max_simulations: 40\n  max_generations: 2\n");
+  const Output d = sh(kCxsim + " calibrate " + dflt + " -o " + path("dflt.h5") + " -q");
+  ASSERT_EQ(d.exit_code, 0) << d.text;
+  EXPECT_NE(summary_line(path("dflt.h5")).find("summary: total"), std::string::npos);
 }
 
 // Rows with a segment hold that segment's series (/timeseries_by_segment), rows without one the

@@ -1,6 +1,6 @@
 // cxsim calibrate over 50 repeated trials (label experiments_slow, outside CI): each trial draws
 // the true baseline churn and innovation rate from the prior (stratified), has the engine make a
-// 12-month history with them (its own seed), and calibrates both with summary: total. The 90%
+// 12-month history with them (its own seed), and calibrates both with summary: total (the default). The 90%
 // posterior intervals should cover the truth in 80-97% of the trials (a binomial standard error of
 // 4 points at 50 trials around 90%; ABC's finite epsilon widens the posterior, so coverage leans
 // high), and be much narrower than the prior's. Figures in docs/experiments.md.
@@ -99,8 +99,8 @@ std::pair<double, double> interval(const std::vector<double>& p, const std::vect
   return {lo, hi};
 }
 
-// The study calibrates with `summary: total`; CXSIM_CALIBRATION_SUMMARY=monthly runs it with the
-// block's default, every month a cell (whose intervals over-cover: docs/experiments.md).
+// The study calibrates with `summary: total` (the block's default); CXSIM_CALIBRATION_SUMMARY=monthly
+// runs it with every month a cell (whose intervals over-cover: docs/experiments.md).
 TEST(CalibrationCoverage, NinetyPercentIntervalsCoverTheTruth) {
   const char* env = std::getenv("CXSIM_CALIBRATION_SUMMARY");
   const std::string summary = "  summary: " + std::string(env ? env : "total") + "\n";
