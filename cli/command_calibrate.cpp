@@ -3,7 +3,8 @@
 // batch on every core, each completed generation into <output>.partial; then the posterior
 // predictive simulations, the finished file, the posterior overlay <output>.yaml and the summary.
 // SIGINT and SIGTERM stop new simulations; --resume continues from the last completed
-// generation to the identical file.
+// generation to the identical file. Under mpirun or srun (CXSIM_MPI builds) each batch's
+// simulations spread over the ranks instead (cli/mpi_calibrate.cpp).
 #include <numeric>
 #include <optional>
 #include <span>
@@ -12,8 +13,8 @@
 #include "cli/calibrate_steps.hpp"
 #include "cli/commands.hpp"
 #include "cli/stop_signals.hpp"
-#include "engine/core/errors.hpp"
 #ifdef CXSIM_MPI
+#include "cli/mpi_calibrate.hpp"
 #include "cli/mpi_run.hpp"
 #endif
 
@@ -21,12 +22,7 @@ namespace cxsim::cli {
 
 int calibrate_command(const ExperimentArguments& args) {
 #ifdef CXSIM_MPI
-  if (mpi_launched()) {
-    // Every rank would run the whole calibration into the same file: refused before any work.
-    throw UsageError(
-        "cxsim calibrate does not spread over MPI ranks (got a start under an MPI launcher; "
-        "expected cxsim calibrate started on its own: it uses every core of one machine)");
-  }
+  if (mpi_launched()) return mpi_calibrate_command(args);  // under mpirun or srun
 #endif
   const LoadedExperiment experiment = load_calibrate_experiment(args);
   OpenedCalibration opened = open_calibration(args, experiment);
