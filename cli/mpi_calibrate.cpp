@@ -181,7 +181,12 @@ int mpi_calibrate_command(const ExperimentArguments& args) {
     while (true) {
       const std::vector<std::byte> message = broadcast_bytes_from_rank0({});
       if (message.empty()) return status;
-      batch = decode_batch(message, K);
+      try {
+        batch = decode_batch(message, K);
+      } catch (const std::exception& e) {  // rank 0 would wait for this rank: end the job
+        std::fprintf(stderr, "cxsim: rank %d: %s\n", rank, e.what());
+        MpiSession::abort_job(1);
+      }
       const int farm = work_as_rank(mpi, local, farm_options(), signals);
       if (status == 0) status = farm;
     }
