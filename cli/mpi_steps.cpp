@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <limits>
 
 #include "engine/core/errors.hpp"
 
@@ -54,6 +55,17 @@ int from_rank0(int value) {
 
 int broadcast_from_rank0(int value) {
   return from_rank0(value);
+}
+
+std::vector<std::byte> broadcast_bytes_from_rank0(std::vector<std::byte> bytes) {
+  std::int64_t size = static_cast<std::int64_t>(bytes.size());
+  MPI_Bcast(&size, 1, MPI_INT64_T, 0, MPI_COMM_WORLD);
+  if (size > std::numeric_limits<int>::max()) {
+    throw IoError(fmt::format("MPI: a broadcast of {} bytes exceeds one MPI message", size));
+  }
+  bytes.resize(static_cast<std::size_t>(size));
+  MPI_Bcast(bytes.data(), static_cast<int>(size), MPI_BYTE, 0, MPI_COMM_WORLD);
+  return bytes;
 }
 
 int agree_loaded(const MpiSession& mpi, const std::exception_ptr& error, std::string_view what) {

@@ -3,12 +3,14 @@
 // on each side with the failure handling of docs/distributed.md.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <exception>
 #include <functional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "cli/progress.hpp"
 #include "cli/stop_signals.hpp"
@@ -37,6 +39,10 @@ int follow_rank0(const MpiSession& mpi, const std::exception_ptr& error);
 // Rank 0's `value` on every rank (a collective: every rank calls it), for a choice only rank 0
 // can make, such as the batch size of a file it resumed.
 int broadcast_from_rank0(int value);
+
+// Rank 0's `bytes` on every rank (a collective: every rank calls it; the others' are ignored),
+// for what rank 0 alone decides, such as the proposals of a calibration's next batch.
+std::vector<std::byte> broadcast_bytes_from_rank0(std::vector<std::byte> bytes);
 
 // A rank other than 0: runs what rank 0 hands out until the farm ends; returns the exit code.
 // An error that leaves rank 0 waiting ends the whole job.
