@@ -125,6 +125,10 @@ shares of a roadmap's initiatives and the metrics of its sub-roadmaps (`docs/exp
   read back whole, and a `.partial` that a running cxsim is writing. A `.partial` left by a
   killed run opens like any other file (cxsim takes no HDF5 file lock, so HDF5 never marks it
   as being written); `--resume` checks it whole before finishing it.
+- The read back runs in a child process within a time limit: 120 s plus 1 s per 4 MiB of the
+  file (the environment variable `CXSIM_READ_BACK_SECONDS` sets another, in whole seconds). A
+  read back still going at the limit is ended and the file called damaged (`HDF5 did not finish
+  reading it back within N s`): some damage makes HDF5 loop rather than fail.
 
 ## /timeseries
 
