@@ -215,7 +215,9 @@ TEST_F(ExperimentOutputs, TheReportsOfSobolTornadoAndASweepAreSelfContainedAndSo
       cxsim::testing::expect_checker_sees_a_network_reference(html, h5, "id=\"answer\"",
                                                               path("bad.html"));
     }
-    if (name == "tornado") EXPECT_NE(page.find("swing"), std::string::npos);
+    if (name == "tornado") {
+      EXPECT_NE(page.find("swing"), std::string::npos);
+    }
     if (name == "grid") {
       EXPECT_NE(page.find("highest"), std::string::npos);
       EXPECT_NE(page.find("/paired_difference/npv"), std::string::npos);
