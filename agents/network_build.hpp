@@ -110,6 +110,10 @@ class EdgeBatch {
   std::uint64_t at_v_[kSize];
 };
 
+// Sorts each list of a CSR whose lists hold every end of every proposed edge, and drops repeated
+// entries (two proposals of one edge), so the result depends only on the set of edges proposed.
+void sort_and_merge_lists(std::uint32_t nodes, Csr& csr);
+
 // Builds the symmetric CSR from undirected edge proposals: visit(item, emit) calls emit(u, v) for
 // each edge proposed by work item `item`, and must emit the same edges every time it is called
 // (it is called twice: once to count degrees, once to fill lists). Each list is then sorted and
@@ -153,35 +157,7 @@ Csr assemble(std::uint32_t nodes, std::uint64_t items, const Visit& visit) {
   std::copy_backward(offsets, offsets + nodes, offsets + nodes + 1);
   offsets[0] = 0;
 
-  // Sort each list; count repeated entries (integer sums: exact in any order).
-  const std::uint64_t repeats = tbb::parallel_reduce(
-      tbb::blocked_range<std::uint32_t>(0, nodes), std::uint64_t{0},
-      [&](const tbb::blocked_range<std::uint32_t>& range, std::uint64_t sum) {
-        for (std::uint32_t i = range.begin(); i != range.end(); ++i) {
-          std::uint32_t* const first = out + offsets[i];
-          std::uint32_t* const last = out + offsets[i + 1];
-          std::sort(first, last);
-          for (std::uint32_t* p = first; p + 1 < last; ++p) sum += p[0] == p[1] ? 1 : 0;
-        }
-        return sum;
-      },
-      std::plus<>());
-  if (repeats == 0) return csr;
-
-  // Rare (small-world picks that met): drop repeats, front to back, so nothing is overwritten
-  // before it is read.
-  std::uint64_t to = 0;
-  std::uint64_t from = 0;
-  for (std::uint32_t i = 0; i < nodes; ++i) {
-    const std::uint64_t end = offsets[i + 1];
-    offsets[i] = to;
-    for (std::uint64_t e = from; e < end; ++e) {
-      if (e == from || out[e] != out[e - 1]) out[to++] = out[e];
-    }
-    from = end;
-  }
-  offsets[nodes] = to;
-  csr.neighbours.resize(to);  // no shrink_to_fit: a few spare entries beat a second copy
+  sort_and_merge_lists(nodes, csr);
   return csr;
 }
 

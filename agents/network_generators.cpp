@@ -20,6 +20,40 @@ bool contains(const std::vector<std::uint32_t>& values, std::uint32_t value) {
 
 }  // namespace
 
+void sort_and_merge_lists(std::uint32_t nodes, Csr& csr) {
+  std::uint64_t* const offsets = csr.offsets.data();
+  std::uint32_t* const out = csr.neighbours.data();
+  // Sort each list; count repeated entries (integer sums: exact in any order).
+  const std::uint64_t repeats = tbb::parallel_reduce(
+      tbb::blocked_range<std::uint32_t>(0, nodes), std::uint64_t{0},
+      [&](const tbb::blocked_range<std::uint32_t>& range, std::uint64_t sum) {
+        for (std::uint32_t i = range.begin(); i != range.end(); ++i) {
+          std::uint32_t* const first = out + offsets[i];
+          std::uint32_t* const last = out + offsets[i + 1];
+          std::sort(first, last);
+          for (std::uint32_t* p = first; p + 1 < last; ++p) sum += p[0] == p[1] ? 1 : 0;
+        }
+        return sum;
+      },
+      std::plus<>());
+  if (repeats == 0) return;
+
+  // Rare (small-world picks that met): drop repeats, front to back, so nothing is overwritten
+  // before it is read.
+  std::uint64_t to = 0;
+  std::uint64_t from = 0;
+  for (std::uint32_t i = 0; i < nodes; ++i) {
+    const std::uint64_t end = offsets[i + 1];
+    offsets[i] = to;
+    for (std::uint64_t e = from; e < end; ++e) {
+      if (e == from || out[e] != out[e - 1]) out[to++] = out[e];
+    }
+    from = end;
+  }
+  offsets[nodes] = to;
+  csr.neighbours.resize(to);  // no shrink_to_fit: a few spare entries beat a second copy
+}
+
 // Every list is known in advance (the cyclic window around i), so it is written directly: no
 // assembly pass, no scratch memory.
 Csr build_ring(std::uint32_t nodes, std::uint32_t degree) {
@@ -85,6 +119,12 @@ Csr build_small_world(std::uint32_t nodes, std::uint32_t degree, double rewire_p
   const std::uint64_t slots = n * half;
   if (slots == 0) return build_ring(nodes, degree);
 
+  // v mod n for v < n + half + 1 <= 2n when half < n: one subtraction, no division per slot.
+  const bool small_degree = half < n;
+  const auto mod_n = [&](std::uint64_t v) {
+    return static_cast<std::uint32_t>(small_degree ? (v >= n ? v - n : v) : v % n);
+  };
+
   BigArray<std::uint8_t> rewired(slots);
   tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, nodes),
                     [&](const tbb::blocked_range<std::uint32_t>& range) {
@@ -107,7 +147,7 @@ Csr build_small_world(std::uint32_t nodes, std::uint32_t degree, double rewire_p
           std::uint32_t* const out = targets.data() + std::uint64_t{i} * half;
           bool any = false;
           for (std::uint32_t s = 0; s < half; ++s) {
-            out[s] = static_cast<std::uint32_t>((std::uint64_t{i} + s + 1) % n);
+            out[s] = mod_n(std::uint64_t{i} + s + 1);
             any = any || mine[s] != 0;
           }
           if (!any) continue;
@@ -117,7 +157,7 @@ Csr build_small_world(std::uint32_t nodes, std::uint32_t degree, double rewire_p
             if (mine[s] == 0) taken.push_back(out[s]);
           }
           for (std::uint32_t s = 1; s <= half; ++s) {
-            const auto j = static_cast<std::uint32_t>((i + n - s) % n);
+            const auto j = mod_n(std::uint64_t{i} + n - s);
             if (rewired[std::uint64_t{j} * half + (s - 1)] == 0) taken.push_back(j);
           }
           Stream stream = node_stream(seed, i, replication);
@@ -135,9 +175,70 @@ Csr build_small_world(std::uint32_t nodes, std::uint32_t degree, double rewire_p
       });
   BigArray<std::uint8_t>().swap(rewired);  // free before the CSR is allocated
 
-  return assemble(nodes, slots, [&](std::uint64_t slot, auto&& emit) {
-    emit(static_cast<std::uint32_t>(slot / half), targets[slot]);
-  });
+  // The lists, written directly (what assemble() makes of the slots, without its atomics): node
+  // i's list holds its own slots' far ends, the nodes i - s whose slot s - 1 still points at i,
+  // and the owners of rewired slots that point at i. A slot counts as rewired when its far end is
+  // not its lattice end; one rewired back onto its lattice end is the same edge either way.
+  // Loops run over (node, slot) pairs: no division per slot.
+  if (!small_degree) {
+    // Degrees of at least the node count (tiny test graphs): the general path.
+    return assemble(nodes, slots, [&](std::uint64_t slot, auto&& emit) {
+      emit(static_cast<std::uint32_t>(slot / half), targets[slot]);
+    });
+  }
+  const auto lattice_end = [&](std::uint32_t i, std::uint32_t s) {  // of slot s of node i
+    return mod_n(std::uint64_t{i} + s + 1);
+  };
+  const auto backward_kept = [&](std::uint32_t i, std::uint32_t s) {  // slot s - 1 of i - s
+    const std::uint32_t j = mod_n(std::uint64_t{i} + n - s);
+    return targets[std::uint64_t{j} * half + (s - 1)] == i;
+  };
+  BigArray<std::uint32_t> incoming(nodes);  // rewired links arriving, then a cursor per list
+  std::fill(incoming.begin(), incoming.end(), 0u);
+  for (std::uint32_t i = 0; i < nodes; ++i) {
+    const std::uint32_t* const far = targets.data() + std::uint64_t{i} * half;
+    for (std::uint32_t s = 0; s < half; ++s) {
+      if (far[s] != lattice_end(i, s)) ++incoming[far[s]];
+    }
+  }
+  Csr csr;
+  csr.offsets.assign(std::size_t{nodes} + 1, 0);
+  std::uint64_t* const offsets = csr.offsets.data();
+  tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, nodes),
+                    [&](const tbb::blocked_range<std::uint32_t>& range) {
+                      for (std::uint32_t i = range.begin(); i != range.end(); ++i) {
+                        std::uint64_t d = half + incoming[i];
+                        for (std::uint32_t s = 1; s <= half; ++s) d += backward_kept(i, s) ? 1 : 0;
+                        offsets[std::uint64_t{i} + 1] = d;
+                      }
+                    });
+  for (std::uint32_t i = 0; i < nodes; ++i) offsets[i + 1] += offsets[i];
+  csr.neighbours.resize(offsets[nodes]);
+  std::uint32_t* const out = csr.neighbours.data();
+  tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, nodes),
+                    [&](const tbb::blocked_range<std::uint32_t>& range) {
+                      for (std::uint32_t i = range.begin(); i != range.end(); ++i) {
+                        std::uint32_t* const list = out + offsets[i];
+                        std::uint32_t t = 0;
+                        for (std::uint32_t s = 0; s < half; ++s) {
+                          list[t++] = targets[std::uint64_t{i} * half + s];
+                        }
+                        for (std::uint32_t s = 1; s <= half; ++s) {
+                          if (backward_kept(i, s)) list[t++] = mod_n(std::uint64_t{i} + n - s);
+                        }
+                        incoming[i] = t;  // where the rewired links arriving at i go
+                      }
+                    });
+  for (std::uint32_t i = 0; i < nodes; ++i) {
+    const std::uint32_t* const far = targets.data() + std::uint64_t{i} * half;
+    for (std::uint32_t s = 0; s < half; ++s) {
+      if (far[s] != lattice_end(i, s)) out[offsets[far[s]] + incoming[far[s]]++] = i;
+    }
+  }
+  BigArray<std::uint32_t>().swap(incoming);
+  BigArray<std::uint32_t>().swap(targets);
+  sort_and_merge_lists(nodes, csr);
+  return csr;
 }
 
 // Barabasi-Albert by the list of edge ends: a uniform pick from it is a node chosen in proportion
