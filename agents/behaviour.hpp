@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 
 namespace cxsim::rules {
 
@@ -80,6 +81,16 @@ inline double survive_each(double x, std::uint32_t m) {
   return std::exp(static_cast<double>(m) * std::log1p(-x));
 }
 
+// survive_each(x, m) from log_survive(x), computed once for many m: the same bits (x >= 1 is
+// -inf, and exp(m * -inf) is the 0 that survive_each returns for m > 0).
+inline double log_survive(double x) {
+  return x >= 1.0 ? -std::numeric_limits<double>::infinity() : std::log1p(-x);
+}
+inline double survive_each_from_log(double log_survive_x, std::uint32_t m) {
+  if (m == 0) return 1.0;
+  return std::exp(static_cast<double>(m) * log_survive_x);
+}
+
 // Step 10: network Bass adoption, deterred by negative messages; in double precision because
 // (1 - q/k)^m with k ~ 1e6 is lost in float.
 inline double adoption_probability(double p, double q, double degree, std::uint32_t positive,
@@ -89,6 +100,15 @@ inline double adoption_probability(double p, double q, double degree, std::uint3
   const double imitation = positive > 0 ? survive_each(q / std::max(degree, 1.0), positive) : 1.0;
   const double no_adopt = (1.0 - p) * imitation;
   return (1.0 - no_adopt) * survive_each(nu, negative);
+}
+
+// The same from log_survive(q / max(degree, 1)) and log_survive(nu), which the month kernel
+// computes once per segment and degree rather than once per prospect.
+inline double adoption_probability_from_logs(double p, double log_survive_q, std::uint32_t positive,
+                                             double log_survive_nu, std::uint32_t negative) {
+  const double imitation = positive > 0 ? survive_each_from_log(log_survive_q, positive) : 1.0;
+  const double no_adopt = (1.0 - p) * imitation;
+  return (1.0 - no_adopt) * survive_each_from_log(log_survive_nu, negative);
 }
 
 // The smallest d + h a lifetime divides by: a lifetime of at most 1e12 months. The loader

@@ -97,6 +97,9 @@ MonthTotals sum_blocks(const std::vector<MonthTotals>& blocks, int n_seg, int n_
 // Agents per batch of first Philox blocks: small enough that the batch's words stay in L1.
 constexpr std::uint32_t kBatch = 256;
 
+// Degrees whose imitation term the listening pass reads from a table (higher ones compute it).
+constexpr std::uint32_t kDegreeTable = 64;
+
 // How far ahead the listening pass prefetches neighbours' talk flags, and from how many agents on
 // (below it the flags stay in cache and the prefetches only cost instructions).
 constexpr std::uint32_t kPrefetchAhead = 16;
@@ -339,6 +342,22 @@ MonthTotals simulate_month(const MonthParameters& P, const Network& network, con
   for (MonthTotals& b : blocks) b = MonthTotals(n_seg, n_tp);
   const bool broadcasting = broadcast.mean() > 0.0;
   const bool prefetch = n >= kPrefetchFrom;
+  // log_survive(q / max(k, 1)) per segment for degrees k below kDegreeTable (and for the
+  // everyone-else degree of a mean field), and log_survive(nu): once a month, not per prospect.
+  std::vector<double>& log_q = scratch.log_survive_imitation;
+  std::vector<double>& log_nu = scratch.log_survive_deterrence;
+  log_q.resize(static_cast<std::size_t>(n_seg) * (kDegreeTable + 1));
+  log_nu.resize(static_cast<std::size_t>(n_seg));
+  for (int s = 0; s < n_seg; ++s) {
+    const SegmentMonth& sp = P.segments[s];
+    double* const row = log_q.data() + static_cast<std::size_t>(s) * (kDegreeTable + 1);
+    for (std::uint32_t k = 0; k < kDegreeTable; ++k) {
+      row[k] = rules::log_survive(sp.imitation / std::max(static_cast<double>(k), 1.0));
+    }
+    row[kDegreeTable] = rules::log_survive(
+        sp.imitation / std::max(static_cast<double>(n) - 1.0, 1.0));  // the mean field's
+    log_nu[static_cast<std::size_t>(s)] = rules::log_survive(sp.deterrence);
+  }
   for_each_block(n, blocks, [&](std::uint32_t lo, std::uint32_t hi, MonthTotals& tally) {
     std::uint32_t ids[kBatch];
     std::uint32_t listeners[kBatch];
@@ -416,8 +435,13 @@ MonthTotals simulate_month(const MonthParameters& P, const Network& network, con
         }
         const bool lapsed = pop.status[i] == Status::lapsed;
         const double p = lapsed ? sp.winback : sp.innovation;
-        const double adopt =
-            rules::adoption_probability(p, sp.imitation, degree, positive, sp.deterrence, negative);
+        const double* const row = log_q.data() + static_cast<std::size_t>(s) * (kDegreeTable + 1);
+        const double log_survive_q = mean_field ? row[kDegreeTable]
+                                     : degree < kDegreeTable
+                                         ? row[static_cast<std::uint32_t>(degree)]
+                                         : rules::log_survive(sp.imitation / std::max(degree, 1.0));
+        const double adopt = rules::adoption_probability_from_logs(
+            p, log_survive_q, positive, log_nu[static_cast<std::size_t>(s)], negative);
         const std::uint32_t adoption_word = adoption_words[listener++];
         if (adopt > 0.0 && Stream::to_uniform(adoption_word) < adopt) {
           start_afresh(sp, key, month, i, pop);

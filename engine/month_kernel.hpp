@@ -49,6 +49,8 @@ struct MonthTotals {
 // Scratch space reused month to month (one per roadmap run in flight).
 struct KernelScratch {
   std::vector<MonthTotals> blocks;
+  std::vector<double> log_survive_imitation;   // [segment][degree]: the listening pass's table
+  std::vector<double> log_survive_deterrence;  // [segment]
 };
 
 // Simulates month `month` in place and returns its totals.

@@ -3,7 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstring>
 
 namespace cxsim::rules {
 namespace {
@@ -69,6 +71,42 @@ TEST(Behaviour, AdoptionIsNetworkBass) {
   EXPECT_NEAR(adoption_probability(0.01, 0.4, 10, 0, 0.1, 2), 0.01 * 0.81, 1e-15);
   // Degree 0 counts as 1.
   EXPECT_NEAR(adoption_probability(0.0, 0.5, 0, 1, 0.0, 0), 0.5, 1e-15);
+}
+
+// The kernel's form (the logs computed once per segment and degree) gives the same bits as the
+// direct one, q / k at or above 1 (imitation certain) and no messages included.
+TEST(Behaviour, AdoptionFromLogsIsBitIdentical) {
+  const double ps[] = {0.0, 0.002, 0.3};
+  const double qs[] = {0.0, 0.04, 0.4, 3.0, 25.0};
+  const double nus[] = {0.0, 0.1, 1.0, 1.5};
+  const double degrees[] = {0, 1, 2, 7, 10, 63, 64, 1e6 - 1};
+  const std::uint32_t counts[] = {0, 1, 2, 9, 500000};
+  int compared = 0;
+  for (double p : ps) {
+    for (double q : qs) {
+      for (double nu : nus) {
+        for (double k : degrees) {
+          const double log_q = log_survive(q / std::max(k, 1.0));
+          for (std::uint32_t positive : counts) {
+            for (std::uint32_t negative : counts) {
+              const double direct = adoption_probability(p, q, k, positive, nu, negative);
+              const double cached =
+                  adoption_probability_from_logs(p, log_q, positive, log_survive(nu), negative);
+              ASSERT_EQ(std::memcmp(&direct, &cached, sizeof direct), 0)
+                  << p << " " << q << " " << nu << " " << k << " " << positive << " " << negative
+                  << ": " << direct << " against " << cached;
+              ++compared;
+            }
+          }
+        }
+      }
+    }
+  }
+  EXPECT_EQ(compared, 3 * 5 * 4 * 8 * 5 * 5);
+  // Negative control: a log off by a relative 1e-12 (log1p of a rounded 1 - x, say) shows.
+  const double log_q = log_survive(0.04);
+  EXPECT_NE(adoption_probability_from_logs(0.01, log_q * (1 + 1e-12), 9, 0.0, 0),
+            adoption_probability(0.01, 0.4, 10, 9, 0.0, 0));
 }
 
 TEST(Behaviour, AdoptionKeepsPrecisionAtMillionNeighbours) {
