@@ -11,22 +11,7 @@ cxsim=$1
 source_dir=$2
 work=$3
 case=$4
-mpirun=${MPIRUN:-mpirun}
-
-# As tests/mpi/mpi_run_test.sh: root allowed, more ranks than cores, ranks unbound.
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-export OMPI_MCA_rmaps_base_oversubscribe=1 OMPI_MCA_hwloc_base_binding_policy=none
-export OMPI_MCA_btl_vader_single_copy_mechanism=none
-compare="/usr/bin/python3 $source_dir/tests/tools/compare_results.py"
-
-rm -rf "$work"
-mkdir -p "$work"
-cd "$work"
-
-fail() {
-  echo "FAIL: $*" >&2
-  exit 1
-}
+source "$(dirname "$0")/mpi_test_setup.sh"
 
 # The phased roadmap's four initiatives: 16 sub-roadmaps, 2 to a batch (the test hook), so the
 # ranks share 8 batches (enough that a slow rank 1 still gets the second batch the throw case

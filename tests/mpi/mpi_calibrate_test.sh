@@ -13,23 +13,8 @@ cxsim=$1
 source_dir=$2
 work=$3
 case=$4
-mpirun=${MPIRUN:-mpirun}
-
-# As tests/mpi/mpi_run_test.sh: root allowed, more ranks than cores, ranks unbound.
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-export OMPI_MCA_rmaps_base_oversubscribe=1 OMPI_MCA_hwloc_base_binding_policy=none
-export OMPI_MCA_btl_vader_single_copy_mechanism=none
+source "$(dirname "$0")/mpi_test_setup.sh"
 export HDF5_USE_FILE_LOCKING=FALSE
-compare="/usr/bin/python3 $source_dir/tests/tools/compare_results.py"
-
-rm -rf "$work"
-mkdir -p "$work"
-cd "$work"
-
-fail() {
-  echo "FAIL: $*" >&2
-  exit 1
-}
 
 # The small case of tests/cli/calibrate_test.cpp: one segment, no network, 1000 agents over 12
 # months; the history is the engine's own at a baseline churn of 0.02 (another seed).

@@ -12,22 +12,7 @@ cxsim=$1
 source_dir=$2
 work=$3
 case=$4
-mpirun=${MPIRUN:-mpirun}
-
-# As tests/mpi/mpi_run_test.sh: root allowed, more ranks than cores, ranks unbound.
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-export OMPI_MCA_rmaps_base_oversubscribe=1 OMPI_MCA_hwloc_base_binding_policy=none
-export OMPI_MCA_btl_vader_single_copy_mechanism=none
-compare="/usr/bin/python3 $source_dir/tests/tools/compare_results.py"
-
-rm -rf "$work"
-mkdir -p "$work"
-cd "$work"
-
-fail() {
-  echo "FAIL: $*" >&2
-  exit 1
-}
+source "$(dirname "$0")/mpi_test_setup.sh"
 
 # A grid of 3 points (plus the base point a sweep adds) and a Morris design of 3 trajectories
 # over 2 factors (9 points), both on telecom with 1000 agents and 2 replications.
