@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "fixture_files.hpp"
 #include "shell.hpp"
 
 namespace {
@@ -28,35 +29,7 @@ const std::string kSource = CXSIM_SOURCE_DIR;
 
 // One segment, no network, no uncertain number but those calibrated; an initiative the baseline
 // roadmap does not use (its capex changes nothing observed).
-const std::string kScenario = R"(name: calibration_test
-horizon_months: 12
-replications: 1
-seed: 4242
-agents: 1000
-discount_rate_annual: 0.08
-market:
-  population: 100000
-  network: {type: none}
-segments:
-  - name: solo
-    share: 1.0
-    initial_penetration: 0.5
-    baseline_churn_monthly: 0.02
-    performance: 7.6
-    satisfaction: {mean: 7.2, sd: 1.5}
-    expectation: {mean: 7.5, sd: 1.0}
-    revenue: {price: 45, variable_cost: 14}
-    acquisition_cost: 260
-    adoption: {innovation: 0.004, imitation: 0.05}
-    wom: {promoter_talk_probability: 0, detractor_talk_probability: 0, broadcast_reach: 0}
-touchpoints:
-  - name: care
-    contacts_per_month: {solo: 0.3}
-    failure_rate: 0.2
-    recovery_rate: 0.4
-    cost_per_contact: 5
-    failure_cost: 15
-    severity: 2.0
+const std::string kScenario = cxsim::testing::fixture_text("calibration_solo.yaml") + R"(
 initiatives:
   - name: unused
     ramp_months: 3

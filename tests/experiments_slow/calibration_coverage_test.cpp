@@ -1,9 +1,9 @@
 // cxsim calibrate over 50 repeated trials (label experiments_slow, outside CI): each trial draws
 // the true baseline churn and innovation rate from the prior (stratified), has the engine make a
-// 12-month history with them (its own seed), and calibrates both with summary: total (the default). The 90%
-// posterior intervals should cover the truth in 80-97% of the trials (a binomial standard error of
-// 4 points at 50 trials around 90%; ABC's finite epsilon widens the posterior, so coverage leans
-// high), and be much narrower than the prior's. Figures in docs/experiments.md.
+// 12-month history with them (its own seed), and calibrates both with summary: total (the default).
+// The 90% posterior intervals should cover the truth in 80-97% of the trials (a binomial standard
+// error of 4 points at 50 trials around 90%; ABC's finite epsilon widens the posterior, so coverage
+// leans high), and be much narrower than the prior's. Figures in docs/experiments.md.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "fixture_files.hpp"
 #include "shell.hpp"
 
 namespace {
@@ -25,37 +26,7 @@ using cxsim::testing::sh;
 
 const std::string kCxsim = CXSIM_BINARY;
 
-const std::string kScenario = R"(name: calibration_trials
-horizon_months: 12
-replications: 1
-seed: 4242
-agents: 1000
-market:
-  population: 100000
-  network: {type: none}
-segments:
-  - name: solo
-    share: 1.0
-    initial_penetration: 0.5
-    baseline_churn_monthly: 0.02
-    performance: 7.6
-    satisfaction: {mean: 7.2, sd: 1.5}
-    expectation: {mean: 7.5, sd: 1.0}
-    revenue: {price: 45, variable_cost: 14}
-    acquisition_cost: 260
-    adoption: {innovation: 0.004, imitation: 0.05}
-    wom: {promoter_talk_probability: 0, detractor_talk_probability: 0, broadcast_reach: 0}
-touchpoints:
-  - name: care
-    contacts_per_month: {solo: 0.3}
-    failure_rate: 0.2
-    recovery_rate: 0.4
-    cost_per_contact: 5
-    failure_cost: 15
-    severity: 2.0
-roadmaps:
-  - name: baseline
-)";
+const std::string kScenario = cxsim::testing::fixture_text("calibration_solo.yaml");
 
 struct Param {
   const char* path;
@@ -99,8 +70,9 @@ std::pair<double, double> interval(const std::vector<double>& p, const std::vect
   return {lo, hi};
 }
 
-// The study calibrates with `summary: total` (the block's default); CXSIM_CALIBRATION_SUMMARY=monthly
-// runs it with every month a cell (whose intervals over-cover: docs/experiments.md).
+// The study calibrates with `summary: total` (the block's default);
+// CXSIM_CALIBRATION_SUMMARY=monthly runs it with every month a cell (whose intervals over-cover:
+// docs/experiments.md).
 TEST(CalibrationCoverage, NinetyPercentIntervalsCoverTheTruth) {
   const char* env = std::getenv("CXSIM_CALIBRATION_SUMMARY");
   const std::string summary = "  summary: " + std::string(env ? env : "total") + "\n";

@@ -18,39 +18,7 @@ export HDF5_USE_FILE_LOCKING=FALSE
 
 # The small case of tests/cli/calibrate_test.cpp: one segment, no network, 1000 agents over 12
 # months; the history is the engine's own at a baseline churn of 0.02 (another seed).
-cat > scenario.yaml <<'YAML'
-name: calibration_mpi_test
-horizon_months: 12
-replications: 1
-seed: 4242
-agents: 1000
-discount_rate_annual: 0.08
-market:
-  population: 100000
-  network: {type: none}
-segments:
-  - name: solo
-    share: 1.0
-    initial_penetration: 0.5
-    baseline_churn_monthly: 0.02
-    performance: 7.6
-    satisfaction: {mean: 7.2, sd: 1.5}
-    expectation: {mean: 7.5, sd: 1.0}
-    revenue: {price: 45, variable_cost: 14}
-    acquisition_cost: 260
-    adoption: {innovation: 0.004, imitation: 0.05}
-    wom: {promoter_talk_probability: 0, detractor_talk_probability: 0, broadcast_reach: 0}
-touchpoints:
-  - name: care
-    contacts_per_month: {solo: 0.3}
-    failure_rate: 0.2
-    recovery_rate: 0.4
-    cost_per_contact: 5
-    failure_cost: 15
-    severity: 2.0
-roadmaps:
-  - name: baseline
-YAML
+cp "$source_dir/tests/fixtures/calibration_solo.yaml" scenario.yaml
 "$cxsim" run scenario.yaml --seed 99 -o history_run.h5 -q
 /usr/bin/python3 - history_run.h5 > history.csv <<'PY'
 import sys
