@@ -82,6 +82,10 @@ AttributionWriter::~AttributionWriter() {
   close_quietly();
 }
 
+ExperimentFileSlots AttributionWriter::slots() {
+  return {out_, partial_, lock_, file_, storage_};
+}
+
 void AttributionWriter::close_quietly() {
   try {
     value_ = h5::Dataset();
@@ -100,23 +104,15 @@ void AttributionWriter::flush(std::string_view what) {
 std::unique_ptr<AttributionWriter> AttributionWriter::create(
     const Path& out, const LoadedExperiment& experiment, const AttributionPlan& plan,
     const RunProvenance& provenance, bool force, const WriterOptions& options) {
-  check_output_target(out, experiment_inputs(experiment));
-  const Path partial = partial_path(out);
   std::unique_ptr<AttributionWriter> w(new AttributionWriter(out, experiment, options));
-  w->lock_ = std::make_unique<OutputLock>(partial);
-  refuse_existing(out, partial, force);
-  std::error_code ec;
-  try {
-    w->batch_size_ = plan.batch_size;
-    w->done_.assign(static_cast<std::size_t>(plan.batches()), false);
-    w->file_ = open_file(partial, H5F_ACC_TRUNC, true, w->storage_);
-    w->create_layout(experiment, plan, provenance);
-    w->flush("the new file");
-  } catch (...) {
-    w->close_quietly();
-    std::filesystem::remove(partial, ec);
-    throw;
-  }
+  create_experiment_file(
+      w->slots(), experiment, force,
+      [&] {
+        w->batch_size_ = plan.batch_size;
+        w->done_.assign(static_cast<std::size_t>(plan.batches()), false);
+        w->create_layout(experiment, plan, provenance);
+      },
+      [&] { w->close_quietly(); });
   return w;
 }
 
@@ -328,38 +324,23 @@ std::unique_ptr<AttributionWriter> AttributionWriter::resume(const Path& out,
                                                              const LoadedExperiment& experiment,
                                                              const RunProvenance& provenance,
                                                              const WriterOptions& options) {
-  const Path partial = partial_path(out);
-  check_output_target(out, experiment_inputs(experiment));
   std::unique_ptr<AttributionWriter> w(new AttributionWriter(out, experiment, options));
-  w->lock_ = std::make_unique<OutputLock>(partial);
-  require_partial(out, partial);
-  verify_results_file(partial);
-  try {
-    w->file_ = open_file(partial, H5F_ACC_RDWR, false, w->storage_);
-    const hid_t f = w->file_.get();
-    check_same_experiment(f, experiment, partial);
-    w->open_datasets();
-    const std::vector<hsize_t> dims = h5::shape(w->done_dataset_.get(), partial);
-    const std::int64_t batch = h5::read_int_attribute(w->done_dataset_.get(), kBatchSize, partial);
-    if (dims.size() != 1 || batch < 1) {
-      throw IoError(fmt::format("{}: /run/point_done is not an attribution's", partial.string()));
-    }
-    w->batch_size_ = static_cast<int>(batch);
-    std::vector<std::uint8_t> done(dims[0], 0);
-    if (!done.empty()) {
-      h5::check_status(H5Dread(w->done_dataset_.get(), H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL,
-                               H5P_DEFAULT, done.data()),
-                       partial, "cannot read /run/point_done");
-    }
-    w->done_.assign(done.size(), false);
-    for (std::size_t i = 0; i < done.size(); ++i) w->done_[i] = done[i] != 0;
-    h5::write_attribute(f, "resumed_utc", utc_now(), partial);
-    h5::write_attribute(f, "resumed_command_line", provenance.command_line, partial);
-    w->flush("the resumed file");
-  } catch (...) {
-    w->close_quietly();
-    throw;
-  }
+  const Path& partial = w->partial_;
+  reopen_experiment_file(
+      w->slots(), experiment, provenance,
+      [&] {
+        w->open_datasets();
+        const std::vector<hsize_t> dims = h5::shape(w->done_dataset_.get(), partial);
+        const std::int64_t batch =
+            h5::read_int_attribute(w->done_dataset_.get(), kBatchSize, partial);
+        if (dims.size() != 1 || batch < 1) {
+          throw IoError(
+              fmt::format("{}: /run/point_done is not an attribution's", partial.string()));
+        }
+        w->batch_size_ = static_cast<int>(batch);
+        w->done_ = read_done_flags(w->done_dataset_.get(), dims[0], partial);
+      },
+      [&] { w->close_quietly(); });
   return w;
 }
 

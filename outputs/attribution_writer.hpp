@@ -20,6 +20,8 @@
 
 namespace cxsim {
 
+struct ExperimentFileSlots;
+
 class AttributionWriter {
  public:
   // Creates <out>.partial (the same refusals as the other experiment files: an existing <out> or
@@ -61,6 +63,8 @@ class AttributionWriter {
   void open_datasets();
   void flush(std::string_view what);
   void close_quietly();
+  // What create_experiment_file and reopen_experiment_file set.
+  ExperimentFileSlots slots();
 
   std::filesystem::path out_;
   std::filesystem::path partial_;

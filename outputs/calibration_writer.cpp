@@ -81,6 +81,10 @@ CalibrationWriter::~CalibrationWriter() {
   close_quietly();
 }
 
+ExperimentFileSlots CalibrationWriter::slots() {
+  return {out_, partial_, lock_, file_, storage_};
+}
+
 void CalibrationWriter::close_quietly() {
   try {
     file_ = h5::File();
@@ -95,22 +99,14 @@ void CalibrationWriter::flush(std::string_view what) {
 std::unique_ptr<CalibrationWriter> CalibrationWriter::create(
     const Path& out, const LoadedExperiment& experiment, int batch, const RunProvenance& provenance,
     bool force, const WriterOptions& options) {
-  check_output_target(out, experiment_inputs(experiment));
-  const Path partial = partial_path(out);
   std::unique_ptr<CalibrationWriter> w(new CalibrationWriter(out, experiment, options));
-  w->lock_ = std::make_unique<OutputLock>(partial);
-  refuse_existing(out, partial, force);
-  std::error_code ec;
-  try {
-    w->batch_ = batch;
-    w->file_ = open_file(partial, H5F_ACC_TRUNC, true, w->storage_);
-    w->create_layout(provenance);
-    w->flush("the new file");
-  } catch (...) {
-    w->close_quietly();
-    std::filesystem::remove(partial, ec);
-    throw;
-  }
+  create_experiment_file(
+      w->slots(), experiment, force,
+      [&] {
+        w->batch_ = batch;
+        w->create_layout(provenance);
+      },
+      [&] { w->close_quietly(); });
   return w;
 }
 
@@ -204,24 +200,9 @@ std::unique_ptr<CalibrationWriter> CalibrationWriter::resume(const Path& out,
                                                              const LoadedExperiment& experiment,
                                                              const RunProvenance& provenance,
                                                              const WriterOptions& options) {
-  const Path partial = partial_path(out);
-  check_output_target(out, experiment_inputs(experiment));
   std::unique_ptr<CalibrationWriter> w(new CalibrationWriter(out, experiment, options));
-  w->lock_ = std::make_unique<OutputLock>(partial);
-  require_partial(out, partial);
-  verify_results_file(partial);
-  try {
-    w->file_ = open_file(partial, H5F_ACC_RDWR, false, w->storage_);
-    const hid_t f = w->file_.get();
-    check_same_experiment(f, experiment, partial);
-    w->read_back();
-    h5::write_attribute(f, "resumed_utc", utc_now(), partial);
-    h5::write_attribute(f, "resumed_command_line", provenance.command_line, partial);
-    w->flush("the resumed file");
-  } catch (...) {
-    w->close_quietly();
-    throw;
-  }
+  reopen_experiment_file(
+      w->slots(), experiment, provenance, [&] { w->read_back(); }, [&] { w->close_quietly(); });
   return w;
 }
 

@@ -19,6 +19,8 @@
 
 namespace cxsim {
 
+struct ExperimentFileSlots;
+
 class CalibrationWriter {
  public:
   // Creates <out>.partial (the refusals of the other writers: an existing <out> or .partial
@@ -58,6 +60,8 @@ class CalibrationWriter {
   void read_back();
   void flush(std::string_view what);
   void close_quietly();
+  // What create_experiment_file and reopen_experiment_file set.
+  ExperimentFileSlots slots();
 
   std::filesystem::path out_;
   std::filesystem::path partial_;

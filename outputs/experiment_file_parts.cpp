@@ -9,6 +9,7 @@
 #include "engine/core/version.hpp"
 #include "outputs/hdf5_handles.hpp"
 #include "outputs/hdf5_layout.hpp"
+#include "outputs/output_target.hpp"
 #include "outputs/results_integrity.hpp"
 #include "outputs/sha256.hpp"
 
@@ -120,6 +121,56 @@ void flush_experiment_file(hid_t file, const h5::StorageState& storage, const Pa
     throw IoError(fmt::format("{}: cannot write {}{}", partial.string(), what,
                               storage.failed() ? ": " + storage.failure : std::string()));
   }
+}
+
+void create_experiment_file(const ExperimentFileSlots& slots, const LoadedExperiment& experiment,
+                            bool force, const std::function<void()>& lay_out,
+                            const std::function<void()>& close) {
+  check_output_target(slots.out, experiment_inputs(experiment));
+  slots.lock = std::make_unique<OutputLock>(slots.partial);
+  refuse_existing(slots.out, slots.partial, force);
+  try {
+    slots.file = h5::layout::open_file(slots.partial, H5F_ACC_TRUNC, true, slots.storage);
+    lay_out();
+    flush_experiment_file(slots.file.get(), slots.storage, slots.partial, "the new file");
+  } catch (...) {
+    close();
+    std::error_code ec;
+    std::filesystem::remove(slots.partial, ec);
+    throw;
+  }
+}
+
+void reopen_experiment_file(const ExperimentFileSlots& slots, const LoadedExperiment& experiment,
+                            const RunProvenance& provenance, const std::function<void()>& read_back,
+                            const std::function<void()>& close) {
+  check_output_target(slots.out, experiment_inputs(experiment));
+  slots.lock = std::make_unique<OutputLock>(slots.partial);
+  require_partial(slots.out, slots.partial);
+  verify_results_file(slots.partial);
+  try {
+    slots.file = h5::layout::open_file(slots.partial, H5F_ACC_RDWR, false, slots.storage);
+    const hid_t f = slots.file.get();
+    check_same_experiment(f, experiment, slots.partial);
+    read_back();
+    h5::write_attribute(f, "resumed_utc", h5::layout::utc_now(), slots.partial);
+    h5::write_attribute(f, "resumed_command_line", provenance.command_line, slots.partial);
+    flush_experiment_file(f, slots.storage, slots.partial, "the resumed file");
+  } catch (...) {
+    close();
+    throw;
+  }
+}
+
+std::vector<bool> read_done_flags(hid_t done, std::size_t n, const Path& partial) {
+  std::vector<std::uint8_t> flags(n, 0);
+  if (n > 0) {
+    h5::check_status(H5Dread(done, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, flags.data()),
+                     partial, "cannot read /run/point_done");
+  }
+  std::vector<bool> out(n, false);
+  for (std::size_t i = 0; i < n; ++i) out[i] = flags[i] != 0;
+  return out;
 }
 
 void close_verify_and_rename(h5::File& file, const h5::StorageState& storage, const Path& partial,

@@ -1,17 +1,20 @@
-// What every experiment file (sweep, sensitivity, attribute, optimize) writes and checks the same
-// way: its root attributes, the inputs -o may not name, the checks before a resume, and a flush
-// whose failure names the storage's.
+// What every experiment file (sweep, sensitivity, attribute, optimize, calibrate) writes and
+// checks the same way: its root attributes, the inputs -o may not name, creating and reopening
+// its <out>.partial, and a flush whose failure names the storage's.
 #pragma once
 
 #include <hdf5.h>
 
 #include <filesystem>
+#include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "experiments/experiment_file.hpp"
 #include "outputs/hdf5_handles.hpp"
+#include "outputs/output_lock.hpp"
 #include "outputs/results_writer.hpp"
 #include "outputs/storage_driver.hpp"
 
@@ -47,6 +50,34 @@ void check_same_experiment(hid_t file, const LoadedExperiment& experiment,
 // H5Fflush, then IoError naming `what` (and the storage's failure, when it failed).
 void flush_experiment_file(hid_t file, const h5::StorageState& storage,
                            const std::filesystem::path& partial, std::string_view what);
+
+// The members of an experiment writer that creating and reopening its <out>.partial set.
+struct ExperimentFileSlots {
+  const std::filesystem::path& out;
+  const std::filesystem::path& partial;
+  std::unique_ptr<OutputLock>& lock;
+  h5::File& file;
+  h5::StorageState& storage;
+};
+
+// Every experiment writer's create(): -o checked against the experiment's inputs, the lock on
+// <out>.partial taken, an existing file refused unless `force`, a new <out>.partial opened,
+// `lay_out()` run and the file flushed. On any failure after the lock, `close()` runs, the
+// partial is removed and the error rethrown.
+void create_experiment_file(const ExperimentFileSlots& slots, const LoadedExperiment& experiment,
+                            bool force, const std::function<void()>& lay_out,
+                            const std::function<void()>& close);
+
+// Every experiment writer's resume(): -o checked, the lock taken, <out>.partial required and read
+// back whole (DamagedFile otherwise), reopened read-write and checked to be this experiment's;
+// then `read_back()` runs, `resumed_utc` and `resumed_command_line` are stamped and the file
+// flushed. On any failure after the reopening, `close()` runs and the error is rethrown.
+void reopen_experiment_file(const ExperimentFileSlots& slots, const LoadedExperiment& experiment,
+                            const RunProvenance& provenance, const std::function<void()>& read_back,
+                            const std::function<void()>& close);
+
+// The n flags of /run/point_done as booleans (IoError naming `partial` when they cannot be read).
+std::vector<bool> read_done_flags(hid_t done, std::size_t n, const std::filesystem::path& partial);
 
 // Closes the file (its status checked), reads it back whole in a child process, and only then
 // renames <out>.partial to <out> (the folder synced): IoError when any step fails, the .partial

@@ -52,6 +52,10 @@ ExperimentWriter::~ExperimentWriter() {
   close_quietly();
 }
 
+ExperimentFileSlots ExperimentWriter::slots() {
+  return {out_, partial_, lock_, file_, storage_};
+}
+
 void ExperimentWriter::close_quietly() {
   try {
     summary_.clear();
@@ -71,21 +75,10 @@ void ExperimentWriter::flush(std::string_view what) {
 std::unique_ptr<ExperimentWriter> ExperimentWriter::create(
     const Path& out, const LoadedExperiment& experiment, const ExperimentPoints& points,
     const RunProvenance& provenance, bool force, const WriterOptions& options) {
-  check_output_target(out, experiment_inputs(experiment));
-  const Path partial = partial_path(out);
   std::unique_ptr<ExperimentWriter> w(new ExperimentWriter(out, experiment, points, options));
-  w->lock_ = std::make_unique<OutputLock>(partial);
-  refuse_existing(out, partial, force);
-  std::error_code ec;
-  try {
-    w->file_ = open_file(partial, H5F_ACC_TRUNC, true, w->storage_);
-    w->create_layout(experiment, points, provenance);
-    w->flush("the new file");
-  } catch (...) {
-    w->close_quietly();
-    std::filesystem::remove(partial, ec);
-    throw;
-  }
+  create_experiment_file(
+      w->slots(), experiment, force, [&] { w->create_layout(experiment, points, provenance); },
+      [&] { w->close_quietly(); });
   return w;
 }
 
@@ -263,31 +256,14 @@ std::unique_ptr<ExperimentWriter> ExperimentWriter::resume(const Path& out,
                                                            const ExperimentPoints& points,
                                                            const RunProvenance& provenance,
                                                            const WriterOptions& options) {
-  const Path partial = partial_path(out);
-  check_output_target(out, experiment_inputs(experiment));
   std::unique_ptr<ExperimentWriter> w(new ExperimentWriter(out, experiment, points, options));
-  w->lock_ = std::make_unique<OutputLock>(partial);
-  require_partial(out, partial);
-  verify_results_file(partial);
-  try {
-    w->file_ = open_file(partial, H5F_ACC_RDWR, false, w->storage_);
-    const hid_t f = w->file_.get();
-    check_same_experiment(f, experiment, partial);
-    w->open_datasets();
-    std::vector<std::uint8_t> done(w->done_.size(), 0);
-    if (!done.empty()) {
-      h5::check_status(H5Dread(w->done_dataset_.get(), H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL,
-                               H5P_DEFAULT, done.data()),
-                       partial, "cannot read /run/point_done");
-    }
-    for (std::size_t i = 0; i < done.size(); ++i) w->done_[i] = done[i] != 0;
-    h5::write_attribute(f, "resumed_utc", utc_now(), partial);
-    h5::write_attribute(f, "resumed_command_line", provenance.command_line, partial);
-    w->flush("the resumed file");
-  } catch (...) {
-    w->close_quietly();
-    throw;
-  }
+  reopen_experiment_file(
+      w->slots(), experiment, provenance,
+      [&] {
+        w->open_datasets();
+        w->done_ = read_done_flags(w->done_dataset_.get(), w->done_.size(), w->partial_);
+      },
+      [&] { w->close_quietly(); });
   return w;
 }
 

@@ -22,6 +22,8 @@
 
 namespace cxsim {
 
+struct ExperimentFileSlots;
+
 class ExperimentWriter {
  public:
   // Creates <out>.partial for the experiment and its points (the same refusals as
@@ -69,6 +71,8 @@ class ExperimentWriter {
   void open_datasets();
   void flush(std::string_view what);
   void close_quietly();
+  // What create_experiment_file and reopen_experiment_file set.
+  ExperimentFileSlots slots();
 
   std::filesystem::path out_;
   std::filesystem::path partial_;

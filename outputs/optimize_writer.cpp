@@ -78,6 +78,10 @@ OptimizeWriter::~OptimizeWriter() {
   close_quietly();
 }
 
+ExperimentFileSlots OptimizeWriter::slots() {
+  return {out_, partial_, lock_, file_, storage_};
+}
+
 void OptimizeWriter::close_quietly() {
   try {
     summary_.clear();
@@ -97,21 +101,10 @@ std::unique_ptr<OptimizeWriter> OptimizeWriter::create(const Path& out,
                                                        const OptimizeProblem& problem,
                                                        const RunProvenance& provenance, bool force,
                                                        const WriterOptions& options) {
-  check_output_target(out, experiment_inputs(experiment));
-  const Path partial = partial_path(out);
   std::unique_ptr<OptimizeWriter> w(new OptimizeWriter(out, experiment, problem, options));
-  w->lock_ = std::make_unique<OutputLock>(partial);
-  refuse_existing(out, partial, force);
-  std::error_code ec;
-  try {
-    w->file_ = open_file(partial, H5F_ACC_TRUNC, true, w->storage_);
-    w->create_layout(provenance);
-    w->flush("the new file");
-  } catch (...) {
-    w->close_quietly();
-    std::filesystem::remove(partial, ec);
-    throw;
-  }
+  create_experiment_file(
+      w->slots(), experiment, force, [&] { w->create_layout(provenance); },
+      [&] { w->close_quietly(); });
   return w;
 }
 
@@ -307,26 +300,15 @@ std::unique_ptr<OptimizeWriter> OptimizeWriter::resume(const Path& out,
                                                        const OptimizeProblem& problem,
                                                        const RunProvenance& provenance,
                                                        const WriterOptions& options) {
-  const Path partial = partial_path(out);
-  check_output_target(out, experiment_inputs(experiment));
   std::unique_ptr<OptimizeWriter> w(new OptimizeWriter(out, experiment, problem, options));
-  w->lock_ = std::make_unique<OutputLock>(partial);
-  require_partial(out, partial);
-  verify_results_file(partial);
-  try {
-    w->file_ = open_file(partial, H5F_ACC_RDWR, false, w->storage_);
-    const hid_t f = w->file_.get();
-    check_same_experiment(f, experiment, partial);
-    if (experiment.spec.optimize.screened) w->check_same_shortlist();
-    w->open_datasets();
-    w->read_back_observations();
-    h5::write_attribute(f, "resumed_utc", utc_now(), partial);
-    h5::write_attribute(f, "resumed_command_line", provenance.command_line, partial);
-    w->flush("the resumed file");
-  } catch (...) {
-    w->close_quietly();
-    throw;
-  }
+  reopen_experiment_file(
+      w->slots(), experiment, provenance,
+      [&] {
+        if (experiment.spec.optimize.screened) w->check_same_shortlist();
+        w->open_datasets();
+        w->read_back_observations();
+      },
+      [&] { w->close_quietly(); });
   return w;
 }
 

@@ -20,6 +20,8 @@
 
 namespace cxsim {
 
+struct ExperimentFileSlots;
+
 class OptimizeWriter {
  public:
   // Creates <out>.partial (the refusals of the other writers: an existing <out> or .partial
@@ -63,6 +65,8 @@ class OptimizeWriter {
   void read_back_observations();
   void flush(std::string_view what);
   void close_quietly();
+  // What create_experiment_file and reopen_experiment_file set.
+  ExperimentFileSlots slots();
 
   std::filesystem::path out_;
   std::filesystem::path partial_;
