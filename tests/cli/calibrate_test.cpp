@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "command_test_folder.hpp"
 #include "fixture_files.hpp"
 #include "shell.hpp"
 
@@ -42,36 +43,11 @@ roadmaps:
     initiatives: [unused]
 )";
 
-class Calibration : public ::testing::Test {
+class Calibration : public cxsim::testing::CommandTestFolder {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("cxsim-calibrate-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    CommandTestFolder::SetUp();
     write("scenario.yaml", kScenario);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  std::string write(const std::string& name, const std::string& text) const {
-    const fs::path p = dir_ / name;
-    std::ofstream(p) << text;
-    return p.string();
-  }
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
-
-  std::vector<double> read(const std::string& file, const std::string& dataset) const {
-    const Output o =
-        sh("HDF5_USE_FILE_LOCKING=FALSE /usr/bin/python3 -c \"import sys, h5py\n"
-           "for x in h5py.File(sys.argv[1], 'r')[sys.argv[2]][()].ravel(): "
-           "print(repr(float(x)))\" " +
-           file + " " + dataset);
-    std::vector<double> out;
-    std::istringstream in(o.text);
-    std::string line;
-    while (std::getline(in, line)) out.push_back(std::stod(line));
-    return out;
   }
 
   // The engine's own history at a baseline churn: customers and churned of the baseline roadmap,
@@ -129,12 +105,6 @@ class Calibration : public ::testing::Test {
     }
     return {lo, hi};
   }
-
-  Output compare(const std::string& a, const std::string& b) const {
-    return sh("/usr/bin/python3 " + kSource + "/tests/tools/compare_results.py " + a + " " + b);
-  }
-
-  fs::path dir_;
 };
 
 TEST_F(Calibration, RecoversTheBaselineChurnAndFlagsTheUnidentifiedParameter) {

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "command_test_folder.hpp"
 #include "shell.hpp"
 
 namespace {
@@ -58,24 +59,8 @@ double plan_value(const std::string& yaml) {
   return total;
 }
 
-class Optimize : public ::testing::Test {
+class Optimize : public cxsim::testing::CommandTestFolder {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("cxsim-optimize-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  std::string write(const std::string& name, const std::string& text) const {
-    const fs::path p = dir_ / name;
-    std::ofstream(p) << text;
-    return p.string();
-  }
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
-
   // An experiment on knapsack.yaml with this block body (indented two spaces).
   std::string experiment(const std::string& name, const std::string& block,
                          const std::string& top = "replications: 10\n") const {
@@ -109,11 +94,6 @@ class Optimize : public ::testing::Test {
            file + " " + object + " " + name);
     return o.text.substr(0, o.text.find('\n'));
   }
-  Output compare(const std::string& a, const std::string& b) const {
-    return sh("/usr/bin/python3 " + kSource + "/tests/tools/compare_results.py " + a + " " + b);
-  }
-
-  fs::path dir_;
 };
 
 const std::string kKnapsack =
