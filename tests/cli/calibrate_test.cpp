@@ -84,26 +84,8 @@ class Calibration : public cxsim::testing::CommandTestFolder {
 
   // Weighted 5% and 95% quantiles of parameter i of the posterior.
   std::pair<double, double> interval(const std::string& file, std::size_t i) const {
-    const std::vector<double> p = read(file, "calibrate/particles");
-    const std::vector<double> w = read(file, "calibrate/weights");
-    const std::size_t K = p.size() / w.size();
-    std::vector<std::pair<double, double>> xw;
-    for (std::size_t j = 0; j < w.size(); ++j) xw.emplace_back(p[j * K + i], w[j]);
-    std::sort(xw.begin(), xw.end());
-    double cum = 0, lo = xw.front().first, hi = xw.back().first;
-    bool lo_set = false;
-    for (const auto& [x, wt] : xw) {
-      cum += wt;
-      if (!lo_set && cum >= 0.05) {
-        lo = x;
-        lo_set = true;
-      }
-      if (cum >= 0.95) {
-        hi = x;
-        break;
-      }
-    }
-    return {lo, hi};
+    return cxsim::testing::weighted_90_interval(read(file, "calibrate/particles"),
+                                                read(file, "calibrate/weights"), i);
   }
 };
 

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "calibration_checks.hpp"
 #include "fixture_files.hpp"
 #include "shell.hpp"
 
@@ -34,41 +35,6 @@ struct Param {
 };
 const Param kParams[] = {{"segments.solo.baseline_churn_monthly", 0.005, 0.08},
                          {"segments.solo.adoption.innovation", 0.001, 0.02}};
-
-std::vector<double> read(const std::string& file, const std::string& dataset) {
-  const Output o =
-      sh("HDF5_USE_FILE_LOCKING=FALSE /usr/bin/python3 -c \"import sys, h5py\n"
-         "for x in h5py.File(sys.argv[1], 'r')[sys.argv[2]][()].ravel(): "
-         "print(repr(float(x)))\" " +
-         file + " " + dataset);
-  std::vector<double> out;
-  std::istringstream in(o.text);
-  std::string line;
-  while (std::getline(in, line)) out.push_back(std::stod(line));
-  return out;
-}
-
-std::pair<double, double> interval(const std::vector<double>& p, const std::vector<double>& w,
-                                   std::size_t i) {
-  const std::size_t K = p.size() / w.size();
-  std::vector<std::pair<double, double>> xw;
-  for (std::size_t j = 0; j < w.size(); ++j) xw.emplace_back(p[j * K + i], w[j]);
-  std::sort(xw.begin(), xw.end());
-  double cum = 0, lo = xw.front().first, hi = xw.back().first;
-  bool lo_set = false;
-  for (const auto& [x, wt] : xw) {
-    cum += wt;
-    if (!lo_set && cum >= 0.05) {
-      lo = x;
-      lo_set = true;
-    }
-    if (cum >= 0.95) {
-      hi = x;
-      break;
-    }
-  }
-  return {lo, hi};
-}
 
 // The study calibrates with `summary: total` (the block's default);
 // CXSIM_CALIBRATION_SUMMARY=monthly runs it with every month a cell (whose intervals over-cover:
@@ -119,10 +85,10 @@ TEST(CalibrationCoverage, NinetyPercentIntervalsCoverTheTruth) {
     const Output c =
         sh(kCxsim + " calibrate " + (dir / "cal.yaml").string() + " -o " + out + " --force -q");
     ASSERT_EQ(c.exit_code, 0) << c.text;
-    const auto p = read(out, "calibrate/particles");
-    const auto w = read(out, "calibrate/weights");
+    const auto p = cxsim::testing::read_dataset(out, "calibrate/particles");
+    const auto w = cxsim::testing::read_dataset(out, "calibrate/weights");
     for (int i = 0; i < 2; ++i) {
-      const auto [lo, hi] = interval(p, w, static_cast<std::size_t>(i));
+      const auto [lo, hi] = cxsim::testing::weighted_90_interval(p, w, static_cast<std::size_t>(i));
       covered[i] += (lo <= truth[i] && truth[i] <= hi) ? 1 : 0;
       ratio_sum[i] += (hi - lo) / (0.9 * (kParams[i].hi - kParams[i].lo));
     }

@@ -8,10 +8,10 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "calibration_checks.hpp"
 #include "shell.hpp"
 
 namespace cxsim::testing {
@@ -37,16 +37,7 @@ class CommandTestFolder : public ::testing::Test {
 
   // Values of a dataset, flattened, read with h5py (repr round-trips doubles exactly).
   std::vector<double> read(const std::string& file, const std::string& dataset) const {
-    const Output o =
-        sh("HDF5_USE_FILE_LOCKING=FALSE /usr/bin/python3 -c \"import sys, h5py\n"
-           "for x in h5py.File(sys.argv[1], 'r')[sys.argv[2]][()].ravel(): "
-           "print(repr(float(x)))\" " +
-           file + " " + dataset);
-    std::vector<double> out;
-    std::istringstream in(o.text);
-    std::string line;
-    while (std::getline(in, line)) out.push_back(std::stod(line));
-    return out;
+    return read_dataset(file, dataset);
   }
 
   // tests/tools/compare_results.py on two results files: exit 0 when their datasets are equal.
