@@ -31,6 +31,7 @@
 #include "agents/network.hpp"
 #include "agents/population.hpp"
 #include "config/scenario_loader.hpp"
+#include "engine/month_kernel.hpp"
 #include "engine/replication.hpp"
 #include "engine/runner.hpp"
 
@@ -300,10 +301,12 @@ int main(int argc, char** argv) {
     }
 
     const double state = static_cast<double>(cxsim::Population::bytes_per_agent());
+    const double heard = static_cast<double>(cxsim::KernelScratch::bytes_per_agent());
     std::printf(
-        "\nmemory: population state %.0f bytes/agent; network %.2f bytes/neighbour entry "
-        "+ %.2f bytes/agent of offsets\n",
-        state, entries > 0 ? 4.0 : 0.0, (net_bytes - 4.0 * entries) / static_cast<double>(agents));
+        "\nmemory: population state %.0f bytes/agent (+ %.0f of kernel scratch per roadmap run); "
+        "network %.2f bytes/neighbour entry + %.2f bytes/agent of offsets\n",
+        state, heard, entries > 0 ? 4.0 : 0.0,
+        (net_bytes - 4.0 * entries) / static_cast<double>(agents));
     const double peak = peak_rss_bytes();
     std::printf("peak resident memory: %.1f MB (%.1f bytes per agent)\n", peak / 1e6,
                 peak / static_cast<double>(agents));

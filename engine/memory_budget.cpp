@@ -7,6 +7,7 @@
 
 #include "agents/population.hpp"
 #include "engine/metrics.hpp"
+#include "engine/month_kernel.hpp"
 
 namespace cxsim {
 
@@ -24,7 +25,9 @@ double physical_memory_bytes() {
 double replication_memory_bytes(double agents, double roadmap_runs, NetworkType network,
                                 int mean_degree) {
   const double per_agent = static_cast<double>(Population::bytes_per_agent());
-  double bytes = agents * per_agent * (1.0 + std::max(roadmap_runs, 1.0));
+  const double runs = std::max(roadmap_runs, 1.0);
+  // The initial population, and each roadmap run's population and what its agents hear.
+  double bytes = agents * (per_agent + runs * (per_agent + KernelScratch::bytes_per_agent()));
   if (network != NetworkType::none && network != NetworkType::complete) {
     // 64-bit offsets plus 32-bit neighbour entries.
     bytes += agents * (8.0 + 4.0 * mean_degree);

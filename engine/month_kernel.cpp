@@ -5,6 +5,7 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <atomic>
 #include <boost/random/binomial_distribution.hpp>
 #include <boost/random/normal_distribution.hpp>
 #include <cmath>
@@ -100,42 +101,26 @@ constexpr std::uint32_t kBatch = 256;
 // Degrees whose imitation term the listening pass reads from a table (higher ones compute it).
 constexpr std::uint32_t kDegreeTable = 64;
 
-// How far ahead the listening pass prefetches neighbours' talk flags, and from how many agents on
-// (below it the flags stay in cache and the prefetches only cost instructions).
-constexpr std::uint32_t kPrefetchAhead = 16;
-constexpr std::uint32_t kPrefetchFrom = 4u << 20;
-
 // What hearing a neighbour with each talk flag adds: silent, positive, negative.
 constexpr std::uint64_t kHeard[4] = {0, 1, std::uint64_t{1} << 32, 0};
 static_assert(kTalksPositive == 1 && kTalksNegative == 2);
 
-// What agent i hears from its neighbours' talk flags: positive talkers in the low word, negative
-// ones in the high word. Lists are read W entries at a time, the entries past the list's end (the
-// next agents' entries, valid agent indices) read but masked out, so the loop runs
-// ceil(degree / W) times: where degrees vary by a few around the mean that trip count is mostly the
-// same from agent to agent, while a one-by-one loop's exit is mispredicted at nearly every agent
-// (8-10% of the kernel's time on bench/reference.yaml). Integer sums: the counts are exact.
-template <int W>
-std::uint64_t count_heard(const Network& network, std::uint32_t i, const std::uint8_t* talk) {
-  const std::span<const std::uint32_t> list = network.neighbours(i);
-  const std::uint32_t* p = list.data();
-  const std::uint32_t* const end = p + list.size();
-  const std::uint32_t* const array_end =
-      network.neighbour_array().data() + network.neighbour_array().size();
-  std::uint64_t heard = 0;
-  if (array_end - p >= static_cast<std::ptrdiff_t>((list.size() + W - 1) / W * W)) {
-    for (; p < end; p += W) {
-      const std::ptrdiff_t left = end - p;
-      heard += kHeard[talk[p[0]]];
-      for (int k = 1; k < W; ++k) {
-        const std::uint64_t h = kHeard[talk[p[k]]];  // read whatever: masked
-        heard += h & (std::uint64_t{0} - static_cast<std::uint64_t>(left > k));
-      }
+// Talker i (flag `talk`) adds itself to what each of its neighbours hears: directly for the
+// neighbours in its own block [lo, hi), which only this block's thread writes in the speaking
+// pass, and through the block's remote list for the others. The network is undirected, so this
+// counts for every agent exactly the talkers on its own list; the counts are integers, so the
+// order of the additions changes nothing.
+void tell_neighbours(const Network& network, std::uint32_t i, std::uint8_t talk, std::uint32_t lo,
+                     std::uint32_t hi, std::uint64_t* heard, std::vector<std::uint64_t>& remote) {
+  const std::uint64_t add = kHeard[talk];
+  const std::uint64_t negative = talk == kTalksNegative ? 1 : 0;
+  for (const std::uint32_t j : network.neighbours(i)) {
+    if (j - lo < hi - lo) {
+      heard[j] += add;
+    } else {
+      remote.push_back(static_cast<std::uint64_t>(j) << 1 | negative);
     }
-    return heard;
   }
-  for (; p < end; ++p) heard += kHeard[talk[*p]];  // the last lists of the array
-  return heard;
 }
 
 // Rounds a batch of n > 0 agents up to whole SIMD vectors (kBatch is a multiple of 16) by
@@ -285,11 +270,25 @@ MonthTotals simulate_month(const MonthParameters& P, const Network& network, con
   const int n_tp = static_cast<int>(P.touchpoints.size());
   const std::uint32_t n_blocks = (n + kAgentBlock - 1) / kAgentBlock;
   scratch.blocks.assign(n_blocks, MonthTotals(n_seg, n_tp));
+  const bool mean_field = network.mean_field();
+  const bool telling = !mean_field && network.neighbour_array().size() > 0;
+  if (telling) {
+    scratch.heard.resize(n);
+    scratch.remote.resize(n_blocks);
+  }
+  std::uint64_t* const heard = scratch.heard.data();
 
-  // Pass 1: steps 2-9 for customers; everyone else is silent this month.
+  // Pass 1: steps 2-9 for customers; everyone else is silent this month. Talkers tell their
+  // neighbours.
   // The first Philox block of every stream a customer certainly opens is computed for a batch of
   // customers at once (SIMD); the streams then continue one by one, bit for bit as before.
   for_each_block(n, scratch.blocks, [&](std::uint32_t lo, std::uint32_t hi, MonthTotals& tally) {
+    std::vector<std::uint64_t>* const remote =
+        telling ? &scratch.remote[lo / kAgentBlock] : nullptr;
+    if (telling) {
+      std::fill(heard + lo, heard + hi, std::uint64_t{0});
+      remote->clear();
+    }
     std::uint32_t ids[kBatch];
     std::uint32_t contact_words[4 * kBatch];
     std::uint32_t noise_words[4 * kBatch];
@@ -297,6 +296,7 @@ MonthTotals simulate_month(const MonthParameters& P, const Network& network, con
     std::uint32_t recovery_words[4 * kBatch];
     std::uint32_t churn_words[kBatch];
     std::uint32_t talk_words[kBatch];
+    std::uint32_t talkers[kBatch];
     const auto m_word = static_cast<std::uint32_t>(month);
     for (std::uint32_t c = lo; c < hi; c += kBatch) {
       const std::uint32_t c_end = std::min(hi, c + kBatch);
@@ -322,18 +322,43 @@ MonthTotals simulate_month(const MonthParameters& P, const Network& network, con
       philox_first_words(key.seed, ids, padded, key.replication, m_word, Purpose::churn,
                          churn_words);
       philox_first_words(key.seed, ids, padded, key.replication, m_word, Purpose::talk, talk_words);
+      std::uint32_t n_talkers = 0;
       for (std::uint32_t q = 0; q < m; ++q) {
         const Drawn drawn{contact_words + q,  noise_words + q, failure_words + q,
                           recovery_words + q, churn_words[q],  talk_words[q]};
         experience_and_speak(P, key, month, ids[q], pop, tally, drawn);
+        talkers[n_talkers] = ids[q];
+        n_talkers += pop.talk[ids[q]] != 0 ? 1u : 0u;
+      }
+      if (!telling) continue;
+      // Talkers are a few in a batch and their lists are cold: request them all, then walk them.
+      for (std::uint32_t k = 0; k < n_talkers; ++k) {
+        const std::span<const std::uint32_t> list = network.neighbours(talkers[k]);
+        __builtin_prefetch(list.data());
+        __builtin_prefetch(list.data() + list.size() - 1);
+      }
+      for (std::uint32_t k = 0; k < n_talkers; ++k) {
+        tell_neighbours(network, talkers[k], pop.talk[talkers[k]], lo, hi, heard, *remote);
       }
     }
   });
   const MonthTotals spoken = sum_blocks(scratch.blocks, n_seg, n_tp);
+  if (telling) {
+    // The remote entries, in parallel: atomic integer additions, so any order gives the same
+    // counts.
+    tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, n_blocks, 1),
+                      [&](const tbb::blocked_range<std::uint32_t>& r) {
+                        for (std::uint32_t b = r.begin(); b != r.end(); ++b) {
+                          for (const std::uint64_t e : scratch.remote[b]) {
+                            std::atomic_ref<std::uint64_t>(heard[e >> 1])
+                                .fetch_add(kHeard[1 + (e & 1)], std::memory_order_relaxed);
+                          }
+                        }
+                      });
+  }
 
   // Broadcast: every agent pulls Poisson(Lambda / N) negative messages.
   const PoissonDraw broadcast(n > 0 ? spoken.broadcast_lambda / n : 0.0);
-  const bool mean_field = network.mean_field();
   const std::uint32_t all_positive = static_cast<std::uint32_t>(spoken.positive_talkers);
   const std::uint32_t all_negative = static_cast<std::uint32_t>(spoken.negative_talkers);
 
@@ -341,7 +366,6 @@ MonthTotals simulate_month(const MonthParameters& P, const Network& network, con
   std::vector<MonthTotals>& blocks = scratch.blocks;
   for (MonthTotals& b : blocks) b = MonthTotals(n_seg, n_tp);
   const bool broadcasting = broadcast.mean() > 0.0;
-  const bool prefetch = n >= kPrefetchFrom;
   // log_survive(q / max(k, 1)) per segment for degrees k below kDegreeTable (and for the
   // everyone-else degree of a mean field), and log_survive(nu): once a month, not per prospect.
   std::vector<double>& log_q = scratch.log_survive_imitation;
@@ -391,19 +415,11 @@ MonthTotals simulate_month(const MonthParameters& P, const Network& network, con
           negative = all_negative - ((pop.talk[i] & kTalksNegative) ? 1u : 0u);
           degree = static_cast<double>(n) - 1.0;
         } else {
-          // One 64-bit sum counts both kinds: positive talkers in the low word, negative ones
-          // in the high word (a degree never reaches 2^32).
-          std::uint64_t heard = 0;
-          // Rewired links point anywhere: with millions of agents the talk flags they read miss
-          // the cache, so a later agent's flags are requested now.
-          if (prefetch && i + kPrefetchAhead < n) {
-            for (std::uint32_t j : network.neighbours(i + kPrefetchAhead)) {
-              __builtin_prefetch(&pop.talk[j]);
-            }
-          }
-          heard = count_heard<4>(network, i, pop.talk.data());
-          positive = static_cast<std::uint32_t>(heard);
-          negative = static_cast<std::uint32_t>(heard >> 32);
+          // Both kinds in one word: positive talkers in the low half, negative ones in the high
+          // half (a degree never reaches 2^32).
+          const std::uint64_t h = telling ? heard[i] : 0;
+          positive = static_cast<std::uint32_t>(h);
+          negative = static_cast<std::uint32_t>(h >> 32);
           degree = network.degree(i);
         }
         if (broadcasting) {

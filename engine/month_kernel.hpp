@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "agents/big_array.hpp"
 #include "agents/network.hpp"
 #include "agents/population.hpp"
 #include "engine/metrics.hpp"
@@ -49,8 +50,18 @@ struct MonthTotals {
 // Scratch space reused month to month (one per roadmap run in flight).
 struct KernelScratch {
   std::vector<MonthTotals> blocks;
-  std::vector<double> log_survive_imitation;   // [segment][degree]: the listening pass's table
-  std::vector<double> log_survive_deterrence;  // [segment]
+  // What each agent hears this month: positive talkers among its neighbours in the low word,
+  // negative ones in the high word. A talker adds itself to its neighbours' entries in the
+  // speaking pass, so only talkers' lists are read (rather than every agent's whole list in the
+  // listening pass). Entries of agents outside the talker's block are listed in `remote` and
+  // added once every block has spoken, so no entry is written by two threads at once.
+  BigArray<std::uint64_t> heard;                   // [agent]
+  std::vector<std::vector<std::uint64_t>> remote;  // [block]: agent << 1 | negative
+  std::vector<double> log_survive_imitation;       // [segment][degree]: the listening pass's table
+  std::vector<double> log_survive_deterrence;      // [segment]
+
+  // Bytes per agent of the arrays above that grow with the population (for memory estimates).
+  static constexpr std::size_t bytes_per_agent() { return sizeof(std::uint64_t); }
 };
 
 // Simulates month `month` in place and returns its totals.
