@@ -102,13 +102,18 @@ inline double adoption_probability(double p, double q, double degree, std::uint3
   return (1.0 - no_adopt) * survive_each(nu, negative);
 }
 
-// The same from log_survive(q / max(degree, 1)) and log_survive(nu), which the month kernel
-// computes once per segment and degree rather than once per prospect.
+// The same from (1 - q / max(degree, 1))^positive and (1 - nu)^negative, or from their logs,
+// log_survive(q / max(degree, 1)) and log_survive(nu), which the month kernel computes once per
+// segment and degree rather than once per prospect.
+inline double adoption_probability_from_survivals(double p, double imitation_survival,
+                                                  double deterrence_survival) {
+  const double no_adopt = (1.0 - p) * imitation_survival;
+  return (1.0 - no_adopt) * deterrence_survival;
+}
 inline double adoption_probability_from_logs(double p, double log_survive_q, std::uint32_t positive,
                                              double log_survive_nu, std::uint32_t negative) {
-  const double imitation = positive > 0 ? survive_each_from_log(log_survive_q, positive) : 1.0;
-  const double no_adopt = (1.0 - p) * imitation;
-  return (1.0 - no_adopt) * survive_each_from_log(log_survive_nu, negative);
+  return adoption_probability_from_survivals(p, survive_each_from_log(log_survive_q, positive),
+                                             survive_each_from_log(log_survive_nu, negative));
 }
 
 // The smallest d + h a lifetime divides by: a lifetime of at most 1e12 months. The loader

@@ -123,6 +123,24 @@ void tell_neighbours(const Network& network, std::uint32_t i, std::uint8_t talk,
   }
 }
 
+// Message counts below which the listening pass keeps (1 - x)^m once computed.
+constexpr std::uint32_t kCachedMessages = 16;
+
+// survive_each_from_log(log_x, m), kept in cache[m] for m below kCachedMessages: a month's
+// prospects hear few messages and most share a few (segment, degree, m), so most of the exp calls
+// are repeats. Entries start the month at -1; threads that fill one entry at the same time write
+// the same bits (relaxed atomics: no data race, plain moves on x86-64).
+double cached_survival(double* cache, double log_x, std::uint32_t m) {
+  if (m >= kCachedMessages) return rules::survive_each_from_log(log_x, m);
+  std::atomic_ref<double> entry(cache[m]);
+  double v = entry.load(std::memory_order_relaxed);
+  if (v < 0.0) {
+    v = rules::survive_each_from_log(log_x, m);
+    entry.store(v, std::memory_order_relaxed);
+  }
+  return v;
+}
+
 // Rounds a batch of n > 0 agents up to whole SIMD vectors (kBatch is a multiple of 16) by
 // repeating its last agent, so no lane is left to the scalar path; the extra words are unused.
 std::uint32_t pad_lanes(std::uint32_t* ids, std::uint32_t n) {
@@ -382,6 +400,10 @@ MonthTotals simulate_month(const MonthParameters& P, const Network& network, con
         sp.imitation / std::max(static_cast<double>(n) - 1.0, 1.0));  // the mean field's
     log_nu[static_cast<std::size_t>(s)] = rules::log_survive(sp.deterrence);
   }
+  std::vector<double>& imitation_cache = scratch.imitation_survival;
+  std::vector<double>& deterrence_cache = scratch.deterrence_survival;
+  imitation_cache.assign(log_q.size() * kCachedMessages, -1.0);
+  deterrence_cache.assign(log_nu.size() * kCachedMessages, -1.0);
   for_each_block(n, blocks, [&](std::uint32_t lo, std::uint32_t hi, MonthTotals& tally) {
     std::uint32_t ids[kBatch];
     std::uint32_t listeners[kBatch];
@@ -451,13 +473,19 @@ MonthTotals simulate_month(const MonthParameters& P, const Network& network, con
         }
         const bool lapsed = pop.status[i] == Status::lapsed;
         const double p = lapsed ? sp.winback : sp.innovation;
-        const double* const row = log_q.data() + static_cast<std::size_t>(s) * (kDegreeTable + 1);
-        const double log_survive_q = mean_field ? row[kDegreeTable]
-                                     : degree < kDegreeTable
-                                         ? row[static_cast<std::uint32_t>(degree)]
-                                         : rules::log_survive(sp.imitation / std::max(degree, 1.0));
-        const double adopt = rules::adoption_probability_from_logs(
-            p, log_survive_q, positive, log_nu[static_cast<std::size_t>(s)], negative);
+        // The row of this segment and degree (the mean field's is the last).
+        const std::size_t row = static_cast<std::size_t>(s) * (kDegreeTable + 1) +
+                                (mean_field ? kDegreeTable : static_cast<std::uint32_t>(degree));
+        const double imitation =
+            mean_field || degree < kDegreeTable
+                ? cached_survival(imitation_cache.data() + row * kCachedMessages, log_q[row],
+                                  positive)
+                : rules::survive_each_from_log(
+                      rules::log_survive(sp.imitation / std::max(degree, 1.0)), positive);
+        const double deterrence = cached_survival(
+            deterrence_cache.data() + static_cast<std::size_t>(s) * kCachedMessages,
+            log_nu[static_cast<std::size_t>(s)], negative);
+        const double adopt = rules::adoption_probability_from_survivals(p, imitation, deterrence);
         const std::uint32_t adoption_word = adoption_words[listener++];
         if (adopt > 0.0 && Stream::to_uniform(adoption_word) < adopt) {
           start_afresh(sp, key, month, i, pop);

@@ -59,6 +59,9 @@ struct KernelScratch {
   std::vector<std::vector<std::uint64_t>> remote;  // [block]: agent << 1 | negative
   std::vector<double> log_survive_imitation;       // [segment][degree]: the listening pass's table
   std::vector<double> log_survive_deterrence;      // [segment]
+  // survive_each_from_log of those logs for small message counts, filled as prospects need them.
+  std::vector<double> imitation_survival;   // [segment][degree][messages]
+  std::vector<double> deterrence_survival;  // [segment][messages]
 
   // Bytes per agent of the arrays above that grow with the population (for memory estimates).
   static constexpr std::size_t bytes_per_agent() { return sizeof(std::uint64_t); }
