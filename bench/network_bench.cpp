@@ -1,5 +1,7 @@
 // Times build_network for one configuration and reports its size: `bench_network TYPE NODES
-// DEGREE [REWIRE] [THREADS]`. Peak memory is the caller's to measure (/usr/bin/time -v).
+// DEGREE [REWIRE] [THREADS] [BUILDS]`. With BUILDS > 1 the network is built that many times, one
+// replication after another as `cxsim run` does, and the first build and the median of the others
+// are reported. Peak memory is the caller's to measure (/usr/bin/time -v).
 #include <tbb/global_control.h>
 #include <tbb/info.h>
 
@@ -11,6 +13,7 @@
 #include <exception>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "agents/network.hpp"
 
@@ -30,7 +33,7 @@ cxsim::NetworkType parse_type(const std::string& name) {
 
 int main(int argc, char** argv) {
   if (argc < 4) {
-    std::fprintf(stderr, "usage: %s TYPE NODES DEGREE [REWIRE] [THREADS]\n", argv[0]);
+    std::fprintf(stderr, "usage: %s TYPE NODES DEGREE [REWIRE] [THREADS] [BUILDS]\n", argv[0]);
     return 2;
   }
   try {
@@ -42,10 +45,18 @@ int main(int argc, char** argv) {
     const int threads = argc > 5 ? std::stoi(argv[5]) : tbb::info::default_concurrency();
     tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
 
-    const auto start = std::chrono::steady_clock::now();
-    const cxsim::Network net = cxsim::build_network(config, nodes, 1, 0);
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const int builds = argc > 6 ? std::max(std::stoi(argv[6]), 1) : 1;
+
+    std::vector<double> times;
+    cxsim::Network net;
+    for (int b = 0; b < builds; ++b) {
+      net = cxsim::Network();  // freed first, as a replication's network is before the next one
+      const auto start = std::chrono::steady_clock::now();
+      net = cxsim::build_network(config, nodes, 1, static_cast<std::uint32_t>(b));
+      times.push_back(
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    }
+    const double seconds = times.front();
 
     std::uint32_t max_degree = 0;
     for (std::uint32_t i = 0; i < net.nodes(); ++i)
@@ -56,6 +67,12 @@ int main(int argc, char** argv) {
         argv[1], nodes, config.mean_degree, threads, seconds,
         static_cast<unsigned long long>(net.edges()), net.mean_degree(), max_degree,
         net.memory_bytes() / 1e6, net.edges() > 0 ? net.memory_bytes() / (2.0 * net.edges()) : 0.0);
+    if (builds > 1) {
+      std::vector<double> later(times.begin() + 1, times.end());
+      std::sort(later.begin(), later.end());
+      std::printf("builds %d: first %.4f s, median of the later ones %.4f s\n", builds,
+                  times.front(), later[later.size() / 2]);
+    }
     return 0;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench_network: %s\n", e.what());
