@@ -54,16 +54,19 @@ void MonthTotals::add(const MonthTotals& o) {
 
 namespace {
 
-// Binomial(n, p): n Bernoulli trials for the small counts touchpoints produce, Boost beyond.
-std::uint32_t binomial(std::uint32_t n, double p, Stream& stream) {
+[[gnu::noinline]] std::uint32_t large_binomial(std::uint32_t n, double p, Stream& stream) {
+  return static_cast<std::uint32_t>(
+      boost::random::binomial_distribution<int, double>(static_cast<int>(n), p)(stream));
+}
+
+// Binomial(n, p): n Bernoulli trials (stream.uniform() < p, compared as words against
+// words = Stream::words_below(p)) for the small counts touchpoints produce, Boost beyond.
+inline std::uint32_t binomial(std::uint32_t n, double p, std::uint64_t words, Stream& stream) {
   if (n == 0 || p <= 0.0) return 0;
   if (p >= 1.0) return n;
-  if (n > 32) {
-    return static_cast<std::uint32_t>(
-        boost::random::binomial_distribution<int, double>(static_cast<int>(n), p)(stream));
-  }
+  if (n > 32) return large_binomial(n, p, stream);
   std::uint32_t k = 0;
-  for (std::uint32_t j = 0; j < n; ++j) k += stream.uniform() < p ? 1u : 0u;
+  for (std::uint32_t j = 0; j < n; ++j) k += stream() < words ? 1u : 0u;
   return k;
 }
 
@@ -184,8 +187,8 @@ void experience_and_speak(const MonthParameters& P, const StreamKey& key, int mo
     const TouchpointMonth& tp = P.touchpoints[k];
     const std::uint32_t n = tp.contacts[s](contacts);
     if (n == 0) continue;
-    const std::uint32_t f = binomial(n, tp.failure_rate, failures);
-    const std::uint32_t r = binomial(f, tp.recovery_rate, recovery);
+    const std::uint32_t f = binomial(n, tp.failure_rate, tp.failure_words, failures);
+    const std::uint32_t r = binomial(f, tp.recovery_rate, tp.recovery_words, recovery);
     MonthTotals::PerTouchpoint& tt = tally.touchpoints[k];
     tt.contacts += n;
     tt.failures += f;
@@ -240,11 +243,11 @@ void experience_and_speak(const MonthParameters& P, const StreamKey& key, int mo
   // Step 9: speak.
   std::uint8_t talk = 0;
   if (promoter || detractor) {
-    const double u = Stream::to_uniform(drawn.talk);
-    if (promoter && u < sp.promoter_talk) {
+    const std::uint32_t u = drawn.talk;  // to_uniform(u) < pi exactly when u < words_below(pi)
+    if (promoter && u < sp.promoter_talk_words) {
       talk = kTalksPositive;
       tally.positive_talkers += 1;
-    } else if (detractor && u < sp.detractor_talk) {
+    } else if (detractor && u < sp.detractor_talk_words) {
       talk = kTalksNegative;
       tally.negative_talkers += 1;
       tally.broadcast_lambda += sp.broadcast_reach;
@@ -482,9 +485,9 @@ MonthTotals simulate_month(const MonthParameters& P, const Network& network, con
                                   positive)
                 : rules::survive_each_from_log(
                       rules::log_survive(sp.imitation / std::max(degree, 1.0)), positive);
-        const double deterrence = cached_survival(
-            deterrence_cache.data() + static_cast<std::size_t>(s) * kCachedMessages,
-            log_nu[static_cast<std::size_t>(s)], negative);
+        const double deterrence =
+            cached_survival(deterrence_cache.data() + static_cast<std::size_t>(s) * kCachedMessages,
+                            log_nu[static_cast<std::size_t>(s)], negative);
         const double adopt = rules::adoption_probability_from_survivals(p, imitation, deterrence);
         const std::uint32_t adoption_word = adoption_words[listener++];
         if (adopt > 0.0 && Stream::to_uniform(adoption_word) < adopt) {

@@ -37,6 +37,8 @@ MonthParameters shape_month_parameters(const Scenario& scenario, std::span<const
     TouchpointMonth& tp = m.touchpoints[k];
     tp.failure_rate = t(TouchpointParam::failure_rate);
     tp.recovery_rate = t(TouchpointParam::recovery_rate);
+    tp.failure_words = Stream::words_below(tp.failure_rate);
+    tp.recovery_words = Stream::words_below(tp.recovery_rate);
     tp.cost_per_contact = t(TouchpointParam::cost_per_contact);
     tp.failure_cost = t(TouchpointParam::failure_cost);
     tp.severity = t(TouchpointParam::severity);
@@ -70,6 +72,8 @@ MonthParameters shape_month_parameters(const Scenario& scenario, std::span<const
     sm.deterrence = p(SegmentParam::negative_wom_deterrence);
     sm.promoter_talk = p(SegmentParam::promoter_talk_probability);
     sm.detractor_talk = p(SegmentParam::detractor_talk_probability);
+    sm.promoter_talk_words = Stream::words_below(sm.promoter_talk);
+    sm.detractor_talk_words = Stream::words_below(sm.detractor_talk);
     sm.broadcast_reach = p(SegmentParam::broadcast_reach);
     sm.winback = p(SegmentParam::winback_probability);
     sm.heterogeneous = seg.churn_heterogeneity.has_value();

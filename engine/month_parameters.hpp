@@ -76,11 +76,13 @@ struct SegmentMonth {
   bool transactional;
   PoissonDraw purchases;
   double acquisition_cost;
-  double innovation;      // p
-  double imitation;       // q
-  double deterrence;      // nu
-  double promoter_talk;   // pi_plus
-  double detractor_talk;  // pi_minus
+  double innovation;                   // p
+  double imitation;                    // q
+  double deterrence;                   // nu
+  double promoter_talk;                // pi_plus
+  double detractor_talk;               // pi_minus
+  std::uint64_t promoter_talk_words;   // Stream::words_below(promoter_talk)
+  std::uint64_t detractor_talk_words;  // Stream::words_below(detractor_talk)
   double broadcast_reach;
   double winback;
   double margin;       // m_s: expected monthly margin of a customer (MODEL.md s.3)
@@ -93,6 +95,8 @@ struct SegmentMonth {
 struct TouchpointMonth {
   double failure_rate;
   double recovery_rate;
+  std::uint64_t failure_words;   // Stream::words_below(failure_rate)
+  std::uint64_t recovery_words;  // Stream::words_below(recovery_rate)
   double cost_per_contact;
   double failure_cost;
   double severity;

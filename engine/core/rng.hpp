@@ -7,6 +7,7 @@
 
 #include <Random123/philox.h>
 
+#include <cmath>
 #include <cstdint>
 #include <string_view>
 
@@ -70,6 +71,15 @@ class Stream {
 
   // The uniform() of a given word (for draws whose word was computed in a batch).
   static double to_uniform(result_type word) { return (static_cast<double>(word) + 0.5) * 0x1p-32; }
+
+  // The words w with to_uniform(w) < p are exactly those below this bound, so a draw against a
+  // probability fixed for many draws is one integer comparison: (w + 0.5) 2^-32 < p holds exactly
+  // when the integer w is below p 2^32 - 0.5, and so below its ceiling (each step exact in double).
+  static std::uint64_t words_below(double p) {
+    if (!(p > 0.0)) return 0;                     // and NaN: no word is below
+    if (p >= 1.0) return std::uint64_t{1} << 32;  // every word
+    return static_cast<std::uint64_t>(std::ceil(p * 0x1p32 - 0.5));
+  }
 
  private:
   void refill() {
