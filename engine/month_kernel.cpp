@@ -407,6 +407,18 @@ MonthTotals simulate_month(const MonthParameters& P, const Network& network, con
   std::vector<double>& deterrence_cache = scratch.deterrence_survival;
   imitation_cache.assign(log_q.size() * kCachedMessages, -1.0);
   deterrence_cache.assign(log_nu.size() * kCachedMessages, -1.0);
+  // Most prospects hear nothing: then (1 - x)^0 = 1 on both sides and their adoption is a number
+  // per segment and kind (prospect, lapsed), drawn as a word against its bound.
+  std::vector<std::uint64_t>& quiet_words = scratch.quiet_adoption_words;
+  quiet_words.resize(static_cast<std::size_t>(n_seg) * 2);
+  for (int s = 0; s < n_seg; ++s) {
+    const SegmentMonth& sp = P.segments[s];
+    for (const bool lapsed : {false, true}) {
+      const double adopt =
+          rules::adoption_probability_from_survivals(lapsed ? sp.winback : sp.innovation, 1.0, 1.0);
+      quiet_words[static_cast<std::size_t>(s) * 2 + (lapsed ? 1 : 0)] = Stream::words_below(adopt);
+    }
+  }
   for_each_block(n, blocks, [&](std::uint32_t lo, std::uint32_t hi, MonthTotals& tally) {
     std::uint32_t ids[kBatch];
     std::uint32_t listeners[kBatch];
@@ -475,22 +487,28 @@ MonthTotals simulate_month(const MonthParameters& P, const Network& network, con
           continue;
         }
         const bool lapsed = pop.status[i] == Status::lapsed;
-        const double p = lapsed ? sp.winback : sp.innovation;
-        // The row of this segment and degree (the mean field's is the last).
-        const std::size_t row = static_cast<std::size_t>(s) * (kDegreeTable + 1) +
-                                (mean_field ? kDegreeTable : static_cast<std::uint32_t>(degree));
-        const double imitation =
-            mean_field || degree < kDegreeTable
-                ? cached_survival(imitation_cache.data() + row * kCachedMessages, log_q[row],
-                                  positive)
-                : rules::survive_each_from_log(
-                      rules::log_survive(sp.imitation / std::max(degree, 1.0)), positive);
-        const double deterrence =
-            cached_survival(deterrence_cache.data() + static_cast<std::size_t>(s) * kCachedMessages,
-                            log_nu[static_cast<std::size_t>(s)], negative);
-        const double adopt = rules::adoption_probability_from_survivals(p, imitation, deterrence);
         const std::uint32_t adoption_word = adoption_words[listener++];
-        if (adopt > 0.0 && Stream::to_uniform(adoption_word) < adopt) {
+        bool adopts = false;
+        if ((positive | negative) == 0) {
+          adopts = adoption_word < quiet_words[static_cast<std::size_t>(s) * 2 + (lapsed ? 1 : 0)];
+        } else {
+          const double p = lapsed ? sp.winback : sp.innovation;
+          // The row of this segment and degree (the mean field's is the last).
+          const std::size_t row = static_cast<std::size_t>(s) * (kDegreeTable + 1) +
+                                  (mean_field ? kDegreeTable : static_cast<std::uint32_t>(degree));
+          const double imitation =
+              mean_field || degree < kDegreeTable
+                  ? cached_survival(imitation_cache.data() + row * kCachedMessages, log_q[row],
+                                    positive)
+                  : rules::survive_each_from_log(
+                        rules::log_survive(sp.imitation / std::max(degree, 1.0)), positive);
+          const double deterrence = cached_survival(
+              deterrence_cache.data() + static_cast<std::size_t>(s) * kCachedMessages,
+              log_nu[static_cast<std::size_t>(s)], negative);
+          const double adopt = rules::adoption_probability_from_survivals(p, imitation, deterrence);
+          adopts = adopt > 0.0 && Stream::to_uniform(adoption_word) < adopt;
+        }
+        if (adopts) {
           start_afresh(sp, key, month, i, pop);
           ts.acquisitions += 1;
           ts.winbacks += lapsed ? 1 : 0;

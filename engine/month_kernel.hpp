@@ -62,6 +62,8 @@ struct KernelScratch {
   // survive_each_from_log of those logs for small message counts, filled as prospects need them.
   std::vector<double> imitation_survival;   // [segment][degree][messages]
   std::vector<double> deterrence_survival;  // [segment][messages]
+  // Stream::words_below of the adoption of a prospect who heard nothing.
+  std::vector<std::uint64_t> quiet_adoption_words;  // [segment][prospect, lapsed]
 
   // Bytes per agent of the arrays above that grow with the population (for memory estimates).
   static constexpr std::size_t bytes_per_agent() { return sizeof(std::uint64_t); }
