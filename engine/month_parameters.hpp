@@ -28,6 +28,7 @@ class PoissonDraw {
       dist_.emplace(mean);
       inversion_ = mean < 10;
       exp_mean_ = std::exp(-mean);  // as boost::random::poisson_distribution::init()
+      zero_words_ = static_cast<std::uint64_t>(std::floor(exp_mean_ * 0x1p32));
     }
   }
   double mean() const { return mean_; }
@@ -42,7 +43,9 @@ class PoissonDraw {
   }
   // The draw when one_word(): boost::random::poisson_distribution::invert() on this word.
   std::uint32_t from_word(std::uint32_t word) const {
-    if (!dist_) return 0u;
+    // u <= exp(-mean) ends the inversion at 0 before it starts: word 2^-32 <= exp(-mean) exactly
+    // when word <= floor(exp(-mean) 2^32), both products exact. Mean 0 draws 0 from every word.
+    if (word <= zero_words_) return 0u;
     double p = exp_mean_;
     int x = 0;
     double u = static_cast<double>(word) * 0x1p-32;  // new_uniform_01 of a 32-bit engine
@@ -57,6 +60,7 @@ class PoissonDraw {
  private:
   double mean_ = 0.0;
   double exp_mean_ = 1.0;
+  std::uint64_t zero_words_ = std::uint64_t{1} << 32;  // the words that draw 0 (all for mean 0)
   bool inversion_ = false;
   std::optional<boost::random::poisson_distribution<int, double>> dist_;
 };
