@@ -268,10 +268,11 @@ void experience_and_speak(const MonthParameters& P, const StreamKey& key, int mo
   if (pop.tenure[i] < 0xffff) ++pop.tenure[i];
 }
 
-// A new or won-back customer starts afresh (MODEL.md s.2 step 10).
+// A new or won-back customer starts afresh (MODEL.md s.2 step 10); the first block of its fit
+// stream is at fit_words[w * kBatch].
 void start_afresh(const SegmentMonth& sp, const StreamKey& key, int month, std::uint32_t i,
-                  Population& pop) {
-  Stream fit(key.seed, i, key.replication, month, Purpose::fit);
+                  Population& pop, const std::uint32_t* fit_words) {
+  Stream fit = batched_stream(key, i, month, Purpose::fit, fit_words);
   pop.status[i] = Status::active;
   pop.satisfaction[i] = static_cast<float>(sp.satisfaction_ref);
   pop.expectation[i] = static_cast<float>(sp.expectation_mean);
@@ -424,17 +425,23 @@ MonthTotals simulate_month(const MonthParameters& P, const Network& network, con
     std::uint32_t listeners[kBatch];
     std::uint32_t broadcast_words[4 * kBatch];
     std::uint32_t adoption_words[kBatch];
+    std::uint32_t adopters[kBatch];
+    std::uint32_t fit_words[4 * kBatch];
     const auto m_word = static_cast<std::uint32_t>(month);
     for (std::uint32_t c = lo; c < hi; c += kBatch) {
       const std::uint32_t c_end = std::min(hi, c + kBatch);
       std::uint32_t m = 0;
       std::uint32_t n_listeners = 0;
+      std::uint32_t n_adopters = 0;
       for (std::uint32_t i = c; i < c_end; ++i) {
         ids[m++] = i;
         listeners[n_listeners] = i;
         n_listeners += pop.status[i] != Status::active ? 1u : 0u;
       }
-      if (broadcasting) {
+      if (broadcasting && broadcast.one_word()) {
+        philox_first_words(key.seed, ids, pad_lanes(ids, m), key.replication, m_word,
+                           Purpose::broadcast, broadcast_words);
+      } else if (broadcasting) {
         philox_first_blocks(key.seed, ids, pad_lanes(ids, m), key.replication, m_word,
                             Purpose::broadcast, broadcast_words, kBatch);
       }
@@ -509,7 +516,7 @@ MonthTotals simulate_month(const MonthParameters& P, const Network& network, con
           adopts = adopt > 0.0 && Stream::to_uniform(adoption_word) < adopt;
         }
         if (adopts) {
-          start_afresh(sp, key, month, i, pop);
+          adopters[n_adopters++] = i;  // starts afresh once the batch is settled
           ts.acquisitions += 1;
           ts.winbacks += lapsed ? 1 : 0;
           ts.acquisition_cost += sp.acquisition_cost;
@@ -523,6 +530,16 @@ MonthTotals simulate_month(const MonthParameters& P, const Network& network, con
           ts.lapsed_end += 1;
         } else {
           ts.prospects_end += 1;
+        }
+      }
+      // Nothing above reads an adopter's state after its decision, so the fresh starts wait for
+      // the batch and their fit streams' first blocks are computed together.
+      if (n_adopters > 0) {
+        philox_first_blocks(key.seed, adopters, pad_lanes(adopters, n_adopters), key.replication,
+                            m_word, Purpose::fit, fit_words, kBatch);
+        for (std::uint32_t q = 0; q < n_adopters; ++q) {
+          const std::uint32_t i = adopters[q];
+          start_afresh(P.segments[pop.segment[i]], key, month, i, pop, fit_words + q);
         }
       }
     }
