@@ -4,7 +4,7 @@
 # statistics included), the NumPy vectorised peer (../shared/peers/numpy_peer.py) and the
 # tight-loop limit kernel (../shared/peers/limit: the Philox draws, neighbour pull and state
 # update nothing can avoid). Prints agent-months per second of each and the two ratios.
-#   bench/compare_peers.sh [SCENARIO] [REPLICATIONS] [BUILD_DIR]
+#   [CXSIM=path/to/cxsim] bench/compare_peers.sh [SCENARIO] [REPLICATIONS] [BUILD_DIR]
 # Defaults: bench/peer.yaml (bench/reference.yaml as the NumPy peer reads it), 4 replications, build/. Run it on a quiet machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,11 +14,17 @@ build=${3:-build}
 peers=${CXSIM_PEERS:-../shared/peers}
 [ -d "$peers" ] || { echo "compare_peers: no peers at $peers (set CXSIM_PEERS)" >&2; exit 2; }
 
-cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$build" -j "$(nproc)" --target cxsim >/dev/null
+# CXSIM names an already built cxsim to time (another commit's, for a before/after); otherwise
+# the one in the build folder is built from this tree.
+if [ -n "${CXSIM:-}" ]; then
+  cxsim=$CXSIM
+else
+  cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build "$build" -j "$(nproc)" --target cxsim >/dev/null
+  cxsim=$build/cli/cxsim
+fi
 cmake -S "$peers/limit" -B "$build/peer-limit" -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$build/peer-limit" >/dev/null
-cxsim=$build/cli/cxsim
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
