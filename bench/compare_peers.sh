@@ -14,15 +14,7 @@ build=${3:-build}
 peers=${CXSIM_PEERS:-../shared/peers}
 [ -d "$peers" ] || { echo "compare_peers: no peers at $peers (set CXSIM_PEERS)" >&2; exit 2; }
 
-# CXSIM names an already built cxsim to time (another commit's, for a before/after); otherwise
-# the one in the build folder is built from this tree.
-if [ -n "${CXSIM:-}" ]; then
-  cxsim=$CXSIM
-else
-  cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
-  cmake --build "$build" -j "$(nproc)" --target cxsim >/dev/null
-  cxsim=$build/cli/cxsim
-fi
+source bench/cxsim_to_time.sh
 cmake -S "$peers/limit" -B "$build/peer-limit" -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$build/peer-limit" >/dev/null
 work=$(mktemp -d)

@@ -11,13 +11,7 @@ scenario=${1:-bench/peer.yaml}
 replications=${2:-4}
 build=${3:-build}
 command -v perf >/dev/null || { echo "overhead_share: needs perf (linux-perf)" >&2; exit 2; }
-if [ -n "${CXSIM:-}" ]; then
-  cxsim=$CXSIM
-else
-  cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
-  cmake --build "$build" -j "$(nproc)" --target cxsim >/dev/null
-  cxsim=$build/cli/cxsim
-fi
+source bench/cxsim_to_time.sh
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
