@@ -356,8 +356,9 @@ MonthTotals simulate_month(const MonthParameters& P, const Network& network, con
       // Talkers are a few in a batch and their lists are cold: request them all, then walk them.
       for (std::uint32_t k = 0; k < n_talkers; ++k) {
         const std::span<const std::uint32_t> list = network.neighbours(talkers[k]);
+        if (list.empty()) continue;
         __builtin_prefetch(list.data());
-        __builtin_prefetch(list.data() + list.size() - 1);
+        __builtin_prefetch(&list.back());
       }
       for (std::uint32_t k = 0; k < n_talkers; ++k) {
         tell_neighbours(network, talkers[k], pop.talk[talkers[k]], lo, hi, heard, *remote);
