@@ -196,6 +196,24 @@ TEST(MonthKernel, PromotersTalkAndProspectsListen) {
   EXPECT_GT(b.at(Metric::acquisitions, 1), 0.0);
 }
 
+TEST(MonthKernel, EveryTalkerReachesEveryNeighbourAcrossBlocks) {
+  // Everyone a customer and a talking promoter on a random graph: nearly every link joins agents
+  // of different 4096-agent blocks, so almost every message goes through a block's remote list.
+  // Each agent hears each of its neighbours once: 2 x edges messages in all.
+  Scenario sc = deterministic(20000, 1);
+  sc.segments[0].initial_penetration = 1.0;
+  sc.network = {NetworkType::random, 10, 0.0, true};
+  set(sc, "segments.a.satisfaction.mean", 9.0);
+  set(sc, "segments.a.performance", 9.0);
+  set(sc, "segments.a.expectation.mean", 9.0);
+  set(sc, "segments.a.wom.promoter_talk_probability", 1.0);
+  const Network network = build_network(sc.network, 20000, sc.seed, 0);
+  const ReplicationResult r = run_replication(sc, 0, nullptr);
+  EXPECT_EQ(baseline(r).at(Metric::promoters, 1), 20000.0);
+  EXPECT_EQ(baseline(r).at(Metric::wom_positive, 1), 2.0 * static_cast<double>(network.edges()));
+  EXPECT_GT(network.edges(), 90000u);
+}
+
 TEST(MonthKernel, BroadcastReachSpreadsNegativeMessagesToEveryone) {
   Scenario sc = deterministic(20000, 1);
   set(sc, "segments.a.satisfaction.mean", 3.0);
