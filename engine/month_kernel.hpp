@@ -54,7 +54,8 @@ struct KernelScratch {
   // negative ones in the high word. A talker adds itself to its neighbours' entries in the
   // speaking pass, so only talkers' lists are read (rather than every agent's whole list in the
   // listening pass). Entries of agents outside the talker's block are listed in `remote` and
-  // added once every block has spoken, so no entry is written by two threads at once.
+  // added, with atomic integer additions, once every block has spoken; an entry inside the block
+  // is written only by the block's own thread.
   BigArray<std::uint64_t> heard;                   // [agent]
   std::vector<std::vector<std::uint64_t>> remote;  // [block]: agent << 1 | negative
   std::vector<double> log_survive_imitation;       // [segment][degree]: the listening pass's table
