@@ -72,6 +72,7 @@ int experiment_command(const ExperimentArguments& args) {
   progress.finish();
 
   if (signals.stopped()) {
+    writer->commit();  // the points written since the last commit reach the disk too
     const std::int64_t kept = points_kept(*writer);
     writer.reset();
     fmt::print(stderr, "interrupted: {}\n",

@@ -111,6 +111,11 @@ int mpi_experiment_command(const ExperimentArguments& args) {
   const FarmEnding ending{progress,
                           // The command to finish ends each message: the last line ends with it.
                           [&] {
+                            try {
+                              writer->commit();  // what was written reaches the disk first
+                            } catch (const std::exception&) {
+                              // Not committed: those points are run again by the resume.
+                            }
                             return experiment_resume_hint(
                                 args, output.string(), points_kept(*writer), points.runs(),
                                 " (with any number of ranks, or in one process)");

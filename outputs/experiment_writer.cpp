@@ -1,11 +1,13 @@
 // Experiment files: root attributes as a run's plus the experiment's, coordinates with `point` and
 // `factor`, NaN-filled datasets with a leading point dimension, one chunk per point, written a
-// point at a time; /run/point_done says which points reached the disk.
+// point at a time and committed at most once a second; /run/point_done says which points reached
+// the disk.
 #include "outputs/experiment_writer.hpp"
 
 #include <fmt/format.h>
 #include <hdf5_hl.h>
 
+#include <chrono>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -29,6 +31,11 @@ using Path = std::filesystem::path;
 using namespace h5::layout;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr const char* kPointDone = "run/point_done";
+// Each commit flushes the file twice (values, then their flags), with fdatasync: a few
+// milliseconds, as much as a whole small point costs. Committed at most once a second, a study of
+// many small points spends under 1% of its time on them, and a crash loses at most a second of
+// points (an interrupt loses none: the writer commits before it closes).
+constexpr auto kCommitInterval = std::chrono::seconds(1);
 
 }  // namespace
 
@@ -57,6 +64,12 @@ ExperimentFileSlots ExperimentWriter::slots() {
 }
 
 void ExperimentWriter::close_quietly() {
+  try {
+    // Points written but not yet committed are kept when the file takes them; when it does not,
+    // they stay unmarked and a resume runs them again.
+    if (file_.valid() && !finished_) commit();
+  } catch (...) {
+  }
   try {
     summary_.clear();
     timeseries_mean_.clear();
@@ -339,17 +352,32 @@ void ExperimentWriter::write_point(const PointRun& point) {
                   "/parameters/" + path);
     }
   }
-  flush(fmt::format("point {}", point.point));
-  const hsize_t one = 1;
-  const h5::Dataspace file_space(H5Dget_space(done_dataset_.get()));
-  H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, &p, nullptr, &one, nullptr);
-  const h5::Dataspace mem_space(H5Screate_simple(1, &one, nullptr));
+  written_.push_back(point.point);
+  if (std::chrono::steady_clock::now() - last_commit_ >= kCommitInterval) commit();
+}
+
+void ExperimentWriter::commit() {
+  if (written_.empty()) return;
+  const std::string what = written_.size() == 1
+                               ? fmt::format("point {}", written_.front())
+                               : fmt::format("{} points", written_.size());
+  // The values reach the disk before /run/point_done says they did.
+  flush(what);
   const std::uint8_t yes = 1;
-  h5::check_status(H5Dwrite(done_dataset_.get(), H5T_NATIVE_UINT8, mem_space.get(),
-                            file_space.get(), H5P_DEFAULT, &yes),
-                   partial_, "cannot write /run/point_done");
-  flush(fmt::format("/run/point_done of point {}", point.point));
-  done_[static_cast<std::size_t>(point.point)] = true;
+  const hsize_t one = 1;
+  const h5::Dataspace mem_space(H5Screate_simple(1, &one, nullptr));
+  for (const int point : written_) {
+    const auto p = static_cast<hsize_t>(point);
+    const h5::Dataspace file_space(H5Dget_space(done_dataset_.get()));
+    H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, &p, nullptr, &one, nullptr);
+    h5::check_status(H5Dwrite(done_dataset_.get(), H5T_NATIVE_UINT8, mem_space.get(),
+                              file_space.get(), H5P_DEFAULT, &yes),
+                     partial_, "cannot write /run/point_done");
+  }
+  flush("/run/point_done of " + what);
+  for (const int point : written_) done_[static_cast<std::size_t>(point)] = true;
+  written_.clear();
+  last_commit_ = std::chrono::steady_clock::now();
 }
 
 PointOutputs ExperimentWriter::point_outputs() const {
@@ -376,6 +404,7 @@ PointOutputs ExperimentWriter::point_outputs() const {
 }
 
 void ExperimentWriter::finish(const std::vector<SensitivityTable>& indices) {
+  commit();
   for (std::size_t i = 0; i < done_.size(); ++i) {
     if (!done_[i]) {
       throw IoError(fmt::format("{}: point {} is missing", partial_.string(), i));

@@ -4,6 +4,7 @@
 // back whole.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -51,9 +52,13 @@ class ExperimentWriter {
   const std::vector<bool>& done() const { return done_; }
   const std::filesystem::path& partial() const { return partial_; }
 
-  // Writes one point's replications (summary, timeseries means, parameters), flushes, then marks
-  // it done and flushes again. Not thread-safe: the caller serialises calls.
+  // Writes one point's replications (summary, timeseries means, parameters), and commits when a
+  // second has passed since the last commit. Not thread-safe: the caller serialises calls.
   void write_point(const PointRun& point);
+  // Puts the points written since the last commit on the disk: flushes, marks them in
+  // /run/point_done (and done()), flushes again. finish() and the destructor commit too; call it
+  // before reading done() after an interrupt.
+  void commit();
 
   // Each output's per-point means [point][roadmap] (NaN excluded), from the file: what the
   // indices are computed from.
@@ -93,6 +98,8 @@ class ExperimentWriter {
   std::vector<h5::Dataset> base_summary_;
   h5::Dataset done_dataset_;
   std::vector<bool> done_;
+  std::vector<int> written_;  // written since the last commit, not yet marked done
+  std::chrono::steady_clock::time_point last_commit_ = std::chrono::steady_clock::now();
   bool finished_ = false;
 };
 

@@ -97,6 +97,16 @@ TEST_F(Experiments, TheSameFileAtOneAndTwoThreadsAndAfterAnInterrupt) {
   EXPECT_NE(stopped.exit_code, 0) << stopped.text;
   EXPECT_NE(stopped.text.find("--resume"), std::string::npos) << stopped.text;
   EXPECT_TRUE(fs::exists(path("resumed.h5.partial")));
+  // The points written since the last commit are committed before the count is printed: the
+  // count and /run/point_done agree, and every point written is kept.
+  const std::size_t kept_at = stopped.text.find(" of 9 points kept");
+  ASSERT_NE(kept_at, std::string::npos) << stopped.text;
+  const std::size_t number_at = stopped.text.rfind(' ', kept_at - 1) + 1;
+  const int kept = std::stoi(stopped.text.substr(number_at, kept_at - number_at));
+  EXPECT_GE(kept, 4) << stopped.text;
+  double marked = 0;
+  for (const double flag : read(path("resumed.h5.partial"), "run/point_done")) marked += flag;
+  EXPECT_EQ(marked, kept) << stopped.text;
   const Output resumed =
       sh(kCxsim + " sensitivity " + exp + " -o " + path("resumed.h5") + " --resume -q");
   ASSERT_EQ(resumed.exit_code, 0) << resumed.text;
