@@ -1,19 +1,15 @@
-// The pagmo problem (integer bounds per initiative, one objective: minus the screening score),
-// a batch evaluator that pagmo's gaco calls once per generation, and the cache of plans already
-// scored (the search revisits them; a revisit costs nothing and counts nothing).
+// The search over integer start choices (pagmo's gaco, run through experiments/gaco_search.hpp:
+// one objective, minus the screening score, a generation scored in one call), and the cache of
+// plans already scored (the search revisits them; a revisit costs nothing and counts nothing).
 #include "experiments/plan_screening.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <map>
 #include <numeric>
-#include <pagmo/algorithms/gaco.hpp>
-#include <pagmo/bfe.hpp>
-#include <pagmo/population.hpp>
-#include <pagmo/problem.hpp>
-#include <pagmo/types.hpp>
 
 #include "engine/statistics.hpp"
+#include "experiments/gaco_search.hpp"
 #include "experiments/optimize_evaluator.hpp"
 #include "experiments/optimize_space.hpp"
 #include "experiments/optimizer.hpp"
@@ -32,7 +28,7 @@ class ScreeningSearch {
         threads_(threads),
         stop_(stop) {}
 
-  // Minus the score of each decision vector (pagmo minimises), new plans simulated together.
+  // Minus the score of each decision vector (gaco minimises), new plans simulated together.
   std::vector<double> fitness(const std::vector<std::vector<double>>& xs) {
     if (stop_ != nullptr && stop_->load()) throw ScreeningStopped();
     std::vector<int> index(xs.size());
@@ -138,38 +134,6 @@ class ScreeningSearch {
   int generation_ = 0;
 };
 
-// The user-defined problem: one integer per initiative in [0, its allowed starts].
-struct PlanProblem {
-  ScreeningSearch* search = nullptr;
-  std::vector<double> upper;
-
-  pagmo::vector_double fitness(const pagmo::vector_double& x) const {
-    return {search->fitness({x}).at(0)};
-  }
-  std::pair<pagmo::vector_double, pagmo::vector_double> get_bounds() const {
-    return {pagmo::vector_double(upper.size(), 0.0), upper};
-  }
-  pagmo::vector_double::size_type get_nix() const { return upper.size(); }
-  // The search owns a TBB arena and a cache: only pagmo's calling thread may use it.
-  pagmo::thread_safety get_thread_safety() const { return pagmo::thread_safety::none; }
-};
-
-// The batch evaluator: a generation's decision vectors in one call, so its new plans are
-// simulated in parallel (pagmo's own bfes would call the problem from several threads).
-struct GenerationEvaluator {
-  ScreeningSearch* search = nullptr;
-
-  pagmo::vector_double operator()(const pagmo::problem& p, const pagmo::vector_double& dvs) const {
-    const std::size_t n = p.get_nx();
-    std::vector<std::vector<double>> xs;
-    for (std::size_t at = 0; at + n <= dvs.size(); at += n) {
-      xs.emplace_back(dvs.begin() + static_cast<std::ptrdiff_t>(at),
-                      dvs.begin() + static_cast<std::ptrdiff_t>(at + n));
-    }
-    return search->fitness(xs);
-  }
-};
-
 // The search's seed, from the experiment's (pagmo takes 32 bits).
 unsigned search_seed(std::uint64_t seed) {
   std::uint64_t z = seed + 0x9e3779b97f4a7c15ULL;  // splitmix64's finaliser
@@ -206,21 +170,15 @@ ScreeningOutcome screen_plans(const LoadedExperiment& experiment, int threads,
   const OptimizeBlock& block = experiment.spec.optimize;
   const ScreeningSettings& s = block.screening;
   ScreeningSearch search(experiment, threads, stop);
-  PlanProblem udp;
-  udp.search = &search;
-  for (const auto& starts : block.allowed_starts)
-    udp.upper.push_back(static_cast<double>(starts.size()));
-  const pagmo::problem problem(udp);
-  const GenerationEvaluator batch{&search};
-  const unsigned seed = search_seed(experiment.base.seed);
-  pagmo::population population(problem, pagmo::bfe(batch),
-                               static_cast<pagmo::population::size_type>(s.population), seed);
-  pagmo::gaco gaco(static_cast<unsigned>(s.generations), static_cast<unsigned>(s.population), 1.0,
-                   0.0, 0.01, static_cast<unsigned>(s.generations), 7u, 100000u, 100000u, 0.0,
-                   false, seed);
-  gaco.set_bfe(pagmo::bfe(batch));
-  // The search's record is the cache; the final population adds nothing to it.
-  (void)pagmo::algorithm(gaco).evolve(population);
+  GacoSearch gaco;
+  for (const auto& starts : block.allowed_starts) {
+    gaco.upper.push_back(static_cast<double>(starts.size()));
+  }
+  gaco.generations = static_cast<unsigned>(s.generations);
+  gaco.population = static_cast<unsigned>(s.population);
+  gaco.seed = search_seed(experiment.base.seed);
+  gaco.evaluate = [&](const std::vector<std::vector<double>>& xs) { return search.fitness(xs); };
+  run_gaco(gaco);
   return search.finish();
 }
 

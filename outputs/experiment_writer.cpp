@@ -358,9 +358,8 @@ void ExperimentWriter::write_point(const PointRun& point) {
 
 void ExperimentWriter::commit() {
   if (written_.empty()) return;
-  const std::string what = written_.size() == 1
-                               ? fmt::format("point {}", written_.front())
-                               : fmt::format("{} points", written_.size());
+  const std::string what = written_.size() == 1 ? fmt::format("point {}", written_.front())
+                                                : fmt::format("{} points", written_.size());
   // The values reach the disk before /run/point_done says they did.
   flush(what);
   const std::uint8_t yes = 1;

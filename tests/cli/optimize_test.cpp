@@ -350,6 +350,39 @@ const std::string kLarge =
 const std::string kSmallScreening =
     "  screening: {population: 12, generations: 6, shortlist: 5, replications: 6}\n";
 
+TEST_F(Optimize, TheScreeningFindsItsModuleBesideTheProgramOrWhereTheEnvironmentSays) {
+  // pagmo is in lib/cxsim/libcxsim_gaco.so beside the program's folder, loaded on the first
+  // search. A copy of the program elsewhere has none there: the screening is refused in words,
+  // and no file is left; CXSIM_GACO_MODULE naming the module makes the same copy work.
+  const std::string exp =
+      write("large.yaml", "scenario: " + kLargeScenario + "\nreplications: 10\noptimize:\n" +
+                              kLarge + kSmallScreening);
+  const fs::path bin = fs::path(path("elsewhere")) / "bin";
+  fs::create_directories(bin);
+  fs::copy_file(kCxsim, bin / "cxsim");
+  const std::string copy = (bin / "cxsim").string();
+  const Output missing = sh(copy + " optimize " + exp + " -o " + path("missing.h5") + " -q");
+  EXPECT_EQ(missing.exit_code, 1) << missing.text;
+  EXPECT_NE(missing.text.find("cannot load libcxsim_gaco.so, the module with pagmo2"),
+            std::string::npos)
+      << missing.text;
+  EXPECT_NE(missing.text.find((bin.parent_path() / "lib/cxsim/libcxsim_gaco.so").string() +
+                              " (not there)"),
+            std::string::npos)
+      << missing.text;
+  EXPECT_FALSE(fs::exists(path("missing.h5")));
+  EXPECT_FALSE(fs::exists(path("missing.h5.partial")));
+  const std::string module =
+      (fs::path(kCxsim).parent_path().parent_path() / "lib/cxsim/libcxsim_gaco.so").string();
+  ASSERT_TRUE(fs::exists(module)) << module;
+  const Output named = sh("CXSIM_GACO_MODULE=" + module + " " + copy + " optimize " + exp + " -o " +
+                          path("named.h5") + " -q");
+  EXPECT_EQ(named.exit_code, 0) << named.text;
+  // The program does not load pagmo until a search needs it.
+  const Output libraries = sh("ldd " + kCxsim);
+  EXPECT_EQ(libraries.text.find("libpagmo"), std::string::npos) << libraries.text;
+}
+
 TEST_F(Optimize, ASpaceTooLargeToRaceIsScreenedTheSameAtAnyThreadCountAndAfterAnInterrupt) {
   const std::string exp =
       write("large.yaml", "scenario: " + kLargeScenario + "\nreplications: 10\noptimize:\n" +

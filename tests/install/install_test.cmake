@@ -1,7 +1,8 @@
 # `cmake --install` into a fresh prefix, then the installed program and helper are used from
-# there: P/bin/cxsim --version, P/share/cxsim/python/cxsim_results.py finding P/bin/cxsim
-# on PATH and the bundled scenarios next to it, and `cxsim report` drawing with
-# P/share/cxsim/reports/make_report.py.
+# there: P/bin/cxsim --version, P/share/cxsim/python/cxsim_results.py finding P/bin/cxsim on
+# PATH and the bundled scenarios next to it, `cxsim report` drawing with
+# P/share/cxsim/reports/make_report.py, and a screening `optimize` loading pagmo's module from
+# P/lib/cxsim.
 # Usage: cmake -DBUILD_DIR=... -DPREFIX=... -DPYTHON=/usr/bin/python3 -P install_test.cmake
 file(REMOVE_RECURSE "${PREFIX}")
 
@@ -12,7 +13,8 @@ if(NOT rc EQUAL 0)
 endif()
 message(STATUS "${out}")
 
-foreach(f bin/cxsim share/cxsim/python/cxsim_results.py share/cxsim/scenarios/telecom.yaml
+foreach(f bin/cxsim lib/cxsim/libcxsim_gaco.so share/cxsim/python/cxsim_results.py
+          share/cxsim/scenarios/telecom.yaml
           share/cxsim/scenarios/validation/bass_ring.yaml share/cxsim/reports/make_report.py)
   if(NOT EXISTS "${PREFIX}/${f}")
     message(FATAL_ERROR "not installed: ${PREFIX}/${f}")
@@ -69,3 +71,22 @@ if(NOT rc EQUAL 0 OR NOT EXISTS "${PREFIX}/telecom.html")
   message(FATAL_ERROR "the installed cxsim report:\n${out}${err}")
 endif()
 message(STATUS "installed cxsim report wrote ${PREFIX}/telecom.html")
+
+# The installed program screens a large optimize space with the installed pagmo module.
+file(WRITE "${PREFIX}/large.yaml" "scenario: ${PREFIX}/share/cxsim/scenarios/experiments/knapsack_large.yaml
+replications: 10
+optimize:
+  initiatives: [a_raise, b_raise, c_raise, d_raise, e_raise, f_raise, g_raise]
+  start_months: [1, 7, 13, 19]
+  constraints: {capex_total: 1.2e7, capex_per_year: 8.0e6}
+  indifference_zone: 5.0e5
+  screening: {population: 12, generations: 6, shortlist: 5, replications: 6}
+")
+execute_process(COMMAND "${CMAKE_COMMAND}" -E env --unset=CXSIM_GACO_MODULE
+                        "${PREFIX}/bin/cxsim" optimize "${PREFIX}/large.yaml"
+                        -o "${PREFIX}/large.h5" -q
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 0 OR NOT EXISTS "${PREFIX}/large.h5")
+  message(FATAL_ERROR "the installed cxsim optimize (screening):\n${out}${err}")
+endif()
+message(STATUS "installed cxsim optimize screened with ${PREFIX}/lib/cxsim/libcxsim_gaco.so")
