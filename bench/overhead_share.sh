@@ -1,8 +1,14 @@
 #!/bin/bash
-# Where the CPU time of a whole `cxsim run` goes, by kind of work: the month kernel (its passes,
-# the batched Philox blocks, libm's exp, the draws it calls) against the network build, the
-# initial population, HDF5, the operating system and the rest. Samples the process on the CPU
-# clock with `perf record` (no hardware counters needed) and sorts the symbols into those kinds.
+# Where the CPU time of a whole `cxsim run` goes, two ways, each from `perf record` on the CPU
+# clock (no hardware counters needed):
+# - by kind of work: the symbols sorted into the month kernel (its passes, the batched Philox
+#   blocks, libm's exp, the draws it calls), the network build, the initial population, HDF5,
+#   the operating system and the rest;
+# - by phase, the split issue 16's target 4 names: each sample's call stack (DWARF unwinding)
+#   puts it, with the page faults and system calls it made, in the month kernel, the network
+#   build, writing and statistics (the results file, its read back in a child process,
+#   /statistics), start-up and exit, or the rest of the simulation (initial population, its
+#   copies per roadmap run, month parameters).
 #   [CXSIM=path/to/cxsim] bench/overhead_share.sh [SCENARIO] [REPLICATIONS] [BUILD_DIR]
 # Defaults: bench/peer.yaml, 4 replications, build/. One thread. Run it on a quiet machine.
 set -euo pipefail
@@ -55,4 +61,49 @@ print(f"outside the month kernel: {100 * (total - share['month kernel']) / total
 print("largest of 'other':")
 for value, dso, sym in sorted(others, reverse=True)[:6]:
     print(f"  {100 * value / total:5.2f}%  {dso}  {sym[:80]}")
+PY
+
+echo "by phase:"
+perf record -q -e cpu-clock -F 2000 --call-graph dwarf,16384 -o "$work/phases.data" \
+  "$cxsim" run "$scenario" -o "$work/run.h5" --replications "$replications" --threads 1 -q --force
+perf script -i "$work/phases.data" -F comm,pid,ip,sym 2>/dev/null >"$work/stacks.txt"
+/usr/bin/python3 - "$work/stacks.txt" <<'PY'
+import collections, re, sys
+
+# A sample goes to the first phase with a frame anywhere in its stack (innermost first), in this
+# order: the month kernel first, so that what it calls is its own.
+phases = [
+    ("month kernel", r"simulate_month"),
+    ("network build", r"build_network|network_detail::"),
+    ("writing and statistics (the results file, its read back, /statistics)",
+     r"ResultsWriter::|verify_results|ResultsReader|h5::|print_summary|finish_run|open_run_writer"),
+    ("start-up and exit (loading, the scenario, the arguments, the exit handlers)",
+     r"^_dl_|^dl_main|load_run_scenario|__run_exit_handlers|exit_mmap|do_exit|execve|CLI::"),
+    ("simulation outside the month kernel (initial population, its copies, month parameters)",
+     r"run_replication|run_roadmap|make_initial_population|draw_parameters"),
+]
+share = collections.Counter()
+frames = []
+
+def place():
+    if frames:
+        name = next((n for n, p in phases if any(re.search(p, f) for f in frames)), "other")
+        share[name] += 1
+        frames.clear()
+
+for line in open(sys.argv[1], errors="replace"):
+    if not line.strip():
+        place()
+    elif line[0] in " \t":
+        parts = line.split(None, 1)
+        if len(parts) == 2:
+            frames.append(parts[1].split(" (")[0].strip())
+place()
+total = sum(share.values())
+for name, _ in phases + [("other", "")]:
+    print(f"{100 * share[name] / total:6.2f}%  {name}")
+named = sum(share[n] for n, _ in phases[1:4])
+print(f"outside the month kernel: {100 * (total - share['month kernel']) / total:.2f}%, of which "
+      f"start-up, network build, writing and statistics: {100 * named / total:.2f}% "
+      f"({total} samples)")
 PY
