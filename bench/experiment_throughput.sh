@@ -5,7 +5,11 @@
 # its own value, so each point simulates exactly what one `cxsim run` replication does) against
 # `cxsim run` with P x R replications, the same simulated work without points.
 #   bench/experiment_throughput.sh [BUILD_DIR]
-# Run it on a quiet machine; it prints the figures docs/performance.md reports.
+# Run it on a quiet machine; it prints the figures docs/performance.md reports. Wall times of
+# whole processes move by 5% or more on a shared machine, as much as the overhead measured, so
+# with perf installed the overhead is also taken from CPU samples: the share of samples outside
+# the simulation (the month kernel, the network, the initial populations) per sample inside it,
+# 48 points against 2, which the machine's speed does not change.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
@@ -73,3 +77,44 @@ for threads in 1 2; do
     "$(echo "100 * ($many - $few) / ($points - 1) / $per_point" | bc -l)" \
     "$(echo "1000 * $per_point" | bc -l)"
 done
+
+if command -v perf >/dev/null; then
+  share() {  # $1 points, $2 replications -> samples outside the simulation per sample inside
+    local values
+    values=$(/usr/bin/python3 -c "print(', '.join(['0.8'] * $1))")
+    cat >"$work/same.yaml" <<YAML
+scenario: $scenario
+set: {agents: $agents}
+replications: $2
+sweep:
+  design: list
+  factors: [{path: satisfaction.loss_weight, values: [$values]}]
+YAML
+    perf record -q -e cpu-clock -F 4000 -o "$work/perf.data" \
+      "$cxsim" sweep "$work/same.yaml" -o "$work/same.h5" -q --force --threads 1 2>/dev/null
+    perf report -i "$work/perf.data" --no-children --sort dso,symbol 2>/dev/null |
+      /usr/bin/python3 -c '
+import re, sys
+simulation = re.compile(
+    r"simulate_month|philox_first|batch_avx|::batch\b|__ieee754_exp|^exp@|binomial|unit_normal|"
+    r"MonthTotals::add|cached_survival|__ieee754_log|run_roadmap|make_initial_population|"
+    r"initial_customer_equity|draw_parameters|unit_exponential|build_small_world|network_detail|"
+    r"shape_month|roadmap_month")
+inside = outside = 0.0
+for line in sys.stdin:
+    m = re.match(r"\s+([0-9.]+)%\s+(\S+)\s+\[.\]\s+(.*)", line)
+    if m:
+        if simulation.search(m.group(3)):
+            inside += float(m.group(1))
+        else:
+            outside += float(m.group(1))
+print(outside / inside)'
+  }
+  for _ in 1 2 3; do
+    many=$(share $points $replications)
+    few=$(share 1 $(((points + 1) * replications / 2)))
+    printf 'CPU samples, 1 thread: outside the simulation %.1f%% of it with %d points, %.1f%% with 2: overhead per point %.1f%% of its simulation\n' \
+      "$(echo "100 * $many" | bc -l)" $((points + 1)) "$(echo "100 * $few" | bc -l)" \
+      "$(echo "100 * ($many - $few) * ($points + 1) / ($points - 1)" | bc -l)"
+  done
+fi

@@ -130,6 +130,7 @@ int mpi_experiment_command(const ExperimentArguments& args) {
         // The point's scenario, for its parameter values: as the runner built it.
         LoadOptions load;
         load.overrides = overrides(run.point);
+        load.describe = false;
         run.scenario = std::make_shared<const Scenario>(build_scenario(experiment.source, load));
         writer->write_point(run);
         for (std::int64_t r = 0; r < R; ++r) progress.advance();

@@ -1472,7 +1472,7 @@ Scenario build_scenario(const ScenarioSource& source, const LoadOptions& options
     if (!conflict.empty()) diagnostics.push_back({"--set " + o, 0, 0, path, conflict});
   }
   if (!diagnostics.empty()) throw ScenarioError(std::move(diagnostics));
-  scenario.resolved_yaml = describe_scenario(scenario);
+  if (options.describe) scenario.resolved_yaml = describe_scenario(scenario);
   scenario.source_files = source.files;
   // Not read, but a results file written over the calibration's would lose it.
   if (scenario.posterior && !scenario.posterior->source_file.empty() && !source.files.empty()) {

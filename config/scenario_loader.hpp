@@ -11,6 +11,9 @@ namespace cxsim {
 
 struct LoadOptions {
   std::vector<std::string> overrides;  // "--set path=value" strings, applied in order
+  // false: Scenario::resolved_yaml is left empty, for variants whose text nothing reads (an
+  // experiment's points, a calibration's simulations); writing it is a quarter of a build.
+  bool describe = true;
 };
 
 // A scenario file read, parsed and its `extends` chain merged, before --set and validation: read

@@ -468,6 +468,7 @@ Scenario calibration_scenario(const ScenarioSource& source,
                               const CalibrateBlock& block, std::span<const double> theta) {
   LoadOptions load;
   load.overrides = overrides;
+  load.describe = false;  // one simulation of many: its text is never written
   for (std::size_t i = 0; i < block.parameters.size(); ++i) {
     load.overrides.push_back(block.parameters[i].path + "=" + format_number(theta[i]));
   }

@@ -38,6 +38,7 @@ std::int64_t run_points(const ScenarioSource& source, std::span<const int> todo,
   const PointScenario scenario = [&](int point) {
     LoadOptions load;
     load.overrides = overrides(point);
+    load.describe = false;  // the file holds the base scenario's text, not each point's
     return std::make_shared<const Scenario>(build_scenario(source, load));
   };
   return run_scenarios(todo, scenario, replications, options, sink, on_replication);
