@@ -54,7 +54,7 @@ printf '  2 threads %6.2f s  %6.1f points/s  efficiency %.0f%%\n' "$t2" \
 # satisfaction.loss_weight is 0.8 in telecom: every point is the base scenario. The same
 # simulated work twice: P points (+ the base point) x R replications, and 1 point (+ the base)
 # x (P + 1) R / 2 replications; the difference is what points cost.
-same() {  # $1 points, $2 replications, $3 threads -> seconds
+write_same() {  # $1 points, $2 replications -> $work/same.yaml
   local values
   values=$(/usr/bin/python3 -c "print(', '.join(['0.8'] * $1))")
   cat >"$work/same.yaml" <<YAML
@@ -65,6 +65,9 @@ sweep:
   design: list
   factors: [{path: satisfaction.loss_weight, values: [$values]}]
 YAML
+}
+same() {  # $1 points, $2 replications, $3 threads -> seconds
+  write_same "$1" "$2"
   best_of_3 "$cxsim" sweep "$work/same.yaml" -o "$work/same.h5" -q --force --threads "$3"
 }
 for threads in 1 2; do
@@ -80,16 +83,7 @@ done
 
 if command -v perf >/dev/null; then
   share() {  # $1 points, $2 replications -> samples outside the simulation per sample inside
-    local values
-    values=$(/usr/bin/python3 -c "print(', '.join(['0.8'] * $1))")
-    cat >"$work/same.yaml" <<YAML
-scenario: $scenario
-set: {agents: $agents}
-replications: $2
-sweep:
-  design: list
-  factors: [{path: satisfaction.loss_weight, values: [$values]}]
-YAML
+    write_same "$1" "$2"
     perf record -q -e cpu-clock -F 4000 -o "$work/perf.data" \
       "$cxsim" sweep "$work/same.yaml" -o "$work/same.h5" -q --force --threads 1 2>/dev/null
     perf report -i "$work/perf.data" --no-children --sort dso,symbol 2>/dev/null |
