@@ -68,6 +68,28 @@ TEST_F(Experiments, APointEqualToTheBaseScenarioIsCxsimRunBitForBit) {
   EXPECT_EQ(pd[0], 0.0);  // point 0, roadmap 0, mean
 }
 
+TEST_F(Experiments, SmallTimeseriesChunksAreStoredUncompressedLargeOnesDeflated) {
+  // A point's chunk of /timeseries_mean is roadmaps x months doubles: telecom's 5 x 36 (1.4 KiB)
+  // is stored as it is; 5 x 480 months (19 KiB) is deflated. Fletcher-32 on both.
+  const std::string small = write("small.yaml", kTelecomSweep);
+  std::string longer = kTelecomSweep;
+  longer.replace(longer.find("set: {agents: 1500}"), 19, "set: {agents: 200, horizon_months: 480}");
+  const std::string large = write("large.yaml", longer);
+  ASSERT_EQ(sh(kCxsim + " sweep " + small + " -o " + path("small.h5") + " -q").exit_code, 0);
+  const Output l = sh(kCxsim + " sweep " + large + " -o " + path("large.h5") + " -q");
+  ASSERT_EQ(l.exit_code, 0) << l.text;
+  const std::string filters =
+      "import sys, h5py\n"
+      "for name in sys.argv[1:]:\n"
+      "    d = h5py.File(name, 'r')['timeseries_mean/customers']\n"
+      "    print(d.chunks, d.compression, d.fletcher32)\n";
+  const Output o =
+      sh("/usr/bin/python3 -c \"" + filters + "\" " + path("small.h5") + " " + path("large.h5"));
+  ASSERT_EQ(o.exit_code, 0) << o.text;
+  EXPECT_NE(o.text.find("(1, 5, 36) None True"), std::string::npos) << o.text;
+  EXPECT_NE(o.text.find("(1, 5, 480) gzip True"), std::string::npos) << o.text;
+}
+
 TEST_F(Experiments, TheSameFileAtOneAndTwoThreadsAndAfterAnInterrupt) {
   const std::string exp = write("sens.yaml", "scenario: " + kSource +
                                                  "/scenarios/telecom.yaml\n"

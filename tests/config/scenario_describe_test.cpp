@@ -104,6 +104,23 @@ TEST(ScenarioDescribe, MinimalRoundTrips) {
   round_trip(testing::kMinimal);
 }
 
+TEST(ScenarioDescribe, AVariantBuiltWithoutDescribeIsTheSameScenarioWithoutItsText) {
+  // LoadOptions::describe = false (an experiment's points, a calibration's simulations): the
+  // same scenario, only resolved_yaml left empty; the default still writes it.
+  const ScenarioSource source = read_scenario_text(testing::kExample, "example.yaml", ".");
+  LoadOptions quiet;
+  quiet.overrides = {"seed=7"};
+  quiet.describe = false;
+  LoadOptions described = quiet;
+  described.describe = true;
+  const Scenario without = build_scenario(source, quiet);
+  const Scenario with = build_scenario(source, described);
+  EXPECT_TRUE(without.resolved_yaml.empty());
+  EXPECT_FALSE(with.resolved_yaml.empty());
+  EXPECT_EQ(with.resolved_yaml, describe_scenario(without));
+  expect_equal(without, with);
+}
+
 TEST(ScenarioDescribe, OverridesAndOddValuesRoundTrip) {
   std::string text = testing::kExample;
   text +=
