@@ -1,14 +1,17 @@
 // The random-graph generators behind build_network: ring, Erdos-Renyi, Watts-Strogatz,
 // Barabasi-Albert.
 #include <tbb/blocked_range.h>
+#include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <vector>
 
 #include "agents/network_build.hpp"
+#include "engine/core/philox_batch.hpp"
 
 namespace cxsim::network_detail {
 
@@ -17,6 +20,12 @@ namespace {
 bool contains(const std::vector<std::uint32_t>& values, std::uint32_t value) {
   return std::find(values.begin(), values.end(), value) != values.end();
 }
+
+// A small-world link that left the lattice: slot owner -> far.
+struct MovedLink {
+  std::uint32_t owner;
+  std::uint32_t far;
+};
 
 }  // namespace
 
@@ -129,82 +138,115 @@ Csr build_small_world(std::uint32_t nodes, std::uint32_t degree, double rewire_p
     return static_cast<std::uint32_t>(small_degree ? (v >= n ? v - n : v) : v % n);
   };
 
-  // stream.uniform() < p, as one integer comparison (exact: Stream::words_below).
+  // Pass 1: stream.uniform() < p for each of a node's first `half` words, as one integer
+  // comparison (exact: Stream::words_below). The words come from the Philox blocks of up to 256
+  // nodes at once (philox_blocks, in SIMD lanes): the words each node's Stream yields.
   const std::uint64_t rewire_words = Stream::words_below(rewire_probability);
   BigArray<std::uint8_t> rewired(slots);
-  tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, nodes),
-                    [&](const tbb::blocked_range<std::uint32_t>& range) {
-                      for (std::uint32_t i = range.begin(); i != range.end(); ++i) {
-                        Stream stream = node_stream(seed, i, replication);
-                        for (std::uint32_t s = 0; s < half; ++s) {
-                          rewired[std::uint64_t{i} * half + s] = stream() < rewire_words ? 1 : 0;
-                        }
-                      }
-                    });
-
-  BigArray<std::uint32_t> targets(slots);
+  const std::uint32_t blocks_per_node = (half + 3) / 4;
+  constexpr std::uint32_t kBatch = 256;
   tbb::parallel_for(
-      tbb::blocked_range<std::uint32_t>(0, nodes),
+      tbb::blocked_range<std::uint32_t>(0, nodes, kBatch),
       [&](const tbb::blocked_range<std::uint32_t>& range) {
-        std::vector<std::uint32_t> taken;  // i's links so far; reused across the block
-        for (std::uint32_t i = range.begin(); i != range.end(); ++i) {
-          const std::uint8_t* const mine = rewired.data() + std::uint64_t{i} * half;
-          std::uint32_t* const out = targets.data() + std::uint64_t{i} * half;
-          bool any = false;
-          for (std::uint32_t s = 0; s < half; ++s) {
-            out[s] = mod_n(std::uint64_t{i} + s + 1);
-            any = any || mine[s] != 0;
-          }
-          if (!any) continue;
-
-          taken.clear();
-          for (std::uint32_t s = 0; s < half; ++s) {
-            if (mine[s] == 0) taken.push_back(out[s]);
-          }
-          for (std::uint32_t s = 1; s <= half; ++s) {
-            const auto j = mod_n(std::uint64_t{i} + n - s);
-            if (rewired[std::uint64_t{j} * half + (s - 1)] == 0) taken.push_back(j);
-          }
-          Stream stream = node_stream(seed, i, replication);
-          for (std::uint32_t s = 0; s < half; ++s) stream();  // past the rewiring decisions
-          for (std::uint32_t s = 0; s < half; ++s) {
-            if (mine[s] == 0) continue;
-            std::uint32_t r;
-            do {
-              r = uniform_below(stream, nodes);
-            } while (r == i || contains(taken, r));
-            taken.push_back(r);
-            out[s] = r;
+        std::array<std::uint32_t, kBatch> ids{};
+        std::array<std::uint32_t, 4 * kBatch> words{};
+        for (std::uint32_t first = range.begin(); first < range.end(); first += kBatch) {
+          const std::uint32_t count = std::min<std::uint32_t>(kBatch, range.end() - first);
+          for (std::uint32_t j = 0; j < count; ++j) ids[j] = first + j;
+          for (std::uint32_t b = 0; b < blocks_per_node; ++b) {
+            philox_blocks(seed, ids.data(), count, replication, 0, Purpose::network, b,
+                          words.data(), kBatch);
+            const std::uint32_t in_block = std::min<std::uint32_t>(4, half - 4 * b);
+            for (std::uint32_t w = 0; w < in_block; ++w) {
+              const std::uint32_t* const word = words.data() + w * kBatch;
+              std::uint8_t* const flag = rewired.data() + std::uint64_t{first} * half + 4 * b + w;
+              for (std::uint32_t j = 0; j < count; ++j) {
+                flag[std::uint64_t{j} * half] = word[j] < rewire_words ? 1 : 0;
+              }
+            }
           }
         }
       });
+
+  // Pass 2: every slot's far end, its lattice end unless rewired; and the links that left the
+  // lattice, as (owner, far end), for the lists of their far ends. Which thread holds which link
+  // changes nothing: the lists are sorted at the end.
+  BigArray<std::uint32_t> targets(slots);
+  tbb::enumerable_thread_specific<std::vector<MovedLink>> moved_links;
+  tbb::parallel_for(
+      tbb::blocked_range<std::uint32_t>(0, nodes, kBatch),
+      [&](const tbb::blocked_range<std::uint32_t>& range) {
+        std::vector<std::uint32_t> taken;  // i's links so far; reused across the block
+        std::vector<MovedLink>& moved = moved_links.local();
+        std::array<std::uint32_t, kBatch> ids{};
+        std::array<std::uint32_t, 4 * kBatch> words{};
+        for (std::uint32_t first = range.begin(); first < range.end(); first += kBatch) {
+          const std::uint32_t last = std::min<std::uint32_t>(first + kBatch, range.end());
+          std::uint32_t count = 0;  // the nodes with a rewired slot
+          for (std::uint32_t i = first; i < last; ++i) {
+            const std::uint8_t* const mine = rewired.data() + std::uint64_t{i} * half;
+            std::uint32_t* const out = targets.data() + std::uint64_t{i} * half;
+            bool any = false;
+            for (std::uint32_t s = 0; s < half; ++s) {
+              out[s] = mod_n(std::uint64_t{i} + s + 1);
+              any = any || mine[s] != 0;
+            }
+            if (any) ids[count++] = i;
+          }
+          // Their streams resume past the rewiring decisions, at word `half`: its block for all
+          // of them at once.
+          philox_blocks(seed, ids.data(), count, replication, 0, Purpose::network, half / 4,
+                        words.data(), kBatch);
+          for (std::uint32_t c = 0; c < count; ++c) {
+            const std::uint32_t i = ids[c];
+            const std::uint8_t* const mine = rewired.data() + std::uint64_t{i} * half;
+            taken.clear();
+            for (std::uint32_t s = 0; s < half; ++s) {
+              if (mine[s] == 0) taken.push_back(mod_n(std::uint64_t{i} + s + 1));
+            }
+            for (std::uint32_t s = 1; s <= half; ++s) {
+              const auto j = mod_n(std::uint64_t{i} + n - s);
+              if (rewired[std::uint64_t{j} * half + (s - 1)] == 0) taken.push_back(j);
+            }
+            Stream stream =
+                Stream::at_word(seed, i, replication, 0, Purpose::network, half, words[c],
+                                words[kBatch + c], words[2 * kBatch + c], words[3 * kBatch + c]);
+            std::uint32_t* const out = targets.data() + std::uint64_t{i} * half;
+            for (std::uint32_t s = 0; s < half; ++s) {
+              if (mine[s] == 0) continue;
+              std::uint32_t r;
+              do {
+                r = uniform_below(stream, nodes);
+              } while (r == i || contains(taken, r));
+              taken.push_back(r);
+              // out[s] still holds the lattice end; drawn again, it is the same edge, not moved.
+              if (r != out[s]) moved.push_back({i, r});
+              out[s] = r;
+            }
+          }
+        }
+      });
+
   BigArray<std::uint8_t>().swap(rewired);  // free before the CSR is allocated
 
   // The lists, written directly (what assemble() makes of the slots, without its atomics): node
   // i's list holds its own slots' far ends, the nodes i - s whose slot s - 1 still points at i,
-  // and the owners of rewired slots that point at i. A slot counts as rewired when its far end is
-  // not its lattice end; one rewired back onto its lattice end is the same edge either way.
-  // Loops run over (node, slot) pairs: no division per slot.
+  // and the owners of moved slots that point at i. Loops run over (node, slot) pairs: no division
+  // per slot.
   if (!small_degree) {
     // Degrees of at least the node count (tiny test graphs): the general path.
     return assemble(nodes, slots, [&](std::uint64_t slot, auto&& emit) {
       emit(static_cast<std::uint32_t>(slot / half), targets[slot]);
     });
   }
-  const auto lattice_end = [&](std::uint32_t i, std::uint32_t s) {  // of slot s of node i
-    return mod_n(std::uint64_t{i} + s + 1);
-  };
   const auto backward_kept = [&](std::uint32_t i, std::uint32_t s) {  // slot s - 1 of i - s
     const std::uint32_t j = mod_n(std::uint64_t{i} + n - s);
     return targets[std::uint64_t{j} * half + (s - 1)] == i;
   };
-  BigArray<std::uint32_t> incoming(nodes);  // rewired links arriving, then a cursor per list
+  BigArray<std::uint32_t> incoming(nodes);  // moved links arriving, then a cursor per list
   std::fill(incoming.begin(), incoming.end(), 0u);
-  for (std::uint32_t i = 0; i < nodes; ++i) {
-    const std::uint32_t* const far = targets.data() + std::uint64_t{i} * half;
-    for (std::uint32_t s = 0; s < half; ++s) {
-      if (far[s] != lattice_end(i, s)) ++incoming[far[s]];
-    }
+  for (const auto& links : moved_links) {
+    for (const MovedLink& link : links) ++incoming[link.far];
   }
   Csr csr;
   csr.offsets.assign(std::size_t{nodes} + 1, 0);
@@ -224,7 +266,7 @@ Csr build_small_world(std::uint32_t nodes, std::uint32_t degree, double rewire_p
                     [&](const tbb::blocked_range<std::uint32_t>& range) {
                       for (std::uint32_t i = range.begin(); i != range.end(); ++i) {
                         // Backward ends from the farthest, then the forward ones: away from
-                        // the ring's seam and rewired slots a list comes out sorted, which is
+                        // the ring's seam and moved slots a list comes out sorted, which is
                         // what its sort below costs least on (the order changes nothing else).
                         std::uint32_t* const list = out + offsets[i];
                         std::uint32_t t = 0;
@@ -234,13 +276,23 @@ Csr build_small_world(std::uint32_t nodes, std::uint32_t degree, double rewire_p
                         for (std::uint32_t s = 0; s < half; ++s) {
                           list[t++] = targets[std::uint64_t{i} * half + s];
                         }
-                        incoming[i] = t;  // where the rewired links arriving at i go
+                        incoming[i] = t;  // where the moved links arriving at i go
                       }
                     });
-  for (std::uint32_t i = 0; i < nodes; ++i) {
-    const std::uint32_t* const far = targets.data() + std::uint64_t{i} * half;
-    for (std::uint32_t s = 0; s < half; ++s) {
-      if (far[s] != lattice_end(i, s)) out[offsets[far[s]] + incoming[far[s]]++] = i;
+  // Each arriving link lands in a list far from the last one's: the places are looked up a batch
+  // at a time, their lines prefetched first, so that the misses overlap.
+  constexpr std::size_t kPlaceBatch = 32;
+  for (const auto& links : moved_links) {
+    for (std::size_t at = 0; at < links.size(); at += kPlaceBatch) {
+      const std::size_t end = std::min(at + kPlaceBatch, links.size());
+      for (std::size_t e = at; e < end; ++e) {
+        __builtin_prefetch(offsets + links[e].far);
+        __builtin_prefetch(incoming.data() + links[e].far);
+      }
+      for (std::size_t e = at; e < end; ++e) {
+        const MovedLink& link = links[e];
+        out[offsets[link.far] + incoming[link.far]++] = link.owner;
+      }
     }
   }
   BigArray<std::uint32_t>().swap(incoming);

@@ -23,10 +23,10 @@ struct Out {
 
 void batch_scalar(std::uint32_t key0, std::uint32_t key1, const std::uint32_t* agents,
                   std::size_t lo, std::size_t n, std::uint32_t replication, std::uint32_t word2,
-                  const Out& out) {
+                  std::uint32_t block_index, const Out& out) {
   const Stream::Philox::key_type key = {{key0, key1}};
   for (std::size_t j = lo; j < n; ++j) {
-    const Stream::Philox::ctr_type ctr = {{agents[j], replication, word2, 0u}};
+    const Stream::Philox::ctr_type ctr = {{agents[j], replication, word2, block_index}};
     const Stream::Philox::ctr_type block = Stream::Philox()(ctr, key);
     out.words[j] = block.v[0];
     if (out.all_words) {
@@ -44,11 +44,9 @@ void batch_scalar(std::uint32_t key0, std::uint32_t key1, const std::uint32_t* a
 
 // 32 x 32 -> 64 multiplies of the even and the odd 32-bit lanes, recombined into lo and hi
 // words per lane: the mulhilo of Random123, 16 (AVX-512) or 8 (AVX2) lanes at a time.
-__attribute__((target("avx512f"))) std::size_t batch_avx512(std::uint32_t key0, std::uint32_t key1,
-                                                            const std::uint32_t* agents,
-                                                            std::size_t n,
-                                                            std::uint32_t replication,
-                                                            std::uint32_t word2, const Out& out) {
+__attribute__((target("avx512f"))) std::size_t batch_avx512(
+    std::uint32_t key0, std::uint32_t key1, const std::uint32_t* agents, std::size_t n,
+    std::uint32_t replication, std::uint32_t word2, std::uint32_t block_index, const Out& out) {
   const __m512i m0 = _mm512_set1_epi32(static_cast<int>(kM0));
   const __m512i m1 = _mm512_set1_epi32(static_cast<int>(kM1));
   constexpr __mmask16 odd = 0xAAAA;
@@ -57,7 +55,7 @@ __attribute__((target("avx512f"))) std::size_t batch_avx512(std::uint32_t key0, 
     __m512i x0 = _mm512_loadu_si512(agents + j);
     __m512i x1 = _mm512_set1_epi32(static_cast<int>(replication));
     __m512i x2 = _mm512_set1_epi32(static_cast<int>(word2));
-    __m512i x3 = _mm512_setzero_si512();
+    __m512i x3 = _mm512_set1_epi32(static_cast<int>(block_index));
     std::uint32_t k0 = key0;
     std::uint32_t k1 = key1;
     for (int round = 0; round < 10; ++round) {
@@ -91,7 +89,8 @@ __attribute__((target("avx512f"))) std::size_t batch_avx512(std::uint32_t key0, 
 __attribute__((target("avx2"))) std::size_t batch_avx2(std::uint32_t key0, std::uint32_t key1,
                                                        const std::uint32_t* agents, std::size_t n,
                                                        std::uint32_t replication,
-                                                       std::uint32_t word2, const Out& out) {
+                                                       std::uint32_t word2,
+                                                       std::uint32_t block_index, const Out& out) {
   const __m256i m0 = _mm256_set1_epi32(static_cast<int>(kM0));
   const __m256i m1 = _mm256_set1_epi32(static_cast<int>(kM1));
   std::size_t j = 0;
@@ -99,7 +98,7 @@ __attribute__((target("avx2"))) std::size_t batch_avx2(std::uint32_t key0, std::
     __m256i x0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(agents + j));
     __m256i x1 = _mm256_set1_epi32(static_cast<int>(replication));
     __m256i x2 = _mm256_set1_epi32(static_cast<int>(word2));
-    __m256i x3 = _mm256_setzero_si256();
+    __m256i x3 = _mm256_set1_epi32(static_cast<int>(block_index));
     std::uint32_t k0 = key0;
     std::uint32_t k1 = key1;
     for (int round = 0; round < 10; ++round) {
@@ -129,10 +128,10 @@ __attribute__((target("avx2"))) std::size_t batch_avx2(std::uint32_t key0, std::
 }
 
 using BatchFn = std::size_t (*)(std::uint32_t, std::uint32_t, const std::uint32_t*, std::size_t,
-                                std::uint32_t, std::uint32_t, const Out&);
+                                std::uint32_t, std::uint32_t, std::uint32_t, const Out&);
 
 std::size_t batch_none(std::uint32_t, std::uint32_t, const std::uint32_t*, std::size_t,
-                       std::uint32_t, std::uint32_t, const Out&) {
+                       std::uint32_t, std::uint32_t, std::uint32_t, const Out&) {
   return 0;
 }
 
@@ -156,12 +155,13 @@ BatchFn pick_batch() {
 }
 
 void batch(BatchFn vector_part, std::uint64_t seed, const std::uint32_t* agents, std::size_t n,
-           std::uint32_t replication, std::uint32_t month, Purpose purpose, const Out& out) {
+           std::uint32_t replication, std::uint32_t month, Purpose purpose,
+           std::uint32_t block_index, const Out& out) {
   const auto key0 = static_cast<std::uint32_t>(seed);
   const auto key1 = static_cast<std::uint32_t>(seed >> 32);
   const std::uint32_t word2 = month * 256u + static_cast<std::uint32_t>(purpose);
-  const std::size_t done = vector_part(key0, key1, agents, n, replication, word2, out);
-  batch_scalar(key0, key1, agents, done, n, replication, word2, out);
+  const std::size_t done = vector_part(key0, key1, agents, n, replication, word2, block_index, out);
+  batch_scalar(key0, key1, agents, done, n, replication, word2, block_index, out);
 }
 
 BatchFn best_batch() {
@@ -174,13 +174,20 @@ BatchFn best_batch() {
 void philox_first_blocks(std::uint64_t seed, const std::uint32_t* agents, std::size_t n,
                          std::uint32_t replication, std::uint32_t month, Purpose purpose,
                          std::uint32_t* words, std::size_t stride) {
-  batch(best_batch(), seed, agents, n, replication, month, purpose, Out{words, stride, true});
+  batch(best_batch(), seed, agents, n, replication, month, purpose, 0, Out{words, stride, true});
+}
+
+void philox_blocks(std::uint64_t seed, const std::uint32_t* agents, std::size_t n,
+                   std::uint32_t replication, std::uint32_t month, Purpose purpose,
+                   std::uint32_t block_index, std::uint32_t* words, std::size_t stride) {
+  batch(best_batch(), seed, agents, n, replication, month, purpose, block_index,
+        Out{words, stride, true});
 }
 
 void philox_first_words(std::uint64_t seed, const std::uint32_t* agents, std::size_t n,
                         std::uint32_t replication, std::uint32_t month, Purpose purpose,
                         std::uint32_t* first) {
-  batch(best_batch(), seed, agents, n, replication, month, purpose, Out{first, 0, false});
+  batch(best_batch(), seed, agents, n, replication, month, purpose, 0, Out{first, 0, false});
 }
 
 bool philox_isa_supported(PhiloxIsa isa) {
@@ -196,10 +203,12 @@ bool philox_isa_supported(PhiloxIsa isa) {
   return true;
 }
 
-void philox_first_blocks_using(PhiloxIsa isa, std::uint64_t seed, const std::uint32_t* agents,
-                               std::size_t n, std::uint32_t replication, std::uint32_t month,
-                               Purpose purpose, std::uint32_t* words, std::size_t stride) {
-  batch(batch_for(isa), seed, agents, n, replication, month, purpose, Out{words, stride, true});
+void philox_blocks_using(PhiloxIsa isa, std::uint64_t seed, const std::uint32_t* agents,
+                         std::size_t n, std::uint32_t replication, std::uint32_t month,
+                         Purpose purpose, std::uint32_t block_index, std::uint32_t* words,
+                         std::size_t stride) {
+  batch(batch_for(isa), seed, agents, n, replication, month, purpose, block_index,
+        Out{words, stride, true});
 }
 
 }  // namespace cxsim

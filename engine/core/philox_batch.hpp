@@ -22,6 +22,13 @@ void philox_first_blocks(std::uint64_t seed, const std::uint32_t* agents, std::s
                          std::uint32_t replication, std::uint32_t month, Purpose purpose,
                          std::uint32_t* words, std::size_t stride);
 
+// Block `block_index` (counter index; 0 is the first block) of the same streams: words
+// 4 block_index .. 4 block_index + 3 of each, laid out as above. Lets a decision that takes more
+// than four words of every stream (a network node's rewiring flags) batch all of them.
+void philox_blocks(std::uint64_t seed, const std::uint32_t* agents, std::size_t n,
+                   std::uint32_t replication, std::uint32_t month, Purpose purpose,
+                   std::uint32_t block_index, std::uint32_t* words, std::size_t stride);
+
 // Only the first word of each of those blocks (the one draw most decisions need):
 // first[j] = words[j] above.
 void philox_first_words(std::uint64_t seed, const std::uint32_t* agents, std::size_t n,
@@ -31,8 +38,9 @@ void philox_first_words(std::uint64_t seed, const std::uint32_t* agents, std::si
 // The instruction sets the batch can use; tests run each one the processor has against Stream.
 enum class PhiloxIsa { scalar, avx2, avx512 };
 bool philox_isa_supported(PhiloxIsa isa);
-void philox_first_blocks_using(PhiloxIsa isa, std::uint64_t seed, const std::uint32_t* agents,
-                               std::size_t n, std::uint32_t replication, std::uint32_t month,
-                               Purpose purpose, std::uint32_t* words, std::size_t stride);
+void philox_blocks_using(PhiloxIsa isa, std::uint64_t seed, const std::uint32_t* agents,
+                         std::size_t n, std::uint32_t replication, std::uint32_t month,
+                         Purpose purpose, std::uint32_t block_index, std::uint32_t* words,
+                         std::size_t stride);
 
 }  // namespace cxsim

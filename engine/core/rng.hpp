@@ -58,6 +58,19 @@ class Stream {
         block_{{w0, w1, w2, w3}},
         pos_(0) {}
 
+  // The same stream positioned at word `word` (its next draw), given the Philox block that holds
+  // it (block word / 4, as philox_blocks computes it): for a decision that starts past the first
+  // words of its stream.
+  static Stream at_word(std::uint64_t seed, std::uint32_t agent, std::uint32_t replication,
+                        std::uint32_t month, Purpose purpose, std::uint32_t word, std::uint32_t w0,
+                        std::uint32_t w1, std::uint32_t w2, std::uint32_t w3) {
+    Stream stream(seed, agent, replication, month, purpose);
+    stream.ctr_.v[3] = word / 4 + 1;
+    stream.block_ = {{w0, w1, w2, w3}};
+    stream.pos_ = static_cast<int>(word % 4);
+    return stream;
+  }
+
   static constexpr result_type min() { return 0; }
   static constexpr result_type max() { return 0xffffffffu; }
 
