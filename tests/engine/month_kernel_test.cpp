@@ -178,14 +178,21 @@ TEST(MonthKernel, ReportsAreInRealWorldUnits) {
   EXPECT_EQ(baseline(r).at(Metric::revenue, 1), 500000.0);
 }
 
-TEST(MonthKernel, PromotersTalkAndProspectsListen) {
+// 20 000 agents for one month on `network`, a share `penetration` of them customers, every one a
+// promoter (satisfied, experience at expectation) who talks.
+Scenario talking_promoters(double penetration, const NetworkConfig& network) {
   Scenario sc = deterministic(20000, 1);
-  sc.segments[0].initial_penetration = 0.5;
-  sc.network = {NetworkType::ring, 2, 0.0, true};
+  sc.segments[0].initial_penetration = penetration;
+  sc.network = network;
   set(sc, "segments.a.satisfaction.mean", 9.0);
   set(sc, "segments.a.performance", 9.0);
   set(sc, "segments.a.expectation.mean", 9.0);
   set(sc, "segments.a.wom.promoter_talk_probability", 1.0);
+  return sc;
+}
+
+TEST(MonthKernel, PromotersTalkAndProspectsListen) {
+  Scenario sc = talking_promoters(0.5, {NetworkType::ring, 2, 0.0, true});
   set(sc, "segments.a.adoption.imitation", 1.0);
   const ReplicationResult r = run_replication(sc, 0, nullptr);
   const RoadmapRun& b = baseline(r);
@@ -200,13 +207,7 @@ TEST(MonthKernel, EveryTalkerReachesEveryNeighbourAcrossBlocks) {
   // Everyone a customer and a talking promoter on a random graph: nearly every link joins agents
   // of different 4096-agent blocks, so almost every message goes through a block's remote list.
   // Each agent hears each of its neighbours once: 2 x edges messages in all.
-  Scenario sc = deterministic(20000, 1);
-  sc.segments[0].initial_penetration = 1.0;
-  sc.network = {NetworkType::random, 10, 0.0, true};
-  set(sc, "segments.a.satisfaction.mean", 9.0);
-  set(sc, "segments.a.performance", 9.0);
-  set(sc, "segments.a.expectation.mean", 9.0);
-  set(sc, "segments.a.wom.promoter_talk_probability", 1.0);
+  const Scenario sc = talking_promoters(1.0, {NetworkType::random, 10, 0.0, true});
   const Network network = build_network(sc.network, 20000, sc.seed, 0);
   const ReplicationResult r = run_replication(sc, 0, nullptr);
   EXPECT_EQ(baseline(r).at(Metric::promoters, 1), 20000.0);
