@@ -7,8 +7,8 @@
 #include <fmt/ranges.h>
 
 #include <cstdlib>
+#include <exception>
 #include <filesystem>
-#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <system_error>
@@ -60,17 +60,18 @@ GacoEntry load_entry() {
 }  // namespace
 
 void run_gaco(const GacoSearch& search) {
-  static std::once_flag once;
+  // Loaded on the first search (a static's initialisation runs once, whatever the threads); a
+  // failure to load is kept and thrown again at every later search.
   static GacoEntry entry = nullptr;
-  static std::string failure;
-  std::call_once(once, [] {
+  static const std::exception_ptr load_failure = [] {
     try {
       entry = load_entry();
-    } catch (const std::exception& e) {
-      failure = e.what();
+      return std::exception_ptr();
+    } catch (...) {
+      return std::current_exception();
     }
-  });
-  if (entry == nullptr) throw std::runtime_error(failure);
+  }();
+  if (load_failure) std::rethrow_exception(load_failure);
   std::exception_ptr error;
   entry(search, error);
   if (error) std::rethrow_exception(error);
