@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "agents/big_array.hpp"
+#include "engine/core/philox_batch.hpp"
 #include "engine/core/rng.hpp"
 
 namespace cxsim::network_detail {
@@ -26,6 +27,20 @@ struct Csr {
 // The stream of every draw made while linking one node (MODEL.md s.6: month 0, purpose network).
 inline Stream node_stream(std::uint64_t seed, std::uint32_t node, std::uint32_t replication) {
   return Stream(seed, node, replication, 0, Purpose::network);
+}
+
+// Block `block` of the node_streams of nodes[0..n): word w of nodes[j] at words[w * stride + j].
+inline void node_stream_blocks(std::uint64_t seed, const std::uint32_t* nodes, std::size_t n,
+                               std::uint32_t replication, std::uint32_t block, std::uint32_t* words,
+                               std::size_t stride) {
+  philox_blocks(seed, nodes, n, replication, 0, Purpose::network, block, words, stride);
+}
+
+// node_stream(seed, node, replication) positioned at word `word`, given the block holding it.
+inline Stream node_stream_at(std::uint64_t seed, std::uint32_t node, std::uint32_t replication,
+                             std::uint32_t word, const std::uint32_t* words, std::size_t stride) {
+  return Stream::at_word(seed, node, replication, 0, Purpose::network, word, words[0],
+                         words[stride], words[2 * stride], words[3 * stride]);
 }
 
 // Uniform on {0, ..., n - 1}, exactly (Lemire's multiply-shift with rejection): a plain

@@ -11,7 +11,6 @@
 #include <vector>
 
 #include "agents/network_build.hpp"
-#include "engine/core/philox_batch.hpp"
 
 namespace cxsim::network_detail {
 
@@ -154,8 +153,7 @@ Csr build_small_world(std::uint32_t nodes, std::uint32_t degree, double rewire_p
           const std::uint32_t count = std::min<std::uint32_t>(kBatch, range.end() - first);
           for (std::uint32_t j = 0; j < count; ++j) ids[j] = first + j;
           for (std::uint32_t b = 0; b < blocks_per_node; ++b) {
-            philox_blocks(seed, ids.data(), count, replication, 0, Purpose::network, b,
-                          words.data(), kBatch);
+            node_stream_blocks(seed, ids.data(), count, replication, b, words.data(), kBatch);
             const std::uint32_t in_block = std::min<std::uint32_t>(4, half - 4 * b);
             for (std::uint32_t w = 0; w < in_block; ++w) {
               const std::uint32_t* const word = words.data() + w * kBatch;
@@ -195,23 +193,20 @@ Csr build_small_world(std::uint32_t nodes, std::uint32_t degree, double rewire_p
           }
           // Their streams resume past the rewiring decisions, at word `half`: its block for all
           // of them at once.
-          philox_blocks(seed, ids.data(), count, replication, 0, Purpose::network, half / 4,
-                        words.data(), kBatch);
+          node_stream_blocks(seed, ids.data(), count, replication, half / 4, words.data(), kBatch);
           for (std::uint32_t c = 0; c < count; ++c) {
             const std::uint32_t i = ids[c];
             const std::uint8_t* const mine = rewired.data() + std::uint64_t{i} * half;
+            std::uint32_t* const out = targets.data() + std::uint64_t{i} * half;  // lattice ends
             taken.clear();
             for (std::uint32_t s = 0; s < half; ++s) {
-              if (mine[s] == 0) taken.push_back(mod_n(std::uint64_t{i} + s + 1));
+              if (mine[s] == 0) taken.push_back(out[s]);
             }
             for (std::uint32_t s = 1; s <= half; ++s) {
               const auto j = mod_n(std::uint64_t{i} + n - s);
               if (rewired[std::uint64_t{j} * half + (s - 1)] == 0) taken.push_back(j);
             }
-            Stream stream =
-                Stream::at_word(seed, i, replication, 0, Purpose::network, half, words[c],
-                                words[kBatch + c], words[2 * kBatch + c], words[3 * kBatch + c]);
-            std::uint32_t* const out = targets.data() + std::uint64_t{i} * half;
+            Stream stream = node_stream_at(seed, i, replication, half, words.data() + c, kBatch);
             for (std::uint32_t s = 0; s < half; ++s) {
               if (mine[s] == 0) continue;
               std::uint32_t r;

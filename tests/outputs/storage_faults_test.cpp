@@ -53,9 +53,9 @@ h5::StorageState run_all(const fs::path& out, const Scenario& s, const WriterOpt
   return w->storage();
 }
 
-// Every dataset's values and every root attribute but the provenance ones, as bytes.
 using Contents = std::map<std::string, std::string>;
 
+// Every dataset's values and every root attribute but the provenance ones, as bytes.
 Contents contents(const fs::path& file) {
   h5::silence_errors();
   Contents out;
