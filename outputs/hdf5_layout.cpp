@@ -122,7 +122,8 @@ void link_coord(hid_t file_id, hid_t group, const std::string& name, const Path&
 // A NaN-filled float64 dataset with its dimension scales attached and its units described.
 Dataset create_metric(hid_t group, const std::string& group_path, const std::string& name,
                       const std::vector<Dimension>& dims, std::string_view units,
-                      std::string_view description, bool compress, const Path& file) {
+                      std::string_view description, bool compress, const Path& file,
+                      ScaleAttachments* scales) {
   const std::string where = group_path + "/" + name;
   std::vector<hsize_t> size, chunk;
   bool empty = false;
@@ -149,16 +150,23 @@ Dataset create_metric(hid_t group, const std::string& group_path, const std::str
   Dataset ds(check(H5Dcreate2(group, name.c_str(), H5T_IEEE_F64LE, space.get(), H5P_DEFAULT,
                               dcpl.get(), H5P_DEFAULT),
                    file, "cannot create " + where));
-  for (std::size_t i = 0; i < dims.size(); ++i) {
-    check_status(H5DSattach_scale(ds.get(), dims[i].scale, static_cast<unsigned>(i)), file,
-                 "cannot attach a dimension scale to " + where);
+  if (scales) {
+    std::vector<hid_t> along;
+    for (const auto& d : dims) along.push_back(d.scale);
+    scales->attach(ds.get(), along, where);
+  } else {
+    for (std::size_t i = 0; i < dims.size(); ++i) {
+      check_status(H5DSattach_scale(ds.get(), dims[i].scale, static_cast<unsigned>(i)), file,
+                   "cannot attach a dimension scale to " + where);
+    }
   }
   describe(ds.get(), units, description, file);
   return ds;
 }
 
 void string_dataset(hid_t loc, const std::string& name, const std::vector<std::string>& values,
-                    hid_t scale, std::string_view description, const Path& file) {
+                    hid_t scale, std::string_view description, const Path& file,
+                    ScaleAttachments* scales) {
   const hsize_t n = values.size();
   const Dataspace space(H5Screate_simple(1, &n, nullptr));
   const Datatype type = string_type();
@@ -171,8 +179,12 @@ void string_dataset(hid_t loc, const std::string& name, const std::vector<std::s
     check_status(H5Dwrite(ds.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()), file,
                  "cannot write " + name);
   }
-  check_status(H5DSattach_scale(ds.get(), scale, 0), file,
-               "cannot attach a dimension scale to " + name);
+  if (scales) {
+    scales->attach(ds.get(), {scale}, name);
+  } else {
+    check_status(H5DSattach_scale(ds.get(), scale, 0), file,
+                 "cannot attach a dimension scale to " + name);
+  }
   describe(ds.get(), "1", description, file);
 }
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "engine/core/scenario.hpp"
+#include "outputs/dimension_scales.hpp"
 #include "outputs/hdf5_handles.hpp"
 #include "outputs/storage_driver.hpp"
 
@@ -58,14 +59,18 @@ struct Dimension {
   hid_t scale;
 };
 
-// A NaN-filled float64 dataset with its dimension scales attached and its units described.
+// A NaN-filled float64 dataset with its dimension scales attached and its units described. The
+// scales are attached through `scales` where given (ScaleAttachments: each scale's list written
+// once, at the end), through H5DSattach_scale otherwise.
 Dataset create_metric(hid_t group, const std::string& group_path, const std::string& name,
                       const std::vector<Dimension>& dims, std::string_view units,
-                      std::string_view description, bool compress, const Path& file);
+                      std::string_view description, bool compress, const Path& file,
+                      ScaleAttachments* scales = nullptr);
 
 // A 1-D variable-length string dataset along the dimension scale `scale` (not itself a scale).
 void string_dataset(hid_t loc, const std::string& name, const std::vector<std::string>& values,
-                    hid_t scale, std::string_view description, const Path& file);
+                    hid_t scale, std::string_view description, const Path& file,
+                    ScaleAttachments* scales = nullptr);
 
 // A scalar variable-length string dataset (the resolved scenario or experiment text).
 void write_text_dataset(hid_t loc, const std::string& name, const std::string& text,

@@ -399,8 +399,10 @@ void ResultsWriter::create_layout(const Scenario& s, const RunProvenance& p, con
   write_text_dataset(f, "scenario", s.resolved_yaml,
                      "the fully resolved scenario (YAML, after extends and --set)", partial);
 
-  // /coords.
+  // /coords. The datasets along them are attached as they are made, and each coordinate's list
+  // of them written once, at the end (ScaleAttachments).
   Coords c;
+  h5::ScaleAttachments scales(partial);
   {
     const h5::Group g = create_group(f, "coords", partial);
     std::vector<std::int64_t> replication(static_cast<std::size_t>(s.replications));
@@ -453,14 +455,14 @@ void ResultsWriter::create_layout(const Scenario& s, const RunProvenance& p, con
     const h5::Group g = group_with(parent, name, {"roadmap", "replication", "month"});
     for (const auto& m : metric_infos()) {
       create_metric(g.get(), path, std::string(m.name), {d_roadmap, d_rep, d_month}, m.units,
-                    m.description, true, partial);
+                    m.description, true, partial, &scales);
     }
   };
   auto summary_group = [&](hid_t parent, const std::string& name, const std::string& path) {
     const h5::Group g = group_with(parent, name, {"roadmap", "replication"});
     for (const auto& m : summary_metric_infos()) {
       create_metric(g.get(), path, std::string(m.name), {d_roadmap, d_rep_small}, m.units,
-                    m.description, false, partial);
+                    m.description, false, partial, &scales);
     }
   };
   auto statistics_group = [&](hid_t parent, const std::string& name, const std::string& path) {
@@ -468,7 +470,7 @@ void ResultsWriter::create_layout(const Scenario& s, const RunProvenance& p, con
     for (const auto& m : summary_metric_infos()) {
       create_metric(g.get(), path, std::string(m.name), {d_roadmap, d_statistic}, m.units,
                     fmt::format("statistics over replications of: {}", m.description), false,
-                    partial);
+                    partial, &scales);
     }
   };
 
@@ -478,7 +480,8 @@ void ResultsWriter::create_layout(const Scenario& s, const RunProvenance& p, con
         group_with(f, "timeseries_by_segment", {"roadmap", "replication", "month", "segment"});
     for (const auto& m : segment_metric_infos()) {
       create_metric(g.get(), "/timeseries_by_segment", std::string(m.name),
-                    {d_roadmap, d_rep, d_month, d_segment}, m.units, m.description, true, partial);
+                    {d_roadmap, d_rep, d_month, d_segment}, m.units, m.description, true, partial,
+                    &scales);
     }
   }
   {
@@ -487,7 +490,7 @@ void ResultsWriter::create_layout(const Scenario& s, const RunProvenance& p, con
     for (const auto& m : touchpoint_metric_infos()) {
       create_metric(g.get(), "/timeseries_by_touchpoint", std::string(m.name),
                     {d_roadmap, d_rep, d_month, d_touchpoint}, m.units, m.description, true,
-                    partial);
+                    partial, &scales);
     }
   }
   summary_group(f, "summary", "/summary");
@@ -496,7 +499,7 @@ void ResultsWriter::create_layout(const Scenario& s, const RunProvenance& p, con
     const h5::Group g = group_with(f, "robustness", {"terminal_value", "roadmap"});
     for (const auto& m : kRobustness) {
       create_metric(g.get(), "/robustness", m.name, {d_terminal, d_roadmap}, m.units, m.description,
-                    false, partial);
+                    false, partial, &scales);
     }
   }
   if (w->zero_defect_) {
@@ -513,11 +516,12 @@ void ResultsWriter::create_layout(const Scenario& s, const RunProvenance& p, con
         group_with(f, "statistics_by_touchpoint", {"roadmap", "touchpoint", "statistic"});
     for (const auto& m : touchpoint_summary_metric_infos()) {
       create_metric(g.get(), "/summary_by_touchpoint", std::string(m.name),
-                    {d_roadmap, d_rep_small, d_touchpoint}, m.units, m.description, false, partial);
+                    {d_roadmap, d_rep_small, d_touchpoint}, m.units, m.description, false, partial,
+                    &scales);
       create_metric(st.get(), "/statistics_by_touchpoint", std::string(m.name),
                     {d_roadmap, d_touchpoint, d_statistic}, m.units,
                     fmt::format("statistics over replications of: {}", m.description), false,
-                    partial);
+                    partial, &scales);
     }
   }
   {
@@ -540,7 +544,7 @@ void ResultsWriter::create_layout(const Scenario& s, const RunProvenance& p, con
           fmt::format("{}{}{}", drawn, info ? ": " : "", info ? info->meaning : std::string_view());
       create_metric(g.get(), "/parameters", path, {d_rep_small},
                     info ? info->unit : std::string_view("as in the scenario"), description, false,
-                    partial);
+                    partial, &scales);
     }
   }
   {
@@ -576,14 +580,14 @@ void ResultsWriter::create_layout(const Scenario& s, const RunProvenance& p, con
     const h5::Dataset ds(h5::check(H5Dcreate2(g.get(), "replication_sha256", type.get(),
                                               space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
                                    partial, "cannot create /run/replication_sha256"));
-    h5::check_status(H5DSattach_scale(ds.get(), c.replication.get(), 0), partial,
-                     "cannot attach a dimension scale to /run/replication_sha256");
+    scales.attach(ds.get(), {c.replication.get()}, "/run/replication_sha256");
     describe(ds.get(), "1",
              "SHA-256 (hex) of the replication's values in the datasets listed in the datasets "
              "attribute, in that order, as native float64 in C order; empty until written",
              partial);
     write_strings_attribute(ds.get(), kDigestDatasets, w->digest_names_, partial);
   }
+  scales.write_references();
   c = Coords{};
   w->open_datasets();
   flush("the new file");

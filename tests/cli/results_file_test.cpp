@@ -161,10 +161,16 @@ TEST_F(ResultsFileTest, AFailingDiskAtAnyPointIsAnErrorNotACrash) {
   const fs::path full = reference();
   const fs::path out = path("t.h5");
   // Injected in the real binary (outputs/storage_driver.hpp): the k-th write or flush fails,
-  // or the disk is full past N bytes, from the first write to the last.
-  for (const std::string fault :
-       {"call=1", "call=40", "call=400", "call=900", "call=1200", "bytes=0", "bytes=100000",
-        "bytes=250000", "bytes=350000", "bytes=450000"}) {
+  // or the disk is full past N bytes, from the first write to the last. The run makes about
+  // 1 150 writes and flushes; the byte limits are fractions of the finished file's size (every
+  // byte of which was written at least once), up to 95% of it.
+  const auto size = static_cast<double>(fs::file_size(full));
+  std::vector<std::string> faults = {"call=1", "call=40", "call=400", "call=900", "call=1100",
+                                     "bytes=0"};
+  for (const double share : {0.22, 0.55, 0.78, 0.95}) {
+    faults.push_back("bytes=" + std::to_string(static_cast<long long>(share * size)));
+  }
+  for (const std::string& fault : faults) {
     fs::remove(out);
     fs::remove(out.string() + ".partial");
     const Output o = sh("CXSIM_STORAGE_FAULT=" + fault + " " + kCxsim + " run " + kTelecom +
