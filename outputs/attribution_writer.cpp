@@ -56,8 +56,9 @@ void write_strings(hid_t group, const std::string& name, const std::vector<std::
   std::vector<const char*> data;
   for (const auto& v : values) data.push_back(v.c_str());
   if (n > 0) {
-    h5::check_status(H5Dwrite(ds.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()),
-                     file, "cannot write /attribute/" + name);
+    h5::check_status(
+        H5Dwrite(ds.get(), type.get(), H5S_ALL, H5S_ALL, h5::string_transfer(), data.data()), file,
+        "cannot write /attribute/" + name);
   }
   h5::check_status(H5DSattach_scale(ds.get(), scale, 0), file,
                    "cannot attach a dimension scale to /attribute/" + name);

@@ -27,6 +27,15 @@ Datatype string_type() {
   return t;
 }
 
+hid_t string_transfer() {
+  static const hid_t plist = [] {
+    const hid_t p = H5Pcreate(H5P_DATASET_XFER);
+    if (p >= 0) H5Pset_buffer(p, std::size_t{64} << 10, nullptr, nullptr);
+    return p >= 0 ? p : H5P_DEFAULT;
+  }();
+  return plist;
+}
+
 bool exists(hid_t loc, const std::string& name) {
   return H5Lexists(loc, name.c_str(), H5P_DEFAULT) > 0;
 }
@@ -129,8 +138,8 @@ std::vector<std::string> read_strings(hid_t loc, const std::string& name,
   const Datatype type = string_type();
   std::vector<char*> data(dims[0], nullptr);
   if (!data.empty()) {
-    check_status(H5Dread(ds.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()), file,
-                 "cannot read " + name + " as strings");
+    check_status(H5Dread(ds.get(), type.get(), H5S_ALL, H5S_ALL, string_transfer(), data.data()),
+                 file, "cannot read " + name + " as strings");
   }
   std::vector<std::string> out;
   out.reserve(data.size());

@@ -85,8 +85,8 @@ Dataset string_coord(hid_t group, const std::string& name, const std::vector<std
   data.reserve(values.size());
   for (const auto& v : values) data.push_back(v.c_str());
   if (n > 0) {
-    check_status(H5Dwrite(ds.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()), file,
-                 "cannot write /coords/" + name);
+    check_status(H5Dwrite(ds.get(), type.get(), H5S_ALL, H5S_ALL, string_transfer(), data.data()),
+                 file, "cannot write /coords/" + name);
   }
   check_status(H5DSset_scale(ds.get(), name.c_str()), file,
                "cannot make /coords/" + name + " a dimension scale");
@@ -176,8 +176,8 @@ void string_dataset(hid_t loc, const std::string& name, const std::vector<std::s
   std::vector<const char*> data;
   for (const auto& v : values) data.push_back(v.c_str());
   if (n > 0) {
-    check_status(H5Dwrite(ds.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()), file,
-                 "cannot write " + name);
+    check_status(H5Dwrite(ds.get(), type.get(), H5S_ALL, H5S_ALL, string_transfer(), data.data()),
+                 file, "cannot write " + name);
   }
   if (scales) {
     scales->attach(ds.get(), {scale}, name);
@@ -196,7 +196,7 @@ void write_text_dataset(hid_t loc, const std::string& name, const std::string& t
       H5Dcreate2(loc, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
       file, "cannot create /" + name));
   const char* data = text.c_str();
-  check_status(H5Dwrite(ds.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, &data), file,
+  check_status(H5Dwrite(ds.get(), type.get(), H5S_ALL, H5S_ALL, string_transfer(), &data), file,
                "cannot write /" + name);
   describe(ds.get(), "1", description, file);
 }

@@ -39,8 +39,8 @@ struct Reader {
     const h5::Dataset ds = open_dataset(file.get(), name, path);
     const h5::Datatype type = h5::string_type();
     char* data = nullptr;
-    h5::check_status(H5Dread(ds.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, &data), path,
-                     "cannot read " + name);
+    h5::check_status(H5Dread(ds.get(), type.get(), H5S_ALL, H5S_ALL, h5::string_transfer(), &data),
+                     path, "cannot read " + name);
     std::string out = data ? data : "";
     H5free_memory(data);
     return out;

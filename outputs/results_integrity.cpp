@@ -19,6 +19,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <set>
 
@@ -40,6 +41,21 @@ const std::set<std::string, std::less<>> kMutableRootAttributes = {"complete", "
 
 [[noreturn]] void damaged(const fs::path& path, const std::string& what) {
   throw DamagedFile(fmt::format("{}: is damaged: {}", path.string(), what));
+}
+
+// Whether `loc` has the link or attribute `name`. A failure to look is damage, not "no": HDF5
+// reports an object header chunk that fails its checksum only at the first load, and after that
+// answers from the chunks it could read, as if they were all there.
+bool has_link(hid_t loc, const char* name, const fs::path& path) {
+  const htri_t found = H5Lexists(loc, name, H5P_DEFAULT);
+  if (found < 0) damaged(path, fmt::format("cannot look for /{} in it", name));
+  return found > 0;
+}
+
+bool has_attribute(hid_t obj, const char* name, const fs::path& path) {
+  const htri_t found = H5Aexists(obj, name);
+  if (found < 0) damaged(path, fmt::format("cannot look for the attribute {}", name));
+  return found > 0;
 }
 
 std::uint64_t count_of(const std::vector<hsize_t>& dims) {
@@ -150,113 +166,123 @@ bool add_attributes(hid_t obj, DigestContext& ctx, const std::set<std::string, s
   return status >= 0;
 }
 
-herr_t add_object(hid_t root, const char* name, const H5O_info_t* info, void* data) {
-  auto* ctx = static_cast<DigestContext*>(data);
-  if (info->type != H5O_TYPE_DATASET) return 0;
-  const h5::Dataset ds(H5Dopen2(root, name, H5P_DEFAULT));
-  const h5::Datatype stored(ds.valid() ? H5Dget_type(ds.get()) : H5I_INVALID_HID);
-  const h5::Dataspace space(ds.valid() ? H5Dget_space(ds.get()) : H5I_INVALID_HID);
-  const h5::PropertyList dcpl(ds.valid() ? H5Dget_create_plist(ds.get()) : H5I_INVALID_HID);
-  if (!ds.valid() || !stored.valid() || !space.valid() || !dcpl.valid()) {
-    ctx->failure = fmt::format("/{} cannot be opened", name);
-    return -1;
-  }
-  const std::vector<hsize_t> dims = extent(space.get());
-  const auto cls = static_cast<std::int64_t>(H5Tget_class(stored.get()));
-  const std::uint64_t size = H5Tget_size(stored.get());
-  const std::uint64_t rank = dims.size();
-  ctx->sha->add(std::string_view(name));
-  ctx->sha->add(&cls, sizeof cls);
-  ctx->sha->add(&size, sizeof size);
-  ctx->sha->add(&rank, sizeof rank);
-  ctx->sha->add(dims.data(), dims.size() * sizeof(hsize_t));
-  DigestContext attrs{ctx->sha, ctx->path, {}};
-  if (!add_attributes(ds.get(), attrs, nullptr)) {
-    ctx->failure = fmt::format("/{}: {}", name, attrs.failure);
-    return -1;
-  }
-  if (H5Pget_layout(dcpl.get()) != H5D_CHUNKED) {
-    const bool ok = read_values(
-        stored.get(), space.get(), count_of(dims),
-        [&](hid_t type, void* buf) {
-          return H5Dread(ds.get(), type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf);
-        },
-        ctx->sha);
-    if (!ok) {
-      ctx->failure = fmt::format("/{} cannot be read", name);
-      return -1;
-    }
-  }
-  return 0;
-}
-
-herr_t read_object(hid_t root, const char* name, const H5O_info_t* info, void* data) {
-  auto* failure = static_cast<std::string*>(data);
-  if (info->type != H5O_TYPE_DATASET) return 0;
-  const h5::Dataset ds(H5Dopen2(root, name, H5P_DEFAULT));
-  const h5::Datatype stored(ds.valid() ? H5Dget_type(ds.get()) : H5I_INVALID_HID);
-  const h5::Dataspace space(ds.valid() ? H5Dget_space(ds.get()) : H5I_INVALID_HID);
-  if (!ds.valid() || !stored.valid() || !space.valid()) {
-    *failure = fmt::format("/{} cannot be opened", name);
-    return -1;
-  }
-  const std::vector<hsize_t> dims = extent(space.get());
+// Reads a dataset whole, slab by slab along its longest dimension so that memory stays bounded.
+bool read_in_slabs(hid_t ds, hid_t stored, hid_t space, const std::vector<hsize_t>& dims) {
   const std::uint64_t n = count_of(dims);
-  const std::size_t element = std::max<std::size_t>(1, H5Tget_size(stored.get()));
+  const std::size_t element = std::max<std::size_t>(1, H5Tget_size(stored));
   auto read_part = [&](hid_t file_space, hid_t mem_space, std::uint64_t count) {
     return read_values(
-        stored.get(), mem_space, count,
+        stored, mem_space, count,
         [&](hid_t type, void* buf) {
-          return H5Dread(ds.get(), type, mem_space, file_space, H5P_DEFAULT, buf);
+          return H5Dread(ds, type, mem_space, file_space, h5::string_transfer(), buf);
         },
         nullptr);
   };
-  bool ok = true;
-  if (dims.empty() || n * element <= kSlabBytes) {
-    ok = read_part(H5S_ALL, H5S_ALL, n);
-  } else {
-    // Slabs along the longest dimension, so that memory stays bounded.
-    const std::size_t axis =
-        static_cast<std::size_t>(std::max_element(dims.begin(), dims.end()) - dims.begin());
-    const std::uint64_t per_index = n / dims[axis];
-    const hsize_t step =
-        std::max<hsize_t>(1, static_cast<hsize_t>(kSlabBytes / (per_index * element)));
-    for (hsize_t at = 0; ok && at < dims[axis]; at += step) {
-      std::vector<hsize_t> start(dims.size(), 0), count = dims;
-      start[axis] = at;
-      count[axis] = std::min(step, dims[axis] - at);
-      const h5::Dataspace file_space(H5Scopy(space.get()));
-      H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(),
-                          nullptr);
-      const h5::Dataspace mem_space(
-          H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr));
-      ok = read_part(file_space.get(), mem_space.get(), count_of(count));
+  if (dims.empty() || n * element <= kSlabBytes) return read_part(H5S_ALL, H5S_ALL, n);
+  const std::size_t axis =
+      static_cast<std::size_t>(std::max_element(dims.begin(), dims.end()) - dims.begin());
+  const std::uint64_t per_index = n / dims[axis];
+  const hsize_t step =
+      std::max<hsize_t>(1, static_cast<hsize_t>(kSlabBytes / (per_index * element)));
+  for (hsize_t at = 0; at < dims[axis]; at += step) {
+    std::vector<hsize_t> start(dims.size(), 0), count = dims;
+    start[axis] = at;
+    count[axis] = std::min(step, dims[axis] - at);
+    const h5::Dataspace file_space(H5Scopy(space));
+    H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(),
+                        nullptr);
+    const h5::Dataspace mem_space(
+        H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr));
+    if (!read_part(file_space.get(), mem_space.get(), count_of(count))) return false;
+  }
+  return true;
+}
+
+// One walk over a file's datasets, by name, doing either or both of a read back's jobs: adding
+// each dataset to the layout digest (name, type, shape, attributes, and the values of those not
+// chunked), and reading every value (readability; HDF5 checks each chunk's Fletcher-32). Each
+// dataset is opened once and read at most once.
+struct Walk {
+  Sha256* layout = nullptr;  // the layout digest, when it is taken
+  bool read_all = false;     // read every dataset whole
+  // Datasets that the replication digests read whole afterwards: not read here.
+  const std::set<std::string, std::less<>>* read_later = nullptr;
+  const fs::path* path = nullptr;
+  std::string failure;
+};
+
+herr_t walk_dataset(hid_t root, const char* name, const H5O_info_t* info, void* data) {
+  auto* walk = static_cast<Walk*>(data);
+  if (info->type != H5O_TYPE_DATASET) return 0;
+  const h5::Dataset ds(H5Dopen2(root, name, H5P_DEFAULT));
+  const h5::Datatype stored(ds.valid() ? H5Dget_type(ds.get()) : H5I_INVALID_HID);
+  const h5::Dataspace space(ds.valid() ? H5Dget_space(ds.get()) : H5I_INVALID_HID);
+  const h5::PropertyList dcpl(ds.valid() && walk->layout ? H5Dget_create_plist(ds.get())
+                                                         : H5I_INVALID_HID);
+  if (!ds.valid() || !stored.valid() || !space.valid() || (walk->layout && !dcpl.valid())) {
+    walk->failure = fmt::format("/{} cannot be opened", name);
+    return -1;
+  }
+  const std::vector<hsize_t> dims = extent(space.get());
+  bool values_read = false;
+  if (walk->layout) {
+    Sha256& sha = *walk->layout;
+    const auto cls = static_cast<std::int64_t>(H5Tget_class(stored.get()));
+    const std::uint64_t size = H5Tget_size(stored.get());
+    const std::uint64_t rank = dims.size();
+    sha.add(std::string_view(name));
+    sha.add(&cls, sizeof cls);
+    sha.add(&size, sizeof size);
+    sha.add(&rank, sizeof rank);
+    sha.add(dims.data(), dims.size() * sizeof(hsize_t));
+    DigestContext attrs{&sha, walk->path, {}};
+    if (!add_attributes(ds.get(), attrs, nullptr)) {
+      walk->failure = fmt::format("/{}: {}", name, attrs.failure);
+      return -1;
+    }
+    if (H5Pget_layout(dcpl.get()) != H5D_CHUNKED) {
+      const bool ok = read_values(
+          stored.get(), space.get(), count_of(dims),
+          [&](hid_t type, void* buf) {
+            return H5Dread(ds.get(), type, H5S_ALL, H5S_ALL, h5::string_transfer(), buf);
+          },
+          &sha);
+      if (!ok) {
+        walk->failure = fmt::format("/{} cannot be read back", name);
+        return -1;
+      }
+      values_read = true;
     }
   }
-  if (!ok) {
-    *failure = fmt::format("/{} cannot be read back", name);
+  const bool later = walk->read_later && walk->read_later->count(name) > 0;
+  if (walk->read_all && !values_read && !later &&
+      !read_in_slabs(ds.get(), stored.get(), space.get(), dims)) {
+    walk->failure = fmt::format("/{} cannot be read back", name);
     return -1;
   }
   return 0;
 }
 
-}  // namespace
-
-std::string layout_digest(hid_t file, const fs::path& path) {
-  Sha256 sha;
-  DigestContext ctx{&sha, &path, {}};
-  if (!add_attributes(file, ctx, &kMutableRootAttributes)) damaged(path, "root: " + ctx.failure);
-  if (H5Ovisit2(file, H5_INDEX_NAME, H5_ITER_INC, add_object, &ctx, H5O_INFO_BASIC) < 0) {
-    damaged(path, ctx.failure.empty() ? "its objects cannot be listed" : ctx.failure);
+// Walks the file: the layout digest (root attributes first) when `layout` is set.
+void walk_file(hid_t file, const fs::path& path, Walk& walk) {
+  if (walk.layout) {
+    DigestContext ctx{walk.layout, &path, {}};
+    if (!add_attributes(file, ctx, &kMutableRootAttributes)) {
+      damaged(path, "root: " + ctx.failure);
+    }
   }
-  return sha.hex();
+  walk.path = &path;
+  if (H5Ovisit2(file, H5_INDEX_NAME, H5_ITER_INC, walk_dataset, &walk, H5O_INFO_BASIC) < 0) {
+    damaged(path, walk.failure.empty() ? "its objects cannot be listed" : walk.failure);
+  }
 }
 
 // The dimension of `dataset` that /coords/replication (at `scale_addr`) is attached to, from
 // its DIMENSION_LIST (H5DSis_attached scans every dataset attached to the scale instead, which
-// makes checking a file quadratic in its number of datasets).
+// makes checking a file quadratic in its number of datasets). An object reference is the
+// address of the object's header, so it is compared as it is, without opening what it names.
 std::optional<std::size_t> replication_axis(hid_t dataset, haddr_t scale_addr, std::size_t rank) {
-  if (H5Aexists(dataset, "DIMENSION_LIST") <= 0) return std::nullopt;
+  if (H5Aexists(dataset, "DIMENSION_LIST") <= 0) return std::nullopt;  // the caller says damaged
   const h5::Attribute attr(H5Aopen(dataset, "DIMENSION_LIST", H5P_DEFAULT));
   const h5::Datatype stored(attr.valid() ? H5Aget_type(attr.get()) : H5I_INVALID_HID);
   const h5::Dataspace space(attr.valid() ? H5Aget_space(attr.get()) : H5I_INVALID_HID);
@@ -271,87 +297,115 @@ std::optional<std::size_t> replication_axis(hid_t dataset, haddr_t scale_addr, s
   for (std::size_t i = 0; i < rank && !axis; ++i) {
     const auto* refs = static_cast<const hobj_ref_t*>(lists[i].p);
     for (std::size_t j = 0; j < lists[i].len && !axis; ++j) {
-      const h5::Handle<H5Oclose> target(
-          H5Rdereference2(dataset, H5P_DEFAULT, H5R_OBJECT, &refs[j]));
-      H5O_info_t info{};
-      if (target.valid() && H5Oget_info2(target.get(), &info, H5O_INFO_BASIC) >= 0 &&
-          info.addr == scale_addr) {
-        axis = i;
-      }
+      if (static_cast<haddr_t>(refs[j]) == scale_addr) axis = i;
     }
   }
   H5Dvlen_reclaim(type.get(), space.get(), H5P_DEFAULT, lists.data());
   return axis;
 }
 
-struct ReplicationSlices::Slice {
-  h5::Dataset dataset;
-  std::string name;
-  std::vector<hsize_t> dims;
-  std::size_t axis = 0;
-};
-
-ReplicationSlices::ReplicationSlices(hid_t file, const std::vector<std::string>& datasets,
-                                     const fs::path& path)
-    : path_(path) {
+// The digest of each replication 0 .. R - 1: its values in every dataset of `datasets`, in that
+// order, as native doubles in C order (what the writer digests as it writes them). Each dataset
+// is read once, whole, in slabs of whole replications; every dataset must hold at least `needed`
+// replications.
+std::vector<std::string> replication_digests(hid_t file, const std::vector<std::string>& datasets,
+                                             hsize_t R, hsize_t needed, const fs::path& path) {
   const h5::Dataset scale(H5Dopen2(file, "coords/replication", H5P_DEFAULT));
   H5O_info_t scale_info{};
   if (!scale.valid() || H5Oget_info2(scale.get(), &scale_info, H5O_INFO_BASIC) < 0) {
     damaged(path, "/coords/replication cannot be opened");
   }
-  const haddr_t scale_addr = scale_info.addr;
+  std::vector<std::unique_ptr<Sha256>> shas;
+  shas.reserve(R);
+  for (hsize_t r = 0; r < R; ++r) shas.push_back(std::make_unique<Sha256>());
+  std::vector<double> values;
   for (const std::string& name : datasets) {
-    Slice s;
-    s.name = name;
-    s.dataset = h5::Dataset(H5Dopen2(file, name.c_str(), H5P_DEFAULT));
-    if (!s.dataset.valid()) damaged(path, fmt::format("/{} cannot be opened", name));
-    const h5::Dataspace space(H5Dget_space(s.dataset.get()));
-    s.dims = extent(space.get());
-    const auto axis = replication_axis(s.dataset.get(), scale_addr, s.dims.size());
-    if (!axis) damaged(path, fmt::format("/{} has no replication dimension", name));
-    s.axis = *axis;
-    slices_.push_back(std::move(s));
+    const h5::Dataset ds(H5Dopen2(file, name.c_str(), H5P_DEFAULT));
+    if (!ds.valid()) damaged(path, fmt::format("/{} cannot be opened", name));
+    const h5::Dataspace space(H5Dget_space(ds.get()));
+    const std::vector<hsize_t> dims = extent(space.get());
+    const auto found = replication_axis(ds.get(), scale_info.addr, dims.size());
+    if (!found) damaged(path, fmt::format("/{} has no replication dimension", name));
+    const std::size_t axis = *found;
+    const hsize_t held = dims[axis];
+    if (held < needed) damaged(path, fmt::format("/{} has no replication {}", name, held));
+    // Values per replication: `outer` runs of `inner` contiguous values in C order.
+    std::uint64_t outer = 1, inner = 1;
+    for (std::size_t d = 0; d < axis; ++d) outer *= dims[d];
+    for (std::size_t d = axis + 1; d < dims.size(); ++d) inner *= dims[d];
+    if (outer * inner == 0) continue;
+    const hsize_t step =
+        std::max<hsize_t>(1, static_cast<hsize_t>(kSlabBytes / (outer * inner * sizeof(double))));
+    for (hsize_t at = 0; at < held; at += step) {
+      const hsize_t m = std::min(step, held - at);
+      std::vector<hsize_t> start(dims.size(), 0), count = dims;
+      start[axis] = at;
+      count[axis] = m;
+      values.assign(outer * m * inner, 0.0);
+      const h5::Dataspace file_space(H5Scopy(space.get()));
+      H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(),
+                          nullptr);
+      const h5::Dataspace mem_space(
+          H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr));
+      if (H5Dread(ds.get(), H5T_NATIVE_DOUBLE, mem_space.get(), file_space.get(), H5P_DEFAULT,
+                  values.data()) < 0) {
+        damaged(path, fmt::format("/{} cannot be read back", name));
+      }
+      for (hsize_t j = 0; j < m && at + j < R; ++j) {
+        Sha256& sha = *shas[at + j];
+        for (std::uint64_t o = 0; o < outer; ++o) {
+          sha.add(values.data() + (o * m + j) * inner, inner * sizeof(double));
+        }
+      }
+    }
   }
+  std::vector<std::string> out;
+  out.reserve(R);
+  for (auto& sha : shas) out.push_back(sha->hex());
+  return out;
 }
 
-ReplicationSlices::~ReplicationSlices() = default;
-
-std::string ReplicationSlices::digest(hsize_t r) const {
-  Sha256 sha;
-  std::vector<double> values;
-  for (const Slice& s : slices_) {
-    if (r >= s.dims[s.axis]) damaged(path_, fmt::format("/{} has no replication {}", s.name, r));
-    std::vector<hsize_t> start(s.dims.size(), 0), count = s.dims;
-    start[s.axis] = r;
-    count[s.axis] = 1;
-    const std::uint64_t n = count_of(count);
-    if (n == 0) continue;
-    values.assign(n, 0.0);
-    const h5::Dataspace file_space(H5Dget_space(s.dataset.get()));
-    H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(),
-                        nullptr);
-    const h5::Dataspace mem_space(
-        H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr));
-    if (H5Dread(s.dataset.get(), H5T_NATIVE_DOUBLE, mem_space.get(), file_space.get(), H5P_DEFAULT,
-                values.data()) < 0) {
-      damaged(path_, fmt::format("replication {} of /{} cannot be read back", r, s.name));
-    }
-    sha.add(values.data(), values.size() * sizeof(double));
+// The names of the datasets the replication digests cover (the attribute `datasets` of
+// /run/replication_sha256).
+std::vector<std::string> digested_datasets(hid_t digests_ds, const fs::path& path) {
+  const h5::Attribute attr(H5Aexists(digests_ds, kDigestDatasets) > 0
+                               ? H5Aopen(digests_ds, kDigestDatasets, H5P_DEFAULT)
+                               : H5I_INVALID_HID);
+  const h5::Dataspace space(attr.valid() ? H5Aget_space(attr.get()) : H5I_INVALID_HID);
+  const hssize_t n = space.valid() ? H5Sget_simple_extent_npoints(space.get()) : -1;
+  const h5::Datatype type = h5::string_type();
+  std::vector<char*> names(static_cast<std::size_t>(std::max<hssize_t>(n, 0)), nullptr);
+  if (n < 0 || (n > 0 && H5Aread(attr.get(), type.get(), names.data()) < 0)) {
+    damaged(path, "the list of digested datasets cannot be read");
   }
+  std::vector<std::string> out;
+  for (char* s : names) out.emplace_back(s ? s : "");
+  if (n > 0) H5Dvlen_reclaim(type.get(), space.get(), H5P_DEFAULT, names.data());
+  return out;
+}
+
+}  // namespace
+
+std::string layout_digest(hid_t file, const fs::path& path) {
+  Sha256 sha;
+  Walk walk;
+  walk.layout = &sha;
+  walk_file(file, path, walk);
   return sha.hex();
 }
 
 void check_readable(hid_t file, const fs::path& path) {
-  std::string failure;
-  if (H5Ovisit2(file, H5_INDEX_NAME, H5_ITER_INC, read_object, &failure, H5O_INFO_BASIC) < 0) {
-    damaged(path, failure.empty() ? "its objects cannot be listed" : failure);
-  }
+  Walk walk;
+  walk.read_all = true;
+  walk_file(file, path, walk);
 }
 
 void verify_results(hid_t file, const fs::path& path) {
   h5::silence_errors();
-  check_readable(file, path);
-  if (!h5::exists(file, kRunGroup)) return;  // written before cxsim kept digests
+  if (!has_link(file, kRunGroup, path)) {  // written before cxsim kept digests
+    check_readable(file, path);
+    return;
+  }
   const h5::Group run(H5Gopen2(file, kRunGroup, H5P_DEFAULT));
   if (!run.valid()) damaged(path, "/run cannot be opened");
   std::string recorded;
@@ -360,21 +414,39 @@ void verify_results(hid_t file, const fs::path& path) {
   } catch (const IoError&) {
     damaged(path, "/run has no readable layout digest (the run stopped while creating the file)");
   }
-  if (layout_digest(file, path) != recorded) {
+  // Files of one run (not experiments) digest each replication: the datasets those digests
+  // cover are read once, by the digests, after the walk has read the rest.
+  const bool experiment = has_attribute(file, "experiment", path);
+  const bool has_digests =
+      !experiment && has_link(file, "done", path) && has_link(file, kReplicationDigests, path);
+  h5::Dataset digests_ds;
+  std::vector<std::string> datasets;
+  std::set<std::string, std::less<>> read_later;
+  if (has_digests) {
+    digests_ds = h5::Dataset(H5Dopen2(file, kReplicationDigests, H5P_DEFAULT));
+    if (!digests_ds.valid()) damaged(path, "/run/replication_sha256 cannot be opened");
+    datasets = digested_datasets(digests_ds.get(), path);
+    read_later.insert(datasets.begin(), datasets.end());
+  }
+
+  Sha256 layout;
+  Walk walk;
+  walk.layout = &layout;
+  walk.read_all = true;
+  walk.read_later = &read_later;
+  walk_file(file, path, walk);
+  if (layout.hex() != recorded) {
     damaged(path, "its layout (attributes, coordinates or the scenario) is not what was written");
   }
-  if (H5Aexists(file, "experiment") > 0) {
+  if (experiment) {
     // Experiment files (EXPERIMENTS.md) record their points in /run/point_done; every value was
     // read back whole above.
-    if (!h5::exists(file, "run/point_done")) damaged(path, "/run/point_done is missing");
+    if (!has_link(file, "run/point_done", path)) damaged(path, "/run/point_done is missing");
     return;
   }
-  if (!h5::exists(file, "done") || !h5::exists(file, kReplicationDigests)) {
-    damaged(path, "/done or /run/replication_sha256 is missing");
-  }
+  if (!has_digests) damaged(path, "/done or /run/replication_sha256 is missing");
   const h5::Dataset done_ds(H5Dopen2(file, "done", H5P_DEFAULT));
-  const h5::Dataset digests_ds(H5Dopen2(file, kReplicationDigests, H5P_DEFAULT));
-  if (!done_ds.valid() || !digests_ds.valid()) damaged(path, "/done cannot be opened");
+  if (!done_ds.valid()) damaged(path, "/done cannot be opened");
   const std::vector<hsize_t> dims = h5::shape(done_ds.get(), path);
   if (dims.size() != 1 || h5::shape(digests_ds.get(), path) != dims) {
     damaged(path, "/done and /run/replication_sha256 differ in shape");
@@ -390,27 +462,14 @@ void verify_results(hid_t file, const fs::path& path) {
        H5Dread(digests_ds.get(), hex.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, digests.data()) < 0)) {
     damaged(path, "/done cannot be read");
   }
-  const std::vector<std::string> datasets = [&] {
-    const h5::Attribute attr(H5Aexists(digests_ds.get(), kDigestDatasets) > 0
-                                 ? H5Aopen(digests_ds.get(), kDigestDatasets, H5P_DEFAULT)
-                                 : H5I_INVALID_HID);
-    const h5::Dataspace space(attr.valid() ? H5Aget_space(attr.get()) : H5I_INVALID_HID);
-    const hssize_t n = space.valid() ? H5Sget_simple_extent_npoints(space.get()) : -1;
-    const h5::Datatype type = h5::string_type();
-    std::vector<char*> names(static_cast<std::size_t>(std::max<hssize_t>(n, 0)), nullptr);
-    if (n < 0 || (n > 0 && H5Aread(attr.get(), type.get(), names.data()) < 0)) {
-      damaged(path, "the list of digested datasets cannot be read");
-    }
-    std::vector<std::string> out;
-    for (char* s : names) out.emplace_back(s ? s : "");
-    if (n > 0) H5Dvlen_reclaim(type.get(), space.get(), H5P_DEFAULT, names.data());
-    return out;
-  }();
-  const ReplicationSlices slices(file, datasets, path);
+  hsize_t needed = 0;  // one past the last replication written
+  for (hsize_t r = 0; r < R; ++r) {
+    if (done[r] != 0) needed = r + 1;
+  }
+  const std::vector<std::string> read = replication_digests(file, datasets, R, needed, path);
   for (hsize_t r = 0; r < R; ++r) {
     if (done[r] == 0) continue;
-    const std::string want(digests.data() + r * 64, 64);
-    if (slices.digest(r) != want) {
+    if (read[r] != std::string_view(digests.data() + r * 64, 64)) {
       damaged(path, fmt::format("replication {} does not hold the values written", r));
     }
   }

@@ -34,30 +34,12 @@ inline constexpr const char* kLayoutDigest = "layout_sha256";
 // the values of the datasets that are not chunked (/scenario, /coords).
 std::string layout_digest(hid_t file, const std::filesystem::path& path);
 
-// The values one replication contributes to each dataset of a list, read back in that order;
-// the writer digests the same values as it writes them.
-class ReplicationSlices {
- public:
-  ReplicationSlices(hid_t file, const std::vector<std::string>& datasets,
-                    const std::filesystem::path& path);
-  ~ReplicationSlices();
-  ReplicationSlices(const ReplicationSlices&) = delete;
-  ReplicationSlices& operator=(const ReplicationSlices&) = delete;
-
-  // SHA-256 of replication `r`'s values, dataset by dataset, as native doubles in C order.
-  std::string digest(hsize_t r) const;
-
- private:
-  struct Slice;
-  std::vector<Slice> slices_;
-  std::filesystem::path path_;
-};
-
 // Reads every dataset in full, slab by slab; DamagedFile naming the first that fails.
 void check_readable(hid_t file, const std::filesystem::path& path);
 
-// check_readable, then (in files that have /run) the layout digest and the digest of every
-// replication marked in /done. DamagedFile "<path>: is damaged: <what>" when anything fails.
+// Every dataset read in full and, in files that have /run, the layout digest and the digest of
+// every replication marked in /done checked, in one walk over the file and one read of each
+// digested dataset. DamagedFile "<path>: is damaged: <what>" when anything fails.
 void verify_results(hid_t file, const std::filesystem::path& path);
 
 // Opens `path` read-only, as any HDF5 reader does, and verifies it, in a child process: HDF5
