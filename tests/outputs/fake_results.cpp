@@ -6,6 +6,8 @@
 #include <cmath>
 #include <limits>
 
+#include "outputs/results_integrity.hpp"
+
 namespace cxsim::testing {
 
 Scenario fake_scenario() {
@@ -101,6 +103,15 @@ TempDir::TempDir(const std::string& name)
 TempDir::~TempDir() {
   std::error_code ec;  // never throw from a destructor; a leftover temp dir is harmless
   std::filesystem::remove_all(path_, ec);
+}
+
+std::string read_back_verdict(const std::filesystem::path& file) {
+  try {
+    verify_results_file(file);
+    return "whole";
+  } catch (const DamagedFile& e) {
+    return e.what();
+  }
 }
 
 }  // namespace cxsim::testing

@@ -20,6 +20,9 @@ ReplicationResult fake_result(const Scenario& s, std::int64_t replication);
 // The summary value fake_result writes for (metric, roadmap, replication).
 double fake_summary(SummaryMetric m, int roadmap, std::int64_t replication);
 
+// What the read back says of `file`: "whole", or the message it was refused with.
+std::string read_back_verdict(const std::filesystem::path& file);
+
 // A fresh, empty directory for one test, removed with everything in it when destroyed.
 class TempDir {
  public:

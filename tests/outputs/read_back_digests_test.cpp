@@ -14,7 +14,6 @@
 
 #include "fake_results.hpp"
 #include "outputs/hdf5_handles.hpp"
-#include "outputs/results_integrity.hpp"
 #include "outputs/results_writer.hpp"
 
 namespace cxsim {
@@ -23,6 +22,7 @@ namespace {
 namespace fs = std::filesystem;
 using testing::fake_result;
 using testing::fake_scenario;
+using testing::read_back_verdict;
 using testing::TempDir;
 
 // A partial file holding replications 0, 1 and 3 of the fake scenario's 5.
@@ -52,15 +52,6 @@ void rewrite(const fs::path& file, const char* dataset, const std::vector<hsize_
   ASSERT_GE(H5Dwrite(ds.get(), H5T_NATIVE_DOUBLE, mem.get(), space.get(), H5P_DEFAULT, &value), 0);
 }
 
-std::string verdict(const fs::path& file) {
-  try {
-    verify_results_file(file);
-    return "whole";
-  } catch (const DamagedFile& e) {
-    return e.what();
-  }
-}
-
 TEST(ReadBackDigests, AValueRewrittenInAWrittenReplicationIsNamed) {
   struct Case {
     const char* dataset;
@@ -77,9 +68,9 @@ TEST(ReadBackDigests, AValueRewrittenInAWrittenReplicationIsNamed) {
   for (const Case& c : cases) {
     const TempDir dir("read_back_digests");
     const fs::path file = partial_with_gap(dir);
-    ASSERT_EQ(verdict(file), "whole");
+    ASSERT_EQ(read_back_verdict(file), "whole");
     rewrite(file, c.dataset, c.at);
-    const std::string what = verdict(file);
+    const std::string what = read_back_verdict(file);
     EXPECT_NE(
         what.find(fmt::format("replication {} does not hold the values written", c.replication)),
         std::string::npos)
@@ -92,7 +83,7 @@ TEST(ReadBackDigests, AValueRewrittenWhereNoReplicationWasWrittenIsNotDamage) {
   const fs::path file = partial_with_gap(dir);
   rewrite(file, "timeseries/revenue", {1, 2, 2});
   rewrite(file, "summary/npv", {0, 4});
-  EXPECT_EQ(verdict(file), "whole");
+  EXPECT_EQ(read_back_verdict(file), "whole");
 }
 
 }  // namespace

@@ -14,7 +14,6 @@
 
 #include "fake_results.hpp"
 #include "outputs/hdf5_handles.hpp"
-#include "outputs/results_integrity.hpp"
 #include "outputs/results_writer.hpp"
 
 namespace cxsim {
@@ -23,6 +22,7 @@ namespace {
 namespace fs = std::filesystem;
 using testing::fake_result;
 using testing::fake_scenario;
+using testing::read_back_verdict;
 using testing::TempDir;
 
 struct Chunk {
@@ -66,15 +66,6 @@ std::vector<Chunk> continuation_chunks(const std::vector<unsigned char>& bytes, 
   return out;
 }
 
-std::string verdict(const fs::path& file) {
-  try {
-    verify_results_file(file);
-    return "whole";
-  } catch (const DamagedFile& e) {
-    return e.what();
-  }
-}
-
 TEST(ReadBackHeaderDamage, ABadContinuationChunkOfTheRootHeaderIsDamage) {
   const TempDir dir("read_back_header");
   const auto out = dir / "run.h5";
@@ -86,7 +77,7 @@ TEST(ReadBackHeaderDamage, ABadContinuationChunkOfTheRootHeaderIsDamage) {
     for (std::int64_t r = 0; r < s.replications; ++r) w->write(fake_result(s, r));
     w->finish();
   }
-  ASSERT_EQ(verdict(out), "whole");
+  ASSERT_EQ(read_back_verdict(out), "whole");
   H5O_info_t root{};
   {
     const h5::File f(H5Fopen(out.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
@@ -104,7 +95,7 @@ TEST(ReadBackHeaderDamage, ABadContinuationChunkOfTheRootHeaderIsDamage) {
     std::ofstream(damaged, std::ios::binary)
         .write(reinterpret_cast<const char*>(copy.data()),
                static_cast<std::streamsize>(copy.size()));
-    const std::string what = verdict(damaged);
+    const std::string what = read_back_verdict(damaged);
     EXPECT_NE(what.find("is damaged"), std::string::npos)
         << "chunk at " << c.address << " (" << c.length << " bytes): " << what;
   }
