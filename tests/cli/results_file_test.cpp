@@ -165,8 +165,8 @@ TEST_F(ResultsFileTest, AFailingDiskAtAnyPointIsAnErrorNotACrash) {
   // 1 150 writes and flushes; the byte limits are fractions of the finished file's size (every
   // byte of which was written at least once), up to 95% of it.
   const auto size = static_cast<double>(fs::file_size(full));
-  std::vector<std::string> faults = {"call=1", "call=40", "call=400", "call=900", "call=1100",
-                                     "bytes=0"};
+  std::vector<std::string> faults = {"call=1",   "call=40",   "call=400",
+                                     "call=900", "call=1100", "bytes=0"};
   for (const double share : {0.22, 0.55, 0.78, 0.95}) {
     faults.push_back("bytes=" + std::to_string(static_cast<long long>(share * size)));
   }
