@@ -121,7 +121,6 @@ bool read_values(hid_t stored, hid_t space, std::uint64_t n,
 
 struct DigestContext {
   Sha256* sha;
-  const fs::path* path;
   std::string failure;
 };
 
@@ -207,7 +206,6 @@ struct Walk {
   bool read_all = false;     // read every dataset whole
   // Datasets that the replication digests read whole afterwards: not read here.
   const std::set<std::string, std::less<>>* read_later = nullptr;
-  const fs::path* path = nullptr;
   std::string failure;
 };
 
@@ -235,7 +233,7 @@ herr_t walk_dataset(hid_t root, const char* name, const H5O_info_t* info, void* 
     sha.add(&size, sizeof size);
     sha.add(&rank, sizeof rank);
     sha.add(dims.data(), dims.size() * sizeof(hsize_t));
-    DigestContext attrs{&sha, walk->path, {}};
+    DigestContext attrs{&sha, {}};
     if (!add_attributes(ds.get(), attrs, nullptr)) {
       walk->failure = fmt::format("/{}: {}", name, attrs.failure);
       return -1;
@@ -266,12 +264,11 @@ herr_t walk_dataset(hid_t root, const char* name, const H5O_info_t* info, void* 
 // Walks the file: the layout digest (root attributes first) when `layout` is set.
 void walk_file(hid_t file, const fs::path& path, Walk& walk) {
   if (walk.layout) {
-    DigestContext ctx{walk.layout, &path, {}};
+    DigestContext ctx{walk.layout, {}};
     if (!add_attributes(file, ctx, &kMutableRootAttributes)) {
       damaged(path, "root: " + ctx.failure);
     }
   }
-  walk.path = &path;
   if (H5Ovisit2(file, H5_INDEX_NAME, H5_ITER_INC, walk_dataset, &walk, H5O_INFO_BASIC) < 0) {
     damaged(path, walk.failure.empty() ? "its objects cannot be listed" : walk.failure);
   }
