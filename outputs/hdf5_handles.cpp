@@ -150,6 +150,16 @@ std::vector<std::string> read_strings(hid_t loc, const std::string& name,
   return out;
 }
 
+std::string read_text(hid_t dataset, const std::filesystem::path& file, std::string_view what) {
+  const Datatype type = string_type();
+  char* data = nullptr;
+  check_status(H5Dread(dataset, type.get(), H5S_ALL, H5S_ALL, string_transfer(), &data), file,
+               what);
+  std::string out = data ? data : "";
+  H5free_memory(data);
+  return out;
+}
+
 std::vector<hsize_t> shape(hid_t dataset, const std::filesystem::path& file) {
   const Dataspace space(check(H5Dget_space(dataset), file, "cannot get a dataspace"));
   const int rank = H5Sget_simple_extent_ndims(space.get());

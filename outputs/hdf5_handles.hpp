@@ -91,6 +91,10 @@ std::uint64_t read_uint_attribute(hid_t obj, const std::string& name,
 std::vector<std::string> read_strings(hid_t loc, const std::string& name,
                                       const std::filesystem::path& file);
 
+// The value of an open scalar variable-length string dataset ("" when it holds none). IoError
+// "<file>: <what>" when HDF5 cannot read it.
+std::string read_text(hid_t dataset, const std::filesystem::path& file, std::string_view what);
+
 // The extents of a dataset.
 std::vector<hsize_t> shape(hid_t dataset, const std::filesystem::path& file);
 

@@ -37,13 +37,7 @@ struct Reader {
   double scalar(const std::string& name) const { return doubles(name).at(0); }
   std::string text(const std::string& name) const {
     const h5::Dataset ds = open_dataset(file.get(), name, path);
-    const h5::Datatype type = h5::string_type();
-    char* data = nullptr;
-    h5::check_status(H5Dread(ds.get(), type.get(), H5S_ALL, H5S_ALL, h5::string_transfer(), &data),
-                     path, "cannot read " + name);
-    std::string out = data ? data : "";
-    H5free_memory(data);
-    return out;
+    return h5::read_text(ds.get(), path, "cannot read " + name);
   }
   std::string attr(const char* name) const {
     return h5::read_string_attribute(file.get(), name, path);

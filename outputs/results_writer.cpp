@@ -114,14 +114,7 @@ void read_block(hid_t ds, const std::vector<hsize_t>& start, const std::vector<h
 std::string read_string_dataset(hid_t loc, const std::string& name, const Path& file) {
   const h5::Dataset ds(
       h5::check(H5Dopen2(loc, name.c_str(), H5P_DEFAULT), file, "cannot open /" + name));
-  const h5::Datatype type = h5::string_type();
-  char* text = nullptr;
-  h5::check_status(H5Dread(ds.get(), type.get(), H5S_ALL, H5S_ALL, h5::string_transfer(), &text),
-                   file, "cannot read /" + name);
-  std::string out = text ? text : "";
-  const h5::Dataspace space(H5Dget_space(ds.get()));
-  H5Dvlen_reclaim(type.get(), space.get(), H5P_DEFAULT, &text);
-  return out;
+  return h5::read_text(ds.get(), file, "cannot read /" + name);
 }
 
 // One line of a resolved scenario (config/scenario_describe.cpp writes block YAML, two spaces

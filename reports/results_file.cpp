@@ -97,13 +97,7 @@ std::string ResultsFile::text(const std::string& path) const {
   if (!has(path)) throw IoError(fmt::format("{}: /{} is missing", path_.string(), path));
   const h5::Dataset ds(
       h5::check(H5Dopen2(file_.get(), path.c_str(), H5P_DEFAULT), path_, "cannot open /" + path));
-  const h5::Datatype type = h5::string_type();
-  char* data = nullptr;
-  h5::check_status(H5Dread(ds.get(), type.get(), H5S_ALL, H5S_ALL, h5::string_transfer(), &data),
-                   path_, "cannot read /" + path + " as text");
-  std::string value = data ? data : "";
-  H5free_memory(data);
-  return value;
+  return h5::read_text(ds.get(), path_, "cannot read /" + path + " as text");
 }
 
 std::vector<std::string> ResultsFile::datasets_in(const std::string& group) const {
