@@ -7,10 +7,14 @@
 #include <cstdint>
 #include <limits>
 
+#include "engine/core/branchless.hpp"
+
 namespace cxsim::rules {
 
+// The clamps and the signs of d and of the price gap below are selections without a branch
+// (engine/core/branchless.hpp): the same bits as std::clamp, std::max and std::min.
 inline double clamp10(double x) {
-  return std::clamp(x, 0.0, 10.0);
+  return branchless_clamp(x, 0.0, 10.0);
 }
 
 // Step 4: relative price gap against the reference price (0 when there is no reference).
@@ -36,8 +40,9 @@ struct SatisfactionWeights {
 inline double updated_satisfaction(double s, double perceived, double expectation, double gap,
                                    const SatisfactionWeights& w) {
   const double d = perceived - expectation;
-  const double z = perceived + w.gain * std::max(d, 0.0) + w.loss * std::min(d, 0.0) -
-                   w.price_loss * std::max(gap, 0.0) + w.price_gain * std::max(-gap, 0.0);
+  const double z = perceived + w.gain * branchless_max(d, 0.0) + w.loss * branchless_min(d, 0.0) -
+                   w.price_loss * branchless_max(gap, 0.0) +
+                   w.price_gain * branchless_max(-gap, 0.0);
   return clamp10((1.0 - w.memory) * s + w.memory * z);
 }
 
@@ -57,8 +62,13 @@ inline bool is_detractor(double s) {
 inline double logit(double p) {
   return std::log(p / (1.0 - p));
 }
+// logistic(x) from exp(-x), for a caller that computes the exponentials in a batch: the same
+// bits as logistic(x) when exp_minus_x is std::exp(-x)'s.
+inline double logistic_from_exp_minus(double exp_minus_x) {
+  return 1.0 / (1.0 + exp_minus_x);
+}
 inline double logistic(double x) {
-  return 1.0 / (1.0 + std::exp(-x));
+  return logistic_from_exp_minus(std::exp(-x));
 }
 
 // Step 8: monthly churn hazard from the log-odds of the baseline plus the drivers.

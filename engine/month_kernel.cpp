@@ -9,8 +9,11 @@
 #include <boost/random/binomial_distribution.hpp>
 #include <boost/random/normal_distribution.hpp>
 #include <cmath>
+#include <limits>
 
 #include "agents/behaviour.hpp"
+#include "engine/core/branchless.hpp"
+#include "engine/core/exp_batch.hpp"
 #include "engine/core/philox_batch.hpp"
 #include "engine/core/rng.hpp"
 
@@ -169,10 +172,10 @@ Stream batched_stream(const StreamKey& key, std::uint32_t i, int month, Purpose 
                 words[kBatch], words[2 * kBatch], words[3 * kBatch]);
 }
 
-// Steps 2-9 for one customer active at the start of the month.
+// Steps 2-9 for one customer active at the start of the month, but step 8's decision.
 void experience_and_speak(const MonthParameters& P, const StreamKey& key, int month,
-                          std::uint32_t i, Population& pop, MonthTotals& tally,
-                          const Drawn& drawn) {
+                          std::uint32_t i, Population& pop, MonthTotals& tally, const Drawn& drawn,
+                          double& minus_churn_log_odds) {
   const int s = pop.segment[i];
   const SegmentMonth& sp = P.segments[s];
   MonthTotals::PerSegment& ts = tally.segments[s];
@@ -227,33 +230,28 @@ void experience_and_speak(const MonthParameters& P, const StreamKey& key, int mo
   ts.promoters += promoter ? 1 : 0;
   ts.detractors += detractor ? 1 : 0;
 
-  // Step 8: churn (takes effect at the end of the month).
+  // Step 8: minus the churn hazard's log-odds, rules::churn_hazard's arithmetic up to its exp;
+  // settle_churn decides for the whole batch. A baseline of 0 never churns: +inf gives the
+  // hazard 1 / (1 + exp(inf)) = 0 that churn_hazard returns.
   const double drivers = P.churn_satisfaction * (sp.satisfaction_ref - s_new) +
-                         P.churn_price * std::max(gap, 0.0) + P.churn_failure * unrecovered_total +
-                         P.churn_wom * pop.inbox_negative[i] +
+                         P.churn_price * branchless_max(gap, 0.0) +
+                         P.churn_failure * unrecovered_total + P.churn_wom * pop.inbox_negative[i] +
                          P.churn_competitor * P.competitor_pressure;
-  const double hazard =
-      sp.heterogeneous
-          ? rules::churn_hazard(agent_baseline_churn(sp, pop, i), drivers)
-          : rules::churn_hazard(sp.baseline_churn, sp.baseline_churn_log_odds, drivers);
-  const bool churns = Stream::to_uniform(drawn.churn) < hazard;
-  pop.will_churn[i] = churns ? 1 : 0;
-  if (!churns) ts.discounted_lifetime += rules::discounted_lifetime(P.monthly_discount, hazard);
+  const double h0 = sp.heterogeneous ? agent_baseline_churn(sp, pop, i) : sp.baseline_churn;
+  minus_churn_log_odds =
+      h0 <= 0.0 ? std::numeric_limits<double>::infinity()
+                : -((sp.heterogeneous ? rules::logit(h0) : sp.baseline_churn_log_odds) + drivers);
 
-  // Step 9: speak.
-  std::uint8_t talk = 0;
-  if (promoter || detractor) {
-    const std::uint32_t u = drawn.talk;  // to_uniform(u) < pi exactly when u < words_below(pi)
-    if (promoter && u < sp.promoter_talk_words) {
-      talk = kTalksPositive;
-      tally.positive_talkers += 1;
-    } else if (detractor && u < sp.detractor_talk_words) {
-      talk = kTalksNegative;
-      tally.negative_talkers += 1;
-      tally.broadcast_lambda += sp.broadcast_reach;
-    }
-  }
-  pop.talk[i] = talk;
+  // Step 9: speak. Promoters and detractors exclude each other, so both tests can be made
+  // without a branch (whether a customer is either is random, and was mispredicted).
+  const std::uint32_t u = drawn.talk;  // to_uniform(u) < pi exactly when u < words_below(pi)
+  const bool talks_positive = promoter & (u < sp.promoter_talk_words);
+  const bool talks_negative = detractor & (u < sp.detractor_talk_words);
+  tally.positive_talkers += talks_positive ? 1 : 0;
+  tally.negative_talkers += talks_negative ? 1 : 0;
+  if (talks_negative) tally.broadcast_lambda += sp.broadcast_reach;
+  pop.talk[i] = static_cast<std::uint8_t>((talks_positive ? kTalksPositive : 0) |
+                                          (talks_negative ? kTalksNegative : 0));
 
   // Step 11 (money of customers): they pay for the month even if they churn at its end.
   if (sp.transactional) {
@@ -266,6 +264,27 @@ void experience_and_speak(const MonthParameters& P, const StreamKey& key, int mo
     ts.variable_cost += sp.variable_cost;
   }
   if (pop.tenure[i] < 0xffff) ++pop.tenure[i];
+}
+
+// Step 8 for a batch of m customers, given minus the log-odds of each one's hazard in churn_odds:
+// the hazards in vectors (an exp and a division per customer), then the decisions in customer
+// order, so the lifetimes are summed in the order they always were. Churn takes effect at the
+// end of the month.
+void settle_churn(const MonthParameters& P, const std::uint32_t* ids, std::uint32_t m,
+                  Population& pop, MonthTotals& tally, double* churn_odds,
+                  const std::uint32_t* churn_words) {
+  double* const hazard = churn_odds;  // each exp(-log-odds), then each hazard, in place
+  exp_batch(churn_odds, hazard, m);
+  for (std::uint32_t q = 0; q < m; ++q) hazard[q] = rules::logistic_from_exp_minus(hazard[q]);
+  for (std::uint32_t q = 0; q < m; ++q) {
+    const std::uint32_t i = ids[q];
+    const bool churns = Stream::to_uniform(churn_words[q]) < hazard[q];
+    pop.will_churn[i] = churns ? 1 : 0;
+    if (!churns) {
+      tally.segments[pop.segment[i]].discounted_lifetime +=
+          rules::discounted_lifetime(P.monthly_discount, hazard[q]);
+    }
+  }
 }
 
 // A new or won-back customer starts afresh (MODEL.md s.2 step 10); the first block of its fit
@@ -319,6 +338,7 @@ MonthTotals simulate_month(const MonthParameters& P, const Network& network, con
     std::uint32_t churn_words[kBatch];
     std::uint32_t talk_words[kBatch];
     std::uint32_t talkers[kBatch];
+    double churn_odds[kBatch];  // -log-odds of each customer's churn hazard
     const auto m_word = static_cast<std::uint32_t>(month);
     for (std::uint32_t c = lo; c < hi; c += kBatch) {
       const std::uint32_t c_end = std::min(hi, c + kBatch);
@@ -348,10 +368,11 @@ MonthTotals simulate_month(const MonthParameters& P, const Network& network, con
       for (std::uint32_t q = 0; q < m; ++q) {
         const Drawn drawn{contact_words + q,  noise_words + q, failure_words + q,
                           recovery_words + q, churn_words[q],  talk_words[q]};
-        experience_and_speak(P, key, month, ids[q], pop, tally, drawn);
+        experience_and_speak(P, key, month, ids[q], pop, tally, drawn, churn_odds[q]);
         talkers[n_talkers] = ids[q];
         n_talkers += pop.talk[ids[q]] != 0 ? 1u : 0u;
       }
+      settle_churn(P, ids, m, pop, tally, churn_odds, churn_words);
       if (!telling) continue;
       // Talkers are a few in a batch and their lists are cold: request them all, then walk them.
       for (std::uint32_t k = 0; k < n_talkers; ++k) {
@@ -424,6 +445,9 @@ MonthTotals simulate_month(const MonthParameters& P, const Network& network, con
   for_each_block(n, blocks, [&](std::uint32_t lo, std::uint32_t hi, MonthTotals& tally) {
     std::uint32_t ids[kBatch];
     std::uint32_t listeners[kBatch];
+    std::uint32_t customers[kBatch];
+    std::uint32_t positive_heard[kBatch];
+    std::uint32_t negative_heard[kBatch];
     std::uint32_t broadcast_words[4 * kBatch];
     std::uint32_t adoption_words[kBatch];
     std::uint32_t adopters[kBatch];
@@ -431,14 +455,21 @@ MonthTotals simulate_month(const MonthParameters& P, const Network& network, con
     const auto m_word = static_cast<std::uint32_t>(month);
     for (std::uint32_t c = lo; c < hi; c += kBatch) {
       const std::uint32_t c_end = std::min(hi, c + kBatch);
-      std::uint32_t m = 0;
-      std::uint32_t n_listeners = 0;
+      // Customers and the others apart, branch-free (status is random across agents), so each
+      // group's loop below runs without mispredicting it. The counts either group adds are
+      // integers and each sum of doubles (acquisition cost, lifetimes) is still taken in agent
+      // order, so the split changes no bits.
+      // (One counter: with two, GCC branches on the status.)
+      const std::uint32_t m = c_end - c;
+      std::uint32_t n_customers = 0;
       std::uint32_t n_adopters = 0;
       for (std::uint32_t i = c; i < c_end; ++i) {
-        ids[m++] = i;
-        listeners[n_listeners] = i;
-        n_listeners += pop.status[i] != Status::active ? 1u : 0u;
+        ids[i - c] = i;
+        listeners[i - c - n_customers] = i;
+        customers[n_customers] = i;
+        n_customers += pop.status[i] == Status::active ? 1u : 0u;
       }
+      const std::uint32_t n_listeners = m - n_customers;
       if (broadcasting && broadcast.one_word()) {
         philox_first_words(key.seed, ids, pad_lanes(ids, m), key.replication, m_word,
                            Purpose::broadcast, broadcast_words);
@@ -450,22 +481,18 @@ MonthTotals simulate_month(const MonthParameters& P, const Network& network, con
         philox_first_words(key.seed, listeners, pad_lanes(listeners, n_listeners), key.replication,
                            m_word, Purpose::adoption, adoption_words);
       }
-      std::uint32_t listener = 0;
+      // What everyone heard.
       for (std::uint32_t i = c; i < c_end; ++i) {
         std::uint32_t positive = 0;
         std::uint32_t negative = 0;
-        double degree = 0.0;
         if (mean_field) {
           positive = all_positive - ((pop.talk[i] & kTalksPositive) ? 1u : 0u);
           negative = all_negative - ((pop.talk[i] & kTalksNegative) ? 1u : 0u);
-          degree = static_cast<double>(n) - 1.0;
-        } else {
+        } else if (telling) {
           // Both kinds in one word: positive talkers in the low half, negative ones in the high
           // half (a degree never reaches 2^32).
-          const std::uint64_t h = telling ? heard[i] : 0;
-          positive = static_cast<std::uint32_t>(h);
-          negative = static_cast<std::uint32_t>(h >> 32);
-          degree = network.degree(i);
+          positive = static_cast<std::uint32_t>(heard[i]);
+          negative = static_cast<std::uint32_t>(heard[i] >> 32);
         }
         if (broadcasting) {
           if (broadcast.one_word()) {
@@ -478,29 +505,39 @@ MonthTotals simulate_month(const MonthParameters& P, const Network& network, con
         }
         tally.wom_positive += positive;
         tally.wom_negative += negative;
-
+        positive_heard[i - c] = positive;
+        negative_heard[i - c] = negative;
+      }
+      // Customers: churn takes effect; the others keep what they heard for next month.
+      for (std::uint32_t k = 0; k < n_customers; ++k) {
+        const std::uint32_t i = customers[k];
+        MonthTotals::PerSegment& ts = tally.segments[pop.segment[i]];
+        if (pop.will_churn[i]) {
+          pop.status[i] = Status::lapsed;
+          ts.churned += 1;
+          ts.lapsed_end += 1;
+        } else {
+          pop.inbox_positive[i] = positive_heard[i - c];  // felt in step 3 of next month
+          pop.inbox_negative[i] = negative_heard[i - c];
+          ts.customers_end += 1;
+        }
+      }
+      // Prospects and lapsed customers: step 10.
+      for (std::uint32_t k = 0; k < n_listeners; ++k) {
+        const std::uint32_t i = listeners[k];
+        const std::uint32_t positive = positive_heard[i - c];
+        const std::uint32_t negative = negative_heard[i - c];
         const int s = pop.segment[i];
         const SegmentMonth& sp = P.segments[s];
         MonthTotals::PerSegment& ts = tally.segments[s];
-        if (pop.status[i] == Status::active) {
-          if (pop.will_churn[i]) {
-            pop.status[i] = Status::lapsed;
-            ts.churned += 1;
-            ts.lapsed_end += 1;
-          } else {
-            pop.inbox_positive[i] = positive;  // felt in step 3 of next month
-            pop.inbox_negative[i] = negative;
-            ts.customers_end += 1;
-          }
-          continue;
-        }
         const bool lapsed = pop.status[i] == Status::lapsed;
-        const std::uint32_t adoption_word = adoption_words[listener++];
+        const std::uint32_t adoption_word = adoption_words[k];
         bool adopts = false;
         if ((positive | negative) == 0) {
           adopts = adoption_word < quiet_words[static_cast<std::size_t>(s) * 2 + (lapsed ? 1 : 0)];
         } else {
           const double p = lapsed ? sp.winback : sp.innovation;
+          const double degree = mean_field ? static_cast<double>(n) - 1.0 : network.degree(i);
           // The row of this segment and degree (the mean field's is the last).
           const std::size_t row = static_cast<std::size_t>(s) * (kDegreeTable + 1) +
                                   (mean_field ? kDegreeTable : static_cast<std::uint32_t>(degree));
@@ -527,11 +564,10 @@ MonthTotals simulate_month(const MonthParameters& P, const Network& network, con
           const double entry_hazard = rules::churn_hazard(
               agent_baseline_churn(sp, pop, i), P.churn_competitor * P.competitor_pressure);
           ts.discounted_lifetime += rules::discounted_lifetime(P.monthly_discount, entry_hazard);
-        } else if (lapsed) {
-          ts.lapsed_end += 1;
-        } else {
-          ts.prospects_end += 1;
         }
+        // Stocks without a branch: lapsed or prospect is random across listeners.
+        ts.lapsed_end += lapsed & !adopts ? 1 : 0;
+        ts.prospects_end += !lapsed & !adopts ? 1 : 0;
       }
       // Nothing above reads an adopter's state after its decision, so the fresh starts wait for
       // the batch and their fit streams' first blocks are computed together.
