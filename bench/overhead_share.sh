@@ -2,8 +2,8 @@
 # Where the CPU time of a whole `cxsim run` goes, two ways, each from `perf record` on the CPU
 # clock (no hardware counters needed):
 # - by kind of work: the symbols sorted into the month kernel (its passes, the batched Philox
-#   blocks, libm's exp, the draws it calls), the network build, the initial population, HDF5,
-#   the operating system and the rest;
+#   blocks, exp (libm's and the batched one), the draws it calls), the network build, the
+#   initial population, HDF5, the operating system and the rest;
 # - by phase, the split issue 16's target 4 names: each sample's call stack (DWARF unwinding)
 #   puts it, with the page faults and system calls it made, in the month kernel, the network
 #   build, writing and statistics (the results file, its read back in a child process,
@@ -30,7 +30,7 @@ import collections, re, sys
 
 kinds = [  # first match wins
     ("month kernel", lambda dso, sym: re.search(
-        r"simulate_month|philox_first|batch_avx|::batch\b|__ieee754_exp|^exp@|binomial|"
+        r"simulate_month|philox_first|batch_avx|::batch\b|__ieee754_exp|^exp@|exp_avx2|binomial|"
         r"unit_normal|MonthTotals::add|cached_survival|tell_neighbours", sym)),
     ("network build", lambda dso, sym: re.search(r"network_detail|build_network", sym)),
     ("initial population and parameter draws", lambda dso, sym: re.search(

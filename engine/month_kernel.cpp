@@ -481,7 +481,11 @@ MonthTotals simulate_month(const MonthParameters& P, const Network& network, con
         philox_first_words(key.seed, listeners, pad_lanes(listeners, n_listeners), key.replication,
                            m_word, Purpose::adoption, adoption_words);
       }
-      // What everyone heard.
+      // What everyone heard. The batch's messages are counted in integers and added to the
+      // tally once: every partial sum is an integer far below 2^53, so the double total is the
+      // one that adding them one by one gave, without a chain of dependent additions.
+      std::uint64_t batch_positive = 0;
+      std::uint64_t batch_negative = 0;
       for (std::uint32_t i = c; i < c_end; ++i) {
         std::uint32_t positive = 0;
         std::uint32_t negative = 0;
@@ -503,11 +507,13 @@ MonthTotals simulate_month(const MonthParameters& P, const Network& network, con
             negative += broadcast(bstream);
           }
         }
-        tally.wom_positive += positive;
-        tally.wom_negative += negative;
+        batch_positive += positive;
+        batch_negative += negative;
         positive_heard[i - c] = positive;
         negative_heard[i - c] = negative;
       }
+      tally.wom_positive += static_cast<double>(batch_positive);
+      tally.wom_negative += static_cast<double>(batch_negative);
       // Customers: churn takes effect; the others keep what they heard for next month.
       for (std::uint32_t k = 0; k < n_customers; ++k) {
         const std::uint32_t i = customers[k];
