@@ -3,6 +3,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 #include "agents/network_build.hpp"
 
@@ -34,7 +35,12 @@ namespace {
 }  // namespace
 
 Network build_network(const NetworkConfig& config, std::uint32_t nodes, std::uint64_t seed,
-                      std::uint32_t replication) {
+                      std::uint32_t replication, Network&& spare) {
+  // The spare's arrays, emptied: their capacity stays for the generators to fill.
+  network_detail::Csr storage{std::move(spare.offsets_), std::move(spare.neighbours_)};
+  spare = Network();
+  storage.offsets.clear();
+  storage.neighbours.clear();
   Network network;
   network.nodes_ = nodes;
   if (config.type == NetworkType::none) return network;
@@ -64,17 +70,17 @@ Network build_network(const NetworkConfig& config, std::uint32_t nodes, std::uin
   network_detail::Csr csr;
   switch (config.type) {
     case NetworkType::ring:
-      csr = network_detail::build_ring(nodes, degree);
+      csr = network_detail::build_ring(std::move(storage), nodes, degree);
       break;
     case NetworkType::random:
-      csr = network_detail::build_random(nodes, degree, seed, replication);
+      csr = network_detail::build_random(std::move(storage), nodes, degree, seed, replication);
       break;
     case NetworkType::small_world:
-      csr = network_detail::build_small_world(nodes, degree, config.rewire_probability, seed,
-                                              replication);
+      csr = network_detail::build_small_world(std::move(storage), nodes, degree,
+                                              config.rewire_probability, seed, replication);
       break;
     case NetworkType::scale_free:
-      csr = network_detail::build_scale_free(nodes, degree, seed, replication);
+      csr = network_detail::build_scale_free(std::move(storage), nodes, degree, seed, replication);
       break;
     case NetworkType::none:
     case NetworkType::complete:

@@ -18,7 +18,8 @@
 
 namespace cxsim::network_detail {
 
-// The two arrays of a CSR graph, as the generators hand them to Network.
+// The two arrays of a CSR graph, as the generators hand them to Network. Each generator is given
+// one, empty, to fill: memory it already holds (a spare network's) is used again.
 struct Csr {
   BigArray<std::uint64_t> offsets;
   BigArray<std::uint32_t> neighbours;
@@ -134,10 +135,10 @@ void sort_and_merge_lists(std::uint32_t nodes, Csr& csr);
 // (it is called twice: once to count degrees, once to fill lists). Each list is then sorted and
 // duplicates (two proposals of one edge) removed, so the result depends only on the set of edges
 // proposed, never on the order in which threads placed them: that is what makes the relaxed
-// atomics harmless to determinism. Peak memory: the final arrays, nothing more.
+// atomics harmless to determinism. Peak memory: the final arrays, nothing more. `csr`: the
+// storage to fill (empty).
 template <class Visit>
-Csr assemble(std::uint32_t nodes, std::uint64_t items, const Visit& visit) {
-  Csr csr;
+Csr assemble(Csr csr, std::uint32_t nodes, std::uint64_t items, const Visit& visit) {
   csr.offsets.assign(std::size_t{nodes} + 1, 0);
   std::uint64_t* const offsets = csr.offsets.data();
 
@@ -176,12 +177,13 @@ Csr assemble(std::uint32_t nodes, std::uint64_t items, const Visit& visit) {
   return csr;
 }
 
-Csr build_ring(std::uint32_t nodes, std::uint32_t degree);
-Csr build_random(std::uint32_t nodes, std::uint32_t degree, std::uint64_t seed,
+// Each fills `csr` (empty storage, possibly with capacity) and returns it.
+Csr build_ring(Csr csr, std::uint32_t nodes, std::uint32_t degree);
+Csr build_random(Csr csr, std::uint32_t nodes, std::uint32_t degree, std::uint64_t seed,
                  std::uint32_t replication);
-Csr build_small_world(std::uint32_t nodes, std::uint32_t degree, double rewire_probability,
+Csr build_small_world(Csr csr, std::uint32_t nodes, std::uint32_t degree, double rewire_probability,
                       std::uint64_t seed, std::uint32_t replication);
-Csr build_scale_free(std::uint32_t nodes, std::uint32_t degree, std::uint64_t seed,
+Csr build_scale_free(Csr csr, std::uint32_t nodes, std::uint32_t degree, std::uint64_t seed,
                      std::uint32_t replication);
 
 }  // namespace cxsim::network_detail

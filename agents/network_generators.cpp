@@ -8,6 +8,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "agents/network_build.hpp"
@@ -68,8 +69,7 @@ void sort_and_merge_lists(std::uint32_t nodes, Csr& csr) {
 
 // Every list is known in advance (the cyclic window around i), so it is written directly: no
 // assembly pass, no scratch memory.
-Csr build_ring(std::uint32_t nodes, std::uint32_t degree) {
-  Csr csr;
+Csr build_ring(Csr csr, std::uint32_t nodes, std::uint32_t degree) {
   csr.offsets.resize(std::size_t{nodes} + 1);
   for (std::uint64_t i = 0; i <= nodes; ++i) csr.offsets[i] = i * degree;
   csr.neighbours.resize(std::uint64_t{nodes} * degree);
@@ -95,12 +95,12 @@ Csr build_ring(std::uint32_t nodes, std::uint32_t degree) {
 // to later nodes j > i, so the cost is O(n + edges), and each pair is decided once, by its lower
 // end, from that node's stream. Nothing is stored between the two assembly passes: the links are
 // drawn again, identically, from the same streams.
-Csr build_random(std::uint32_t nodes, std::uint32_t degree, std::uint64_t seed,
+Csr build_random(Csr csr, std::uint32_t nodes, std::uint32_t degree, std::uint64_t seed,
                  std::uint32_t replication) {
   const double p = nodes > 1 ? static_cast<double>(degree) / (nodes - 1.0) : 0.0;
   const std::uint32_t items = degree == 0 ? 0 : nodes;
   const double log_q = std::log1p(-p);  // -inf when p == 1, handled below
-  return assemble(nodes, items, [&](std::uint64_t item, auto&& emit) {
+  return assemble(std::move(csr), nodes, items, [&](std::uint64_t item, auto&& emit) {
     const auto i = static_cast<std::uint32_t>(item);
     if (p >= 1.0) {
       for (std::uint32_t j = i + 1; j < nodes; ++j) emit(i, j);
@@ -124,12 +124,12 @@ Csr build_random(std::uint32_t nodes, std::uint32_t degree, std::uint64_t seed,
 // other's owners (about (k p / 2)^2 in a whole graph); assembly merges them.
 // The old far end may be drawn again, in which case the link stays where it was; that keeps a
 // choice available even when k = n - 1 and lowers the effective rewiring rate by 1 / (n - k).
-Csr build_small_world(std::uint32_t nodes, std::uint32_t degree, double rewire_probability,
+Csr build_small_world(Csr csr, std::uint32_t nodes, std::uint32_t degree, double rewire_probability,
                       std::uint64_t seed, std::uint32_t replication) {
   const std::uint32_t half = degree / 2;
   const std::uint64_t n = nodes;
   const std::uint64_t slots = n * half;
-  if (slots == 0) return build_ring(nodes, degree);
+  if (slots == 0) return build_ring(std::move(csr), nodes, degree);
 
   // v mod n for v < n + half + 1 <= 2n when half < n: one subtraction, no division per slot.
   const bool small_degree = half < n;
@@ -230,7 +230,7 @@ Csr build_small_world(std::uint32_t nodes, std::uint32_t degree, double rewire_p
   // per slot.
   if (!small_degree) {
     // Degrees of at least the node count (tiny test graphs): the general path.
-    return assemble(nodes, slots, [&](std::uint64_t slot, auto&& emit) {
+    return assemble(std::move(csr), nodes, slots, [&](std::uint64_t slot, auto&& emit) {
       emit(static_cast<std::uint32_t>(slot / half), targets[slot]);
     });
   }
@@ -243,7 +243,6 @@ Csr build_small_world(std::uint32_t nodes, std::uint32_t degree, double rewire_p
   for (const auto& links : moved_links) {
     for (const MovedLink& link : links) ++incoming[link.far];
   }
-  Csr csr;
   csr.offsets.assign(std::size_t{nodes} + 1, 0);
   std::uint64_t* const offsets = csr.offsets.data();
   tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, nodes),
@@ -300,9 +299,9 @@ Csr build_small_world(std::uint32_t nodes, std::uint32_t degree, double rewire_p
 // to its degree. Sequential by nature (each node sees the graph its predecessors made), but node
 // t still draws from its own stream, so the graph does not depend on anything else. The end list
 // doubles as the edge list for assembly; peak memory is about twice the final CSR.
-Csr build_scale_free(std::uint32_t nodes, std::uint32_t degree, std::uint64_t seed,
+Csr build_scale_free(Csr csr, std::uint32_t nodes, std::uint32_t degree, std::uint64_t seed,
                      std::uint32_t replication) {
-  if (degree == 0) return build_ring(nodes, 0);
+  if (degree == 0) return build_ring(std::move(csr), nodes, 0);
   const std::uint64_t k = degree;
   // Core: complete on ceil(k / 2) + 1 nodes, so the first newcomer finds enough distinct targets.
   const std::uint64_t core = std::min<std::uint64_t>((k + 1) / 2 + 1, nodes);
@@ -345,7 +344,7 @@ Csr build_scale_free(std::uint32_t nodes, std::uint32_t degree, std::uint64_t se
     }
   }
 
-  return assemble(nodes, edges, [&](std::uint64_t edge, auto&& emit) {
+  return assemble(std::move(csr), nodes, edges, [&](std::uint64_t edge, auto&& emit) {
     emit(ends[2 * edge], ends[2 * edge + 1]);
   });
 }

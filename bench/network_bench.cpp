@@ -1,7 +1,8 @@
 // Times build_network for one configuration and reports its size: `bench_network TYPE NODES
 // DEGREE [REWIRE] [THREADS] [BUILDS]`. With BUILDS > 1 the network is built that many times, one
-// replication after another as `cxsim run` does, and the first build and the median of the others
-// are reported. Peak memory is the caller's to measure (/usr/bin/time -v).
+// replication after another as `cxsim run` does (each into the memory of the one before), and the
+// first build and the median of the others are reported. Peak memory is the caller's to measure
+// (/usr/bin/time -v).
 #include <tbb/global_control.h>
 #include <tbb/info.h>
 
@@ -13,6 +14,7 @@
 #include <exception>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "agents/network.hpp"
@@ -47,12 +49,17 @@ int main(int argc, char** argv) {
 
     const int builds = argc > 6 ? std::max(std::stoi(argv[6]), 1) : 1;
 
+    // CXSIM_NO_SPARE=1: each build in fresh memory (the last one freed first), as before
+    // `cxsim run` handed a replication's network on to the next.
+    const char* no_spare = std::getenv("CXSIM_NO_SPARE");
+    const bool fresh = no_spare != nullptr && std::string(no_spare) == "1";
     std::vector<double> times;
     cxsim::Network net;
     for (int b = 0; b < builds; ++b) {
-      net = cxsim::Network();  // freed first, as a replication's network is before the next one
+      cxsim::Network spare = std::move(net);  // the last build's memory, as `cxsim run` hands on
+      if (fresh) spare = cxsim::Network();
       const auto start = std::chrono::steady_clock::now();
-      net = cxsim::build_network(config, nodes, 1, static_cast<std::uint32_t>(b));
+      net = cxsim::build_network(config, nodes, 1, static_cast<std::uint32_t>(b), std::move(spare));
       times.push_back(
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     }

@@ -7,8 +7,10 @@
 #include <iterator>
 #include <limits>
 #include <span>
+#include <utility>
 #include <vector>
 
+#include "agents/network_spares.hpp"
 #include "engine/finance.hpp"
 #include "engine/initial_population.hpp"
 #include "engine/month_kernel.hpp"
@@ -104,8 +106,8 @@ RoadmapRun run_roadmap(const Scenario& sc, int roadmap_index, std::span<const in
 }  // namespace
 
 ReplicationResult run_replication(const Scenario& sc, std::int64_t replication,
-                                  const Network* shared_network,
-                                  const ReplicationOptions& options) {
+                                  const Network* shared_network, const ReplicationOptions& options,
+                                  NetworkSpares* spares) {
   ReplicationResult result;
   result.replication = replication;
   const ParameterDraw draw = draw_parameters(sc, replication);
@@ -114,8 +116,8 @@ ReplicationResult run_replication(const Scenario& sc, std::int64_t replication,
   const auto rep_word = static_cast<std::uint32_t>(replication);
   Network own_network;
   if (shared_network == nullptr) {
-    own_network =
-        build_network(sc.network, static_cast<std::uint32_t>(sc.agents), sc.seed, rep_word);
+    own_network = build_network(sc.network, static_cast<std::uint32_t>(sc.agents), sc.seed,
+                                rep_word, spares ? spares->take() : Network());
   }
   const Network& network = shared_network ? *shared_network : own_network;
   const StreamKey base_key{sc.seed, rep_word};
@@ -145,6 +147,7 @@ ReplicationResult run_replication(const Scenario& sc, std::int64_t replication,
     }
     runs[job] = run_roadmap(sc, roadmap, failure_free, draw, initial, network, key, equity0[job]);
   });
+  if (spares != nullptr && shared_network == nullptr) spares->give(std::move(own_network));
 
   const double d =
       monthly_discount_rate(draw.values[sc.layout.global(GlobalParam::discount_rate_annual)]);

@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "agents/network.hpp"
+#include "agents/network_spares.hpp"
 #include "engine/core/scenario.hpp"
 #include "engine/metrics.hpp"
 
@@ -18,8 +19,11 @@ struct ReplicationOptions {
 };
 
 // `shared_network`: the run's one network when network.per_replication is false, else null.
+// `spares` (optional): where the replication's own network comes from and goes back to, so that
+// its memory is used again by the next replication.
 ReplicationResult run_replication(const Scenario& scenario, std::int64_t replication,
                                   const Network* shared_network,
-                                  const ReplicationOptions& options = {});
+                                  const ReplicationOptions& options = {},
+                                  NetworkSpares* spares = nullptr);
 
 }  // namespace cxsim

@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "agents/network.hpp"
+#include "agents/network_spares.hpp"
 #include "engine/memory_budget.hpp"
 
 namespace cxsim {
@@ -23,6 +24,8 @@ std::int64_t run_replications(const Scenario& scenario, std::span<const std::int
     });
   }
   const int in_flight = replications_in_flight(scenario, arena.max_concurrency());
+  // One spare network per replication in flight at most: what the run holds anyway.
+  NetworkSpares spares(static_cast<std::size_t>(in_flight));
   std::size_t next = 0;
   std::int64_t finished = 0;
   arena.execute([&] {
@@ -47,7 +50,7 @@ std::int64_t run_replications(const Scenario& scenario, std::span<const std::int
                   // up another pipeline token's work.
                   tbb::this_task_arena::isolate([&] {
                     result = run_replication(scenario, replication, shared ? &*shared : nullptr,
-                                             options.replication);
+                                             options.replication, &spares);
                   });
                   return result;
                 }) &

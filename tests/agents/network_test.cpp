@@ -9,7 +9,10 @@
 #include <cstdint>
 #include <limits>
 #include <stdexcept>
+#include <utility>
 #include <vector>
+
+#include "agents/network_spares.hpp"
 
 namespace cxsim {
 namespace {
@@ -245,6 +248,42 @@ TEST(Network, SameInputsGiveTheSameGraphAtAnyThreadCount) {
     EXPECT_NE(build_network(c, 30000, kSeed, 6), all) << "replication must change the graph";
     EXPECT_NE(build_network(c, 30000, kSeed + 1, 5), all) << "seed must change the graph";
   }
+}
+
+// A spare's memory is taken over with its old contents in place (no zeroing): every generator
+// must write every entry it keeps. Spares larger, smaller and of another type than the graph.
+TEST(Network, BuildingIntoASpareGivesTheSameGraph) {
+  const auto spares = [] {
+    std::vector<Network> s;
+    s.push_back(build_network(config(NetworkType::small_world, 16, 0.5), 60000, kSeed + 7, 2));
+    s.push_back(build_network(config(NetworkType::random, 30), 20000, kSeed + 7, 1));
+    s.push_back(build_network(config(NetworkType::ring, 2), 100, kSeed, 0));
+    s.push_back(build_network(config(NetworkType::complete, 0), 100, kSeed, 0));
+    return s;
+  };
+  for (NetworkType type : {NetworkType::none, NetworkType::complete, NetworkType::ring,
+                           NetworkType::random, NetworkType::small_world, NetworkType::scale_free}) {
+    SCOPED_TRACE(to_string(type));
+    const NetworkConfig c = config(type, 10, 0.3);
+    const Network fresh = build_network(c, 20000, kSeed, 4);
+    for (Network& spare : spares()) {
+      const Network reused = build_network(c, 20000, kSeed, 4, std::move(spare));
+      EXPECT_EQ(reused, fresh);
+      EXPECT_EQ(spare.nodes(), 0u);
+      EXPECT_TRUE(spare.offsets().empty() && spare.neighbour_array().empty());
+    }
+  }
+}
+
+TEST(Network, SparesKeepAtMostTheirCapacity) {
+  NetworkSpares spares(2);
+  EXPECT_EQ(spares.take().nodes(), 0u) << "none kept yet";
+  for (std::uint32_t n : {100u, 200u, 300u}) {
+    spares.give(build_network(config(NetworkType::ring, 4), n, kSeed, 0));
+  }
+  std::vector<std::uint32_t> taken;
+  for (int i = 0; i < 3; ++i) taken.push_back(spares.take().nodes());
+  EXPECT_EQ(taken, (std::vector<std::uint32_t>{200u, 100u, 0u})) << "the third was freed";
 }
 
 TEST(Network, TinySizesAreWellFormed) {
