@@ -27,6 +27,26 @@ struct MovedLink {
   std::uint32_t far;
 };
 
+// Sorts [first, last), of which [first, sorted_end) is in order already. Lists are short and
+// mostly in order (a moved link or two out of place): an inline insertion sort does a few
+// comparisons per entry, where std::sort calls memmove for every entry below the first.
+void sort_list(std::uint32_t* first, std::uint32_t* sorted_end, std::uint32_t* last) {
+  constexpr std::ptrdiff_t kShort = 32;
+  if (last - first > kShort) {
+    std::sort(first, last);
+    return;
+  }
+  for (std::uint32_t* p = sorted_end; p < last; ++p) {
+    const std::uint32_t value = *p;
+    std::uint32_t* q = p;
+    while (q > first && q[-1] > value) {
+      *q = q[-1];
+      --q;
+    }
+    *q = value;
+  }
+}
+
 }  // namespace
 
 void sort_and_merge_lists(std::uint32_t nodes, Csr& csr) {
@@ -40,10 +60,10 @@ void sort_and_merge_lists(std::uint32_t nodes, Csr& csr) {
           std::uint32_t* const first = out + offsets[i];
           std::uint32_t* const last = out + offsets[i + 1];
           // Most lists of the generators are written in order already: one pass tells.
-          const std::uint32_t* p = first;
+          std::uint32_t* p = first;
           while (p + 1 < last && p[0] < p[1]) ++p;
           if (p + 1 >= last) continue;  // strictly increasing: sorted, no repeats
-          std::sort(first, last);
+          sort_list(first, p + 1, last);
           for (p = first; p + 1 < last; ++p) sum += p[0] == p[1] ? 1 : 0;
         }
         return sum;
