@@ -194,7 +194,9 @@ Csr build_small_world(Csr csr, std::uint32_t nodes, std::uint32_t degree, double
   tbb::parallel_for(
       tbb::blocked_range<std::uint32_t>(0, nodes, kBatch),
       [&](const tbb::blocked_range<std::uint32_t>& range) {
-        std::vector<std::uint32_t> taken;  // i's links so far; reused across the block
+        // i's links so far (at most its half forward and half backward ones); reused across the
+        // block, written by index: no capacity check per entry.
+        std::vector<std::uint32_t> taken(2 * std::uint64_t{half});
         std::vector<MovedLink>& moved = moved_links.local();
         std::array<std::uint32_t, kBatch> ids{};
         std::array<std::uint32_t, 4 * kBatch> words{};
@@ -204,12 +206,12 @@ Csr build_small_world(Csr csr, std::uint32_t nodes, std::uint32_t degree, double
           for (std::uint32_t i = first; i < last; ++i) {
             const std::uint8_t* const mine = rewired.data() + std::uint64_t{i} * half;
             std::uint32_t* const out = targets.data() + std::uint64_t{i} * half;
-            bool any = false;
+            std::uint8_t any = 0;  // the flags are 0 or 1: their OR, without a branch each
             for (std::uint32_t s = 0; s < half; ++s) {
               out[s] = mod_n(std::uint64_t{i} + s + 1);
-              any = any || mine[s] != 0;
+              any |= mine[s];
             }
-            if (any) ids[count++] = i;
+            if (any != 0) ids[count++] = i;
           }
           // Their streams resume past the rewiring decisions, at word `half`: its block for all
           // of them at once.
@@ -218,13 +220,16 @@ Csr build_small_world(Csr csr, std::uint32_t nodes, std::uint32_t degree, double
             const std::uint32_t i = ids[c];
             const std::uint8_t* const mine = rewired.data() + std::uint64_t{i} * half;
             std::uint32_t* const out = targets.data() + std::uint64_t{i} * half;  // lattice ends
-            taken.clear();
+            std::uint32_t* const held = taken.data();
+            std::uint32_t t = 0;
             for (std::uint32_t s = 0; s < half; ++s) {
-              if (mine[s] == 0) taken.push_back(out[s]);
+              held[t] = out[s];
+              t += mine[s] == 0 ? 1 : 0;
             }
             for (std::uint32_t s = 1; s <= half; ++s) {
               const auto j = mod_n(std::uint64_t{i} + n - s);
-              if (rewired[std::uint64_t{j} * half + (s - 1)] == 0) taken.push_back(j);
+              held[t] = j;
+              t += rewired[std::uint64_t{j} * half + (s - 1)] == 0 ? 1 : 0;
             }
             Stream stream = node_stream_at(seed, i, replication, half, words.data() + c, kBatch);
             for (std::uint32_t s = 0; s < half; ++s) {
@@ -232,8 +237,8 @@ Csr build_small_world(Csr csr, std::uint32_t nodes, std::uint32_t degree, double
               std::uint32_t r;
               do {
                 r = uniform_below(stream, nodes);
-              } while (r == i || contains(taken, r));
-              taken.push_back(r);
+              } while (r == i || std::find(held, held + t, r) != held + t);
+              held[t++] = r;
               // out[s] still holds the lattice end; drawn again, it is the same edge, not moved.
               if (r != out[s]) moved.push_back({i, r});
               out[s] = r;
