@@ -289,8 +289,13 @@ Csr build_small_world(Csr csr, std::uint32_t nodes, std::uint32_t degree, double
                         // what its sort below costs least on (the order changes nothing else).
                         std::uint32_t* const list = out + offsets[i];
                         std::uint32_t t = 0;
+                        // Written always, kept by the count (about one in ten is not, at
+                        // random: a branch would miss on it); the list has room, as the
+                        // forward ends follow.
                         for (std::uint32_t s = half; s >= 1; --s) {
-                          if (backward_kept(i, s)) list[t++] = mod_n(std::uint64_t{i} + n - s);
+                          const std::uint32_t j = mod_n(std::uint64_t{i} + n - s);
+                          list[t] = j;
+                          t += targets[std::uint64_t{j} * half + (s - 1)] == i ? 1 : 0;
                         }
                         for (std::uint32_t s = 0; s < half; ++s) {
                           list[t++] = targets[std::uint64_t{i} * half + s];
