@@ -8,6 +8,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -17,7 +18,7 @@ namespace cxsim::network_detail {
 
 namespace {
 
-bool contains(const std::vector<std::uint32_t>& values, std::uint32_t value) {
+bool contains(std::span<const std::uint32_t> values, std::uint32_t value) {
   return std::find(values.begin(), values.end(), value) != values.end();
 }
 
@@ -237,7 +238,7 @@ Csr build_small_world(Csr csr, std::uint32_t nodes, std::uint32_t degree, double
               std::uint32_t r;
               do {
                 r = uniform_below(stream, nodes);
-              } while (r == i || std::find(held, held + t, r) != held + t);
+              } while (r == i || contains({held, t}, r));
               held[t++] = r;
               // out[s] still holds the lattice end; drawn again, it is the same edge, not moved.
               if (r != out[s]) moved.push_back({i, r});
@@ -259,8 +260,12 @@ Csr build_small_world(Csr csr, std::uint32_t nodes, std::uint32_t degree, double
       emit(static_cast<std::uint32_t>(slot / half), targets[slot]);
     });
   }
-  const auto backward_kept = [&](std::uint32_t i, std::uint32_t s) {  // slot s - 1 of i - s
-    const std::uint32_t j = mod_n(std::uint64_t{i} + n - s);
+  // Node i's backward lattice neighbour at distance s, and whether that neighbour's slot s - 1
+  // still points at i.
+  const auto backward_end = [&](std::uint32_t i, std::uint32_t s) {
+    return mod_n(std::uint64_t{i} + n - s);
+  };
+  const auto points_back = [&](std::uint32_t j, std::uint32_t s, std::uint32_t i) {
     return targets[std::uint64_t{j} * half + (s - 1)] == i;
   };
   BigArray<std::uint32_t> incoming(nodes);  // moved links arriving, then a cursor per list
@@ -274,7 +279,9 @@ Csr build_small_world(Csr csr, std::uint32_t nodes, std::uint32_t degree, double
                     [&](const tbb::blocked_range<std::uint32_t>& range) {
                       for (std::uint32_t i = range.begin(); i != range.end(); ++i) {
                         std::uint64_t d = half + incoming[i];
-                        for (std::uint32_t s = 1; s <= half; ++s) d += backward_kept(i, s) ? 1 : 0;
+                        for (std::uint32_t s = 1; s <= half; ++s) {
+                          d += points_back(backward_end(i, s), s, i) ? 1 : 0;
+                        }
                         offsets[std::uint64_t{i} + 1] = d;
                       }
                     });
@@ -293,9 +300,9 @@ Csr build_small_world(Csr csr, std::uint32_t nodes, std::uint32_t degree, double
                         // random: a branch would miss on it); the list has room, as the
                         // forward ends follow.
                         for (std::uint32_t s = half; s >= 1; --s) {
-                          const std::uint32_t j = mod_n(std::uint64_t{i} + n - s);
+                          const std::uint32_t j = backward_end(i, s);
                           list[t] = j;
-                          t += targets[std::uint64_t{j} * half + (s - 1)] == i ? 1 : 0;
+                          t += points_back(j, s, i) ? 1 : 0;
                         }
                         for (std::uint32_t s = 0; s < half; ++s) {
                           list[t++] = targets[std::uint64_t{i} * half + s];
