@@ -168,6 +168,11 @@ Csr build_small_world(Csr csr, std::uint32_t nodes, std::uint32_t degree, double
   tbb::parallel_for(
       tbb::blocked_range<std::uint32_t>(0, nodes, kBatch),
       [&](const tbb::blocked_range<std::uint32_t>& range) {
+        // Copies in registers: a byte store may alias anything, so through the references the
+        // compiler would load `half` and the threshold again after every flag.
+        const std::uint32_t h = half;
+        const std::uint64_t below = rewire_words;
+        std::uint8_t* const flags = rewired.data();
         std::array<std::uint32_t, kBatch> ids{};
         std::array<std::uint32_t, 4 * kBatch> words{};
         for (std::uint32_t first = range.begin(); first < range.end(); first += kBatch) {
@@ -175,12 +180,12 @@ Csr build_small_world(Csr csr, std::uint32_t nodes, std::uint32_t degree, double
           for (std::uint32_t j = 0; j < count; ++j) ids[j] = first + j;
           for (std::uint32_t b = 0; b < blocks_per_node; ++b) {
             node_stream_blocks(seed, ids.data(), count, replication, b, words.data(), kBatch);
-            const std::uint32_t in_block = std::min<std::uint32_t>(4, half - 4 * b);
+            const std::uint32_t in_block = std::min<std::uint32_t>(4, h - 4 * b);
             for (std::uint32_t w = 0; w < in_block; ++w) {
               const std::uint32_t* const word = words.data() + w * kBatch;
-              std::uint8_t* const flag = rewired.data() + std::uint64_t{first} * half + 4 * b + w;
+              std::uint8_t* const flag = flags + std::uint64_t{first} * h + 4 * b + w;
               for (std::uint32_t j = 0; j < count; ++j) {
-                flag[std::uint64_t{j} * half] = word[j] < rewire_words ? 1 : 0;
+                flag[std::uint64_t{j} * h] = word[j] < below ? 1 : 0;
               }
             }
           }
@@ -195,9 +200,14 @@ Csr build_small_world(Csr csr, std::uint32_t nodes, std::uint32_t degree, double
   tbb::parallel_for(
       tbb::blocked_range<std::uint32_t>(0, nodes, kBatch),
       [&](const tbb::blocked_range<std::uint32_t>& range) {
+        // Copies in registers: through the references, every store to a list (uint32_t, as
+        // `half` is) would make the compiler load `half` again, and the flags' pointer with it.
+        const std::uint32_t h = half;
+        const std::uint8_t* const flags = rewired.data();
+        std::uint32_t* const ends = targets.data();
         // i's links so far (at most its half forward and half backward ones); reused across the
         // block, written by index: no capacity check per entry.
-        std::vector<std::uint32_t> taken(2 * std::uint64_t{half});
+        std::vector<std::uint32_t> taken(2 * std::uint64_t{h});
         std::vector<MovedLink>& moved = moved_links.local();
         std::array<std::uint32_t, kBatch> ids{};
         std::array<std::uint32_t, 4 * kBatch> words{};
@@ -205,10 +215,10 @@ Csr build_small_world(Csr csr, std::uint32_t nodes, std::uint32_t degree, double
           const std::uint32_t last = std::min<std::uint32_t>(first + kBatch, range.end());
           std::uint32_t count = 0;  // the nodes with a rewired slot
           for (std::uint32_t i = first; i < last; ++i) {
-            const std::uint8_t* const mine = rewired.data() + std::uint64_t{i} * half;
-            std::uint32_t* const out = targets.data() + std::uint64_t{i} * half;
+            const std::uint8_t* const mine = flags + std::uint64_t{i} * h;
+            std::uint32_t* const out = ends + std::uint64_t{i} * h;
             std::uint8_t any = 0;  // the flags are 0 or 1: their OR, without a branch each
-            for (std::uint32_t s = 0; s < half; ++s) {
+            for (std::uint32_t s = 0; s < h; ++s) {
               out[s] = mod_n(std::uint64_t{i} + s + 1);
               any |= mine[s];
             }
@@ -216,24 +226,24 @@ Csr build_small_world(Csr csr, std::uint32_t nodes, std::uint32_t degree, double
           }
           // Their streams resume past the rewiring decisions, at word `half`: its block for all
           // of them at once.
-          node_stream_blocks(seed, ids.data(), count, replication, half / 4, words.data(), kBatch);
+          node_stream_blocks(seed, ids.data(), count, replication, h / 4, words.data(), kBatch);
           for (std::uint32_t c = 0; c < count; ++c) {
             const std::uint32_t i = ids[c];
-            const std::uint8_t* const mine = rewired.data() + std::uint64_t{i} * half;
-            std::uint32_t* const out = targets.data() + std::uint64_t{i} * half;  // lattice ends
+            const std::uint8_t* const mine = flags + std::uint64_t{i} * h;
+            std::uint32_t* const out = ends + std::uint64_t{i} * h;  // lattice ends
             std::uint32_t* const held = taken.data();
             std::uint32_t t = 0;
-            for (std::uint32_t s = 0; s < half; ++s) {
+            for (std::uint32_t s = 0; s < h; ++s) {
               held[t] = out[s];
               t += mine[s] == 0 ? 1 : 0;
             }
-            for (std::uint32_t s = 1; s <= half; ++s) {
+            for (std::uint32_t s = 1; s <= h; ++s) {
               const auto j = mod_n(std::uint64_t{i} + n - s);
               held[t] = j;
-              t += rewired[std::uint64_t{j} * half + (s - 1)] == 0 ? 1 : 0;
+              t += flags[std::uint64_t{j} * h + (s - 1)] == 0 ? 1 : 0;
             }
-            Stream stream = node_stream_at(seed, i, replication, half, words.data() + c, kBatch);
-            for (std::uint32_t s = 0; s < half; ++s) {
+            Stream stream = node_stream_at(seed, i, replication, h, words.data() + c, kBatch);
+            for (std::uint32_t s = 0; s < h; ++s) {
               if (mine[s] == 0) continue;
               std::uint32_t r;
               do {
@@ -261,12 +271,14 @@ Csr build_small_world(Csr csr, std::uint32_t nodes, std::uint32_t degree, double
     });
   }
   // Node i's backward lattice neighbour at distance s, and whether that neighbour's slot s - 1
-  // still points at i.
+  // (of the `h` per node in `ends`) still points at i. The passes below hand in `half` and the
+  // far ends as copies in registers (see pass 2).
   const auto backward_end = [&](std::uint32_t i, std::uint32_t s) {
     return mod_n(std::uint64_t{i} + n - s);
   };
-  const auto points_back = [&](std::uint32_t j, std::uint32_t s, std::uint32_t i) {
-    return targets[std::uint64_t{j} * half + (s - 1)] == i;
+  const auto points_back = [](const std::uint32_t* ends, std::uint32_t h, std::uint32_t j,
+                              std::uint32_t s, std::uint32_t i) {
+    return ends[std::uint64_t{j} * h + (s - 1)] == i;
   };
   BigArray<std::uint32_t> incoming(nodes);  // moved links arriving, then a cursor per list
   std::fill(incoming.begin(), incoming.end(), 0u);
@@ -277,10 +289,12 @@ Csr build_small_world(Csr csr, std::uint32_t nodes, std::uint32_t degree, double
   std::uint64_t* const offsets = csr.offsets.data();
   tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, nodes),
                     [&](const tbb::blocked_range<std::uint32_t>& range) {
+                      const std::uint32_t h = half;
+                      const std::uint32_t* const ends = targets.data();
                       for (std::uint32_t i = range.begin(); i != range.end(); ++i) {
-                        std::uint64_t d = half + incoming[i];
-                        for (std::uint32_t s = 1; s <= half; ++s) {
-                          d += points_back(backward_end(i, s), s, i) ? 1 : 0;
+                        std::uint64_t d = h + incoming[i];
+                        for (std::uint32_t s = 1; s <= h; ++s) {
+                          d += points_back(ends, h, backward_end(i, s), s, i) ? 1 : 0;
                         }
                         offsets[std::uint64_t{i} + 1] = d;
                       }
@@ -290,6 +304,8 @@ Csr build_small_world(Csr csr, std::uint32_t nodes, std::uint32_t degree, double
   std::uint32_t* const out = csr.neighbours.data();
   tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, nodes),
                     [&](const tbb::blocked_range<std::uint32_t>& range) {
+                      const std::uint32_t h = half;
+                      const std::uint32_t* const ends = targets.data();
                       for (std::uint32_t i = range.begin(); i != range.end(); ++i) {
                         // Backward ends from the farthest, then the forward ones: away from
                         // the ring's seam and moved slots a list comes out sorted, which is
@@ -299,13 +315,13 @@ Csr build_small_world(Csr csr, std::uint32_t nodes, std::uint32_t degree, double
                         // Written always, kept by the count (about one in ten is not, at
                         // random: a branch would miss on it); the list has room, as the
                         // forward ends follow.
-                        for (std::uint32_t s = half; s >= 1; --s) {
+                        for (std::uint32_t s = h; s >= 1; --s) {
                           const std::uint32_t j = backward_end(i, s);
                           list[t] = j;
-                          t += points_back(j, s, i) ? 1 : 0;
+                          t += points_back(ends, h, j, s, i) ? 1 : 0;
                         }
-                        for (std::uint32_t s = 0; s < half; ++s) {
-                          list[t++] = targets[std::uint64_t{i} * half + s];
+                        for (std::uint32_t s = 0; s < h; ++s) {
+                          list[t++] = ends[std::uint64_t{i} * h + s];
                         }
                         incoming[i] = t;  // where the moved links arriving at i go
                       }
