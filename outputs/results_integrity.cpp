@@ -19,6 +19,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -204,15 +205,17 @@ bool read_in_slabs(hid_t ds, hid_t stored, hid_t space, const std::vector<hsize_
 struct Walk {
   Sha256* layout = nullptr;  // the layout digest, when it is taken
   bool read_all = false;     // read every dataset whole
-  // Datasets that the replication digests read whole afterwards: not read here.
+  // Datasets that the replication digests read whole afterwards: not read here, their handles
+  // kept in `kept` (by name) so that the digests need not open them again.
   const std::set<std::string, std::less<>>* read_later = nullptr;
+  std::map<std::string, h5::Dataset, std::less<>>* kept = nullptr;
   std::string failure;
 };
 
 herr_t walk_dataset(hid_t root, const char* name, const H5O_info_t* info, void* data) {
   auto* walk = static_cast<Walk*>(data);
   if (info->type != H5O_TYPE_DATASET) return 0;
-  const h5::Dataset ds(H5Dopen2(root, name, H5P_DEFAULT));
+  h5::Dataset ds(H5Dopen2(root, name, H5P_DEFAULT));
   const h5::Datatype stored(ds.valid() ? H5Dget_type(ds.get()) : H5I_INVALID_HID);
   const h5::Dataspace space(ds.valid() ? H5Dget_space(ds.get()) : H5I_INVALID_HID);
   const h5::PropertyList dcpl(ds.valid() && walk->layout ? H5Dget_create_plist(ds.get())
@@ -258,6 +261,7 @@ herr_t walk_dataset(hid_t root, const char* name, const H5O_info_t* info, void* 
     walk->failure = fmt::format("/{} cannot be read back", name);
     return -1;
   }
+  if (later && walk->kept) walk->kept->insert_or_assign(name, std::move(ds));
   return 0;
 }
 
@@ -304,8 +308,10 @@ std::optional<std::size_t> replication_axis(hid_t dataset, haddr_t scale_addr, s
 // The digest of each replication 0 .. R - 1: its values in every dataset of `datasets`, in that
 // order, as native doubles in C order (what the writer digests as it writes them). Each dataset
 // is read once, whole, in slabs of whole replications; every dataset must hold at least `needed`
-// replications.
+// replications. A dataset is taken from `kept` where the walk left it open, and closed once
+// read (an open dataset keeps the chunks it read in its cache).
 std::vector<std::string> replication_digests(hid_t file, const std::vector<std::string>& datasets,
+                                             std::map<std::string, h5::Dataset, std::less<>>& kept,
                                              hsize_t R, hsize_t needed, const fs::path& path) {
   const h5::Dataset scale(H5Dopen2(file, "coords/replication", H5P_DEFAULT));
   H5O_info_t scale_info{};
@@ -317,7 +323,9 @@ std::vector<std::string> replication_digests(hid_t file, const std::vector<std::
   for (hsize_t r = 0; r < R; ++r) shas.push_back(std::make_unique<Sha256>());
   std::vector<double> values;
   for (const std::string& name : datasets) {
-    const h5::Dataset ds(H5Dopen2(file, name.c_str(), H5P_DEFAULT));
+    const auto open = kept.find(name);
+    const h5::Dataset ds(open != kept.end() ? open->second.release()
+                                            : H5Dopen2(file, name.c_str(), H5P_DEFAULT));
     if (!ds.valid()) damaged(path, fmt::format("/{} cannot be opened", name));
     const h5::Dataspace space(H5Dget_space(ds.get()));
     const std::vector<hsize_t> dims = extent(space.get());
@@ -427,10 +435,12 @@ void verify_results(hid_t file, const fs::path& path) {
   }
 
   Sha256 layout;
+  std::map<std::string, h5::Dataset, std::less<>> kept;
   Walk walk;
   walk.layout = &layout;
   walk.read_all = true;
   walk.read_later = &read_later;
+  walk.kept = &kept;
   walk_file(file, path, walk);
   if (layout.hex() != recorded) {
     damaged(path, "its layout (attributes, coordinates or the scenario) is not what was written");
@@ -463,7 +473,8 @@ void verify_results(hid_t file, const fs::path& path) {
   for (hsize_t r = 0; r < R; ++r) {
     if (done[r] != 0) needed = r + 1;
   }
-  const std::vector<std::string> read = replication_digests(file, datasets, R, needed, path);
+  const std::vector<std::string> read =
+      replication_digests(file, datasets, kept, R, needed, path);
   for (hsize_t r = 0; r < R; ++r) {
     if (done[r] == 0) continue;
     if (read[r] != std::string_view(digests.data() + r * 64, 64)) {
