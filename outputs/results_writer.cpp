@@ -444,18 +444,24 @@ void ResultsWriter::create_layout(const Scenario& s, const RunProvenance& p, con
     for (const char* coord : coords) link_coord(f, g.get(), coord, partial);
     return g;
   };
-  auto timeseries_group = [&](hid_t parent, const std::string& name, const std::string& path) {
+  // The datasets that replications are written to stay open, in the writer's lists (what
+  // open_datasets() fills on a resume): opening them again by name cost about 25 us each.
+  auto timeseries_group = [&](hid_t parent, const std::string& name, const std::string& path,
+                              std::vector<h5::Dataset>& into) {
     const h5::Group g = group_with(parent, name, {"roadmap", "replication", "month"});
+    into.clear();
     for (const auto& m : metric_infos()) {
-      create_metric(g.get(), path, std::string(m.name), {d_roadmap, d_rep, d_month}, m.units,
-                    m.description, true, partial, &scales);
+      into.push_back(create_metric(g.get(), path, std::string(m.name), {d_roadmap, d_rep, d_month},
+                                   m.units, m.description, true, partial, &scales));
     }
   };
-  auto summary_group = [&](hid_t parent, const std::string& name, const std::string& path) {
+  auto summary_group = [&](hid_t parent, const std::string& name, const std::string& path,
+                           std::vector<h5::Dataset>& into) {
     const h5::Group g = group_with(parent, name, {"roadmap", "replication"});
+    into.clear();
     for (const auto& m : summary_metric_infos()) {
-      create_metric(g.get(), path, std::string(m.name), {d_roadmap, d_rep_small}, m.units,
-                    m.description, false, partial, &scales);
+      into.push_back(create_metric(g.get(), path, std::string(m.name), {d_roadmap, d_rep_small},
+                                   m.units, m.description, false, partial, &scales));
     }
   };
   auto statistics_group = [&](hid_t parent, const std::string& name, const std::string& path) {
@@ -467,26 +473,30 @@ void ResultsWriter::create_layout(const Scenario& s, const RunProvenance& p, con
     }
   };
 
-  timeseries_group(f, "timeseries", "/timeseries");
+  timeseries_group(f, "timeseries", "/timeseries", w->timeseries_);
   {
     const h5::Group g =
         group_with(f, "timeseries_by_segment", {"roadmap", "replication", "month", "segment"});
+    w->by_segment_.clear();
     for (const auto& m : segment_metric_infos()) {
-      create_metric(g.get(), "/timeseries_by_segment", std::string(m.name),
-                    {d_roadmap, d_rep, d_month, d_segment}, m.units, m.description, true, partial,
-                    &scales);
+      w->by_segment_.push_back(create_metric(g.get(), "/timeseries_by_segment",
+                                             std::string(m.name),
+                                             {d_roadmap, d_rep, d_month, d_segment}, m.units,
+                                             m.description, true, partial, &scales));
     }
   }
   {
     const h5::Group g = group_with(f, "timeseries_by_touchpoint",
                                    {"roadmap", "replication", "month", "touchpoint"});
+    w->by_touchpoint_.clear();
     for (const auto& m : touchpoint_metric_infos()) {
-      create_metric(g.get(), "/timeseries_by_touchpoint", std::string(m.name),
-                    {d_roadmap, d_rep, d_month, d_touchpoint}, m.units, m.description, true,
-                    partial, &scales);
+      w->by_touchpoint_.push_back(create_metric(g.get(), "/timeseries_by_touchpoint",
+                                                std::string(m.name),
+                                                {d_roadmap, d_rep, d_month, d_touchpoint}, m.units,
+                                                m.description, true, partial, &scales));
     }
   }
-  summary_group(f, "summary", "/summary");
+  summary_group(f, "summary", "/summary", w->summary_);
   statistics_group(f, "statistics", "/statistics");
   {
     const h5::Group g = group_with(f, "robustness", {"terminal_value", "roadmap"});
@@ -497,8 +507,8 @@ void ResultsWriter::create_layout(const Scenario& s, const RunProvenance& p, con
   }
   if (w->zero_defect_) {
     const h5::Group zd = create_group(f, "zero_defect", partial);
-    timeseries_group(zd.get(), "timeseries", "/zero_defect/timeseries");
-    summary_group(zd.get(), "summary", "/zero_defect/summary");
+    timeseries_group(zd.get(), "timeseries", "/zero_defect/timeseries", w->zero_defect_timeseries_);
+    summary_group(zd.get(), "summary", "/zero_defect/summary", w->zero_defect_summary_);
     statistics_group(zd.get(), "statistics", "/zero_defect/statistics");
   }
   if (w->touchpoint_twins_) {
@@ -507,10 +517,13 @@ void ResultsWriter::create_layout(const Scenario& s, const RunProvenance& p, con
         group_with(f, "summary_by_touchpoint", {"roadmap", "replication", "touchpoint"});
     const h5::Group st =
         group_with(f, "statistics_by_touchpoint", {"roadmap", "touchpoint", "statistic"});
+    w->touchpoint_summary_.clear();
     for (const auto& m : touchpoint_summary_metric_infos()) {
-      create_metric(g.get(), "/summary_by_touchpoint", std::string(m.name),
-                    {d_roadmap, d_rep_small, d_touchpoint}, m.units, m.description, false, partial,
-                    &scales);
+      w->touchpoint_summary_.push_back(create_metric(g.get(), "/summary_by_touchpoint",
+                                                     std::string(m.name),
+                                                     {d_roadmap, d_rep_small, d_touchpoint},
+                                                     m.units, m.description, false, partial,
+                                                     &scales));
       create_metric(st.get(), "/statistics_by_touchpoint", std::string(m.name),
                     {d_roadmap, d_touchpoint, d_statistic}, m.units,
                     fmt::format("statistics over replications of: {}", m.description), false,
@@ -519,7 +532,8 @@ void ResultsWriter::create_layout(const Scenario& s, const RunProvenance& p, con
   }
   {
     const h5::Group g = group_with(f, "parameters", {"replication"});
-    for (const std::string& path : recorded_parameters(s)) {
+    w->parameters_.clear();
+    for (const std::string& path : w->parameter_paths_) {
       if (path.find('/') != std::string::npos || path.empty() || path == ".") {
         throw IoError(fmt::format("{}: parameter path '{}' cannot name an HDF5 dataset",
                                   partial.string(), path));
@@ -535,9 +549,10 @@ void ResultsWriter::create_layout(const Scenario& s, const RunProvenance& p, con
                                s.slots[static_cast<std::size_t>(*slot)].value.to_yaml();
       const std::string description =
           fmt::format("{}{}{}", drawn, info ? ": " : "", info ? info->meaning : std::string_view());
-      create_metric(g.get(), "/parameters", path, {d_rep_small},
-                    info ? info->unit : std::string_view("as in the scenario"), description, false,
-                    partial, &scales);
+      w->parameters_.push_back(create_metric(
+          g.get(), "/parameters", path, {d_rep_small},
+          info ? info->unit : std::string_view("as in the scenario"), description, false, partial,
+          &scales));
     }
   }
   {
@@ -550,10 +565,10 @@ void ResultsWriter::create_layout(const Scenario& s, const RunProvenance& p, con
     H5Pset_fill_value(dcpl.get(), H5T_NATIVE_UINT8, &zero);
     if (R > 0) H5Pset_chunk(dcpl.get(), 1, &chunk);
     if (R > 0) h5::check_status(H5Pset_fletcher32(dcpl.get()), partial, "cannot checksum /done");
-    const h5::Dataset ds(h5::check(
+    w->done_dataset_ = h5::Dataset(h5::check(
         H5Dcreate2(f, "done", H5T_STD_U8LE, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
         partial, "cannot create /done"));
-    describe(ds.get(), "1",
+    describe(w->done_dataset_.get(), "1",
              "1 once the replication is written and on the disk (what --resume reads)", partial);
   }
   {
@@ -570,19 +585,20 @@ void ResultsWriter::create_layout(const Scenario& s, const RunProvenance& p, con
                        "cannot checksum /run/replication_sha256");
     }
     const h5::Datatype type = digest_type();
-    const h5::Dataset ds(h5::check(H5Dcreate2(g.get(), "replication_sha256", type.get(),
-                                              space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
-                                   partial, "cannot create /run/replication_sha256"));
-    scales.attach(ds.get(), {c.replication.get()}, "/run/replication_sha256");
-    describe(ds.get(), "1",
+    w->digests_dataset_ =
+        h5::Dataset(h5::check(H5Dcreate2(g.get(), "replication_sha256", type.get(), space.get(),
+                                         H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
+                              partial, "cannot create /run/replication_sha256"));
+    const hid_t ds = w->digests_dataset_.get();
+    scales.attach(ds, {c.replication.get()}, "/run/replication_sha256");
+    describe(ds,"1",
              "SHA-256 (hex) of the replication's values in the datasets listed in the datasets "
              "attribute, in that order, as native float64 in C order; empty until written",
              partial);
-    write_strings_attribute(ds.get(), kDigestDatasets, w->digest_names_, partial);
+    write_strings_attribute(ds, kDigestDatasets, w->digest_names_, partial);
   }
   scales.write_references();
   c = Coords{};
-  w->open_datasets();
   flush("the new file");
   // What create() wrote once, digested from the file itself: checked on every resume.
   const std::string layout = layout_digest(f, partial);
