@@ -446,23 +446,24 @@ void ResultsWriter::create_layout(const Scenario& s, const RunProvenance& p, con
   };
   // The datasets that replications are written to stay open, in the writer's lists (what
   // open_datasets() fills on a resume): opening them again by name cost about 25 us each.
+  auto metrics_into = [&](hid_t g, const std::string& path, std::span<const MetricInfo> infos,
+                          const std::vector<Dimension>& dims, bool compress,
+                          std::vector<h5::Dataset>& into) {
+    into.clear();
+    for (const auto& m : infos) {
+      into.push_back(create_metric(g, path, std::string(m.name), dims, m.units, m.description,
+                                   compress, partial, &scales));
+    }
+  };
   auto timeseries_group = [&](hid_t parent, const std::string& name, const std::string& path,
                               std::vector<h5::Dataset>& into) {
     const h5::Group g = group_with(parent, name, {"roadmap", "replication", "month"});
-    into.clear();
-    for (const auto& m : metric_infos()) {
-      into.push_back(create_metric(g.get(), path, std::string(m.name), {d_roadmap, d_rep, d_month},
-                                   m.units, m.description, true, partial, &scales));
-    }
+    metrics_into(g.get(), path, metric_infos(), {d_roadmap, d_rep, d_month}, true, into);
   };
   auto summary_group = [&](hid_t parent, const std::string& name, const std::string& path,
                            std::vector<h5::Dataset>& into) {
     const h5::Group g = group_with(parent, name, {"roadmap", "replication"});
-    into.clear();
-    for (const auto& m : summary_metric_infos()) {
-      into.push_back(create_metric(g.get(), path, std::string(m.name), {d_roadmap, d_rep_small},
-                                   m.units, m.description, false, partial, &scales));
-    }
+    metrics_into(g.get(), path, summary_metric_infos(), {d_roadmap, d_rep_small}, false, into);
   };
   auto statistics_group = [&](hid_t parent, const std::string& name, const std::string& path) {
     const h5::Group g = group_with(parent, name, {"roadmap", "statistic"});
@@ -477,24 +478,14 @@ void ResultsWriter::create_layout(const Scenario& s, const RunProvenance& p, con
   {
     const h5::Group g =
         group_with(f, "timeseries_by_segment", {"roadmap", "replication", "month", "segment"});
-    w->by_segment_.clear();
-    for (const auto& m : segment_metric_infos()) {
-      w->by_segment_.push_back(create_metric(g.get(), "/timeseries_by_segment",
-                                             std::string(m.name),
-                                             {d_roadmap, d_rep, d_month, d_segment}, m.units,
-                                             m.description, true, partial, &scales));
-    }
+    metrics_into(g.get(), "/timeseries_by_segment", segment_metric_infos(),
+                 {d_roadmap, d_rep, d_month, d_segment}, true, w->by_segment_);
   }
   {
     const h5::Group g = group_with(f, "timeseries_by_touchpoint",
                                    {"roadmap", "replication", "month", "touchpoint"});
-    w->by_touchpoint_.clear();
-    for (const auto& m : touchpoint_metric_infos()) {
-      w->by_touchpoint_.push_back(create_metric(g.get(), "/timeseries_by_touchpoint",
-                                                std::string(m.name),
-                                                {d_roadmap, d_rep, d_month, d_touchpoint}, m.units,
-                                                m.description, true, partial, &scales));
-    }
+    metrics_into(g.get(), "/timeseries_by_touchpoint", touchpoint_metric_infos(),
+                 {d_roadmap, d_rep, d_month, d_touchpoint}, true, w->by_touchpoint_);
   }
   summary_group(f, "summary", "/summary", w->summary_);
   statistics_group(f, "statistics", "/statistics");
@@ -519,11 +510,9 @@ void ResultsWriter::create_layout(const Scenario& s, const RunProvenance& p, con
         group_with(f, "statistics_by_touchpoint", {"roadmap", "touchpoint", "statistic"});
     w->touchpoint_summary_.clear();
     for (const auto& m : touchpoint_summary_metric_infos()) {
-      w->touchpoint_summary_.push_back(create_metric(g.get(), "/summary_by_touchpoint",
-                                                     std::string(m.name),
-                                                     {d_roadmap, d_rep_small, d_touchpoint},
-                                                     m.units, m.description, false, partial,
-                                                     &scales));
+      w->touchpoint_summary_.push_back(create_metric(
+          g.get(), "/summary_by_touchpoint", std::string(m.name),
+          {d_roadmap, d_rep_small, d_touchpoint}, m.units, m.description, false, partial, &scales));
       create_metric(st.get(), "/statistics_by_touchpoint", std::string(m.name),
                     {d_roadmap, d_touchpoint, d_statistic}, m.units,
                     fmt::format("statistics over replications of: {}", m.description), false,
@@ -549,10 +538,10 @@ void ResultsWriter::create_layout(const Scenario& s, const RunProvenance& p, con
                                s.slots[static_cast<std::size_t>(*slot)].value.to_yaml();
       const std::string description =
           fmt::format("{}{}{}", drawn, info ? ": " : "", info ? info->meaning : std::string_view());
-      w->parameters_.push_back(create_metric(
-          g.get(), "/parameters", path, {d_rep_small},
-          info ? info->unit : std::string_view("as in the scenario"), description, false, partial,
-          &scales));
+      w->parameters_.push_back(
+          create_metric(g.get(), "/parameters", path, {d_rep_small},
+                        info ? info->unit : std::string_view("as in the scenario"), description,
+                        false, partial, &scales));
     }
   }
   {
@@ -591,7 +580,7 @@ void ResultsWriter::create_layout(const Scenario& s, const RunProvenance& p, con
                               partial, "cannot create /run/replication_sha256"));
     const hid_t ds = w->digests_dataset_.get();
     scales.attach(ds, {c.replication.get()}, "/run/replication_sha256");
-    describe(ds,"1",
+    describe(ds, "1",
              "SHA-256 (hex) of the replication's values in the datasets listed in the datasets "
              "attribute, in that order, as native float64 in C order; empty until written",
              partial);
