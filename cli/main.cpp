@@ -1,8 +1,8 @@
 // Entry point of the cxsim executable: parses the command line and maps errors to exit codes
 // (2 for bad input, 1 for everything else).
 #include <fmt/format.h>
-#include <CLI/CLI.hpp>
 #include <hdf5.h>
+#include <CLI/CLI.hpp>
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
@@ -71,7 +71,7 @@ void keep_freed_memory_for_reuse() {
 // identifier tables) and closes the files still open. cxsim closes every file it opens, through
 // handles whose destructors run before main returns, also when an error ends a command; what
 // is left is memory, which the kernel takes back anyway. After a results file's read back has
-// forked, every page that cleanup writes is a page fault: about 700 of them, 4 ms of a
+// forked, every page that cleanup writes is a page fault: about 800 of them, 4 ms of a
 // 4-replication run at 100 000 agents. Under AddressSanitizer the cleanup runs, so that its leak
 // check sees HDF5's memory given back.
 void leave_hdf5_memory_to_the_kernel_at_exit() {

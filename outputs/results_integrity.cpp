@@ -473,8 +473,7 @@ void verify_results(hid_t file, const fs::path& path) {
   for (hsize_t r = 0; r < R; ++r) {
     if (done[r] != 0) needed = r + 1;
   }
-  const std::vector<std::string> read =
-      replication_digests(file, datasets, kept, R, needed, path);
+  const std::vector<std::string> read = replication_digests(file, datasets, kept, R, needed, path);
   for (hsize_t r = 0; r < R; ++r) {
     if (done[r] == 0) continue;
     if (read[r] != std::string_view(digests.data() + r * 64, 64)) {
