@@ -172,10 +172,12 @@ Stream batched_stream(const StreamKey& key, std::uint32_t i, int month, Purpose 
                 words[kBatch], words[2 * kBatch], words[3 * kBatch]);
 }
 
-// Steps 2-9 for one customer active at the start of the month, but step 8's decision.
-void experience_and_speak(const MonthParameters& P, const StreamKey& key, int month,
-                          std::uint32_t i, Population& pop, MonthTotals& tally, const Drawn& drawn,
-                          double& minus_churn_log_odds) {
+// Steps 2-9 for one customer active at the start of the month, but step 8's decision; returns
+// the customer's talk flags, which the caller stores (a byte stored here may alias anything, so
+// every load of the next customer's parameters would have to be made again).
+std::uint8_t experience_and_speak(const MonthParameters& P, const StreamKey& key, int month,
+                                  std::uint32_t i, Population& pop, MonthTotals& tally,
+                                  const Drawn& drawn, double& minus_churn_log_odds) {
   const int s = pop.segment[i];
   const SegmentMonth& sp = P.segments[s];
   MonthTotals::PerSegment& ts = tally.segments[s];
@@ -250,8 +252,6 @@ void experience_and_speak(const MonthParameters& P, const StreamKey& key, int mo
   tally.positive_talkers += talks_positive ? 1 : 0;
   tally.negative_talkers += talks_negative ? 1 : 0;
   if (talks_negative) tally.broadcast_lambda += sp.broadcast_reach;
-  pop.talk[i] = static_cast<std::uint8_t>((talks_positive ? kTalksPositive : 0) |
-                                          (talks_negative ? kTalksNegative : 0));
 
   // Step 11 (money of customers): they pay for the month even if they churn at its end.
   if (sp.transactional) {
@@ -264,6 +264,8 @@ void experience_and_speak(const MonthParameters& P, const StreamKey& key, int mo
     ts.variable_cost += sp.variable_cost;
   }
   if (pop.tenure[i] < 0xffff) ++pop.tenure[i];
+  return static_cast<std::uint8_t>((talks_positive ? kTalksPositive : 0) |
+                                   (talks_negative ? kTalksNegative : 0));
 }
 
 // Step 8 for a batch of m customers, given minus the log-odds of each one's hazard in churn_odds:
@@ -276,13 +278,17 @@ void settle_churn(const MonthParameters& P, const std::uint32_t* ids, std::uint3
   double* const hazard = churn_odds;  // each exp(-log-odds), then each hazard, in place
   exp_batch(churn_odds, hazard, m);
   for (std::uint32_t q = 0; q < m; ++q) hazard[q] = rules::logistic_from_exp_minus(hazard[q]);
+  // Locals: each byte stored to will_churn may alias anything, and would reload these.
+  std::uint8_t* const will_churn = pop.will_churn.data();
+  const std::uint8_t* const segment = pop.segment.data();
+  MonthTotals::PerSegment* const segments = tally.segments.data();
+  const double discount = P.monthly_discount;
   for (std::uint32_t q = 0; q < m; ++q) {
     const std::uint32_t i = ids[q];
     const bool churns = Stream::to_uniform(churn_words[q]) < hazard[q];
-    pop.will_churn[i] = churns ? 1 : 0;
+    will_churn[i] = churns ? 1 : 0;
     if (!churns) {
-      tally.segments[pop.segment[i]].discounted_lifetime +=
-          rules::discounted_lifetime(P.monthly_discount, hazard[q]);
+      segments[segment[i]].discounted_lifetime += rules::discounted_lifetime(discount, hazard[q]);
     }
   }
 }
@@ -338,19 +344,24 @@ MonthTotals simulate_month(const MonthParameters& P, const Network& network, con
     std::uint32_t churn_words[kBatch];
     std::uint32_t talk_words[kBatch];
     std::uint32_t talkers[kBatch];
+    std::uint8_t talk_flags[kBatch];
     double churn_odds[kBatch];  // -log-odds of each customer's churn hazard
     const auto m_word = static_cast<std::uint32_t>(month);
+    const Status* const status = pop.status.data();
+    std::uint8_t* const talk = pop.talk.data();
+    std::uint8_t* const will_churn = pop.will_churn.data();
     for (std::uint32_t c = lo; c < hi; c += kBatch) {
       const std::uint32_t c_end = std::min(hi, c + kBatch);
       // Branch-free compaction (status is random across agents); customers overwrite both
-      // flags below.
+      // flags below. The flags are bytes, which may alias anything: stored in the same loop,
+      // each store made the compiler reload the vectors' pointers, so they are cleared apart.
       std::uint32_t m = 0;
       for (std::uint32_t i = c; i < c_end; ++i) {
         ids[m] = i;
-        m += pop.status[i] == Status::active ? 1u : 0u;
-        pop.talk[i] = 0;
-        pop.will_churn[i] = 0;
+        m += status[i] == Status::active ? 1u : 0u;
       }
+      std::fill(talk + c, talk + c_end, std::uint8_t{0});
+      std::fill(will_churn + c, will_churn + c_end, std::uint8_t{0});
       if (m == 0) continue;
       const std::uint32_t padded = pad_lanes(ids, m);
       philox_first_blocks(key.seed, ids, padded, key.replication, m_word, Purpose::contacts,
@@ -368,10 +379,12 @@ MonthTotals simulate_month(const MonthParameters& P, const Network& network, con
       for (std::uint32_t q = 0; q < m; ++q) {
         const Drawn drawn{contact_words + q,  noise_words + q, failure_words + q,
                           recovery_words + q, churn_words[q],  talk_words[q]};
-        experience_and_speak(P, key, month, ids[q], pop, tally, drawn, churn_odds[q]);
+        talk_flags[q] =
+            experience_and_speak(P, key, month, ids[q], pop, tally, drawn, churn_odds[q]);
         talkers[n_talkers] = ids[q];
-        n_talkers += pop.talk[ids[q]] != 0 ? 1u : 0u;
+        n_talkers += talk_flags[q] != 0 ? 1u : 0u;
       }
+      for (std::uint32_t q = 0; q < m; ++q) talk[ids[q]] = talk_flags[q];
       settle_churn(P, ids, m, pop, tally, churn_odds, churn_words);
       if (!telling) continue;
       // Talkers are a few in a batch and their lists are cold: request them all, then walk them.
@@ -382,7 +395,7 @@ MonthTotals simulate_month(const MonthParameters& P, const Network& network, con
         __builtin_prefetch(&list.back());
       }
       for (std::uint32_t k = 0; k < n_talkers; ++k) {
-        tell_neighbours(network, talkers[k], pop.talk[talkers[k]], lo, hi, heard, *remote);
+        tell_neighbours(network, talkers[k], talk[talkers[k]], lo, hi, heard, *remote);
       }
     }
   });
@@ -514,17 +527,24 @@ MonthTotals simulate_month(const MonthParameters& P, const Network& network, con
       }
       tally.wom_positive += static_cast<double>(batch_positive);
       tally.wom_negative += static_cast<double>(batch_negative);
-      // Customers: churn takes effect; the others keep what they heard for next month.
+      // Customers: churn takes effect; the others keep what they heard for next month. (Locals:
+      // a status stored is a byte, after which the compiler reloaded the vectors' pointers.)
+      Status* const status = pop.status.data();
+      const std::uint8_t* const segment = pop.segment.data();
+      const std::uint8_t* const will_churn = pop.will_churn.data();
+      std::uint32_t* const inbox_positive = pop.inbox_positive.data();
+      std::uint32_t* const inbox_negative = pop.inbox_negative.data();
+      MonthTotals::PerSegment* const segments = tally.segments.data();
       for (std::uint32_t k = 0; k < n_customers; ++k) {
         const std::uint32_t i = customers[k];
-        MonthTotals::PerSegment& ts = tally.segments[pop.segment[i]];
-        if (pop.will_churn[i]) {
-          pop.status[i] = Status::lapsed;
+        MonthTotals::PerSegment& ts = segments[segment[i]];
+        if (will_churn[i]) {
+          status[i] = Status::lapsed;
           ts.churned += 1;
           ts.lapsed_end += 1;
         } else {
-          pop.inbox_positive[i] = positive_heard[i - c];  // felt in step 3 of next month
-          pop.inbox_negative[i] = negative_heard[i - c];
+          inbox_positive[i] = positive_heard[i - c];  // felt in step 3 of next month
+          inbox_negative[i] = negative_heard[i - c];
           ts.customers_end += 1;
         }
       }
