@@ -494,36 +494,44 @@ MonthTotals simulate_month(const MonthParameters& P, const Network& network, con
         philox_first_words(key.seed, listeners, pad_lanes(listeners, n_listeners), key.replication,
                            m_word, Purpose::adoption, adoption_words);
       }
-      // What everyone heard. The batch's messages are counted in integers and added to the
+      // What everyone heard, one kind of source at a time: each loop runs without tests inside
+      // (in one loop with them, the compiler tested every mode and loaded every array's pointer
+      // again at each agent). The batch's messages are counted in integers and added to the
       // tally once: every partial sum is an integer far below 2^53, so the double total is the
       // one that adding them one by one gave, without a chain of dependent additions.
+      if (mean_field) {
+        const std::uint8_t* const talk = pop.talk.data();
+        for (std::uint32_t i = c; i < c_end; ++i) {
+          positive_heard[i - c] = all_positive - ((talk[i] & kTalksPositive) ? 1u : 0u);
+          negative_heard[i - c] = all_negative - ((talk[i] & kTalksNegative) ? 1u : 0u);
+        }
+      } else if (telling) {
+        // Both kinds in one word: positive talkers in the low half, negative ones in the high
+        // half (a degree never reaches 2^32).
+        for (std::uint32_t i = c; i < c_end; ++i) {
+          positive_heard[i - c] = static_cast<std::uint32_t>(heard[i]);
+          negative_heard[i - c] = static_cast<std::uint32_t>(heard[i] >> 32);
+        }
+      } else {
+        std::fill(positive_heard, positive_heard + m, 0u);
+        std::fill(negative_heard, negative_heard + m, 0u);
+      }
+      if (broadcasting && broadcast.one_word()) {
+        for (std::uint32_t q = 0; q < m; ++q) {
+          negative_heard[q] += broadcast.from_word(broadcast_words[q]);
+        }
+      } else if (broadcasting) {
+        for (std::uint32_t i = c; i < c_end; ++i) {
+          Stream bstream =
+              batched_stream(key, i, month, Purpose::broadcast, broadcast_words + (i - c));
+          negative_heard[i - c] += broadcast(bstream);
+        }
+      }
       std::uint64_t batch_positive = 0;
       std::uint64_t batch_negative = 0;
-      for (std::uint32_t i = c; i < c_end; ++i) {
-        std::uint32_t positive = 0;
-        std::uint32_t negative = 0;
-        if (mean_field) {
-          positive = all_positive - ((pop.talk[i] & kTalksPositive) ? 1u : 0u);
-          negative = all_negative - ((pop.talk[i] & kTalksNegative) ? 1u : 0u);
-        } else if (telling) {
-          // Both kinds in one word: positive talkers in the low half, negative ones in the high
-          // half (a degree never reaches 2^32).
-          positive = static_cast<std::uint32_t>(heard[i]);
-          negative = static_cast<std::uint32_t>(heard[i] >> 32);
-        }
-        if (broadcasting) {
-          if (broadcast.one_word()) {
-            negative += broadcast.from_word(broadcast_words[i - c]);
-          } else {
-            Stream bstream =
-                batched_stream(key, i, month, Purpose::broadcast, broadcast_words + (i - c));
-            negative += broadcast(bstream);
-          }
-        }
-        batch_positive += positive;
-        batch_negative += negative;
-        positive_heard[i - c] = positive;
-        negative_heard[i - c] = negative;
+      for (std::uint32_t q = 0; q < m; ++q) {
+        batch_positive += positive_heard[q];
+        batch_negative += negative_heard[q];
       }
       tally.wom_positive += static_cast<double>(batch_positive);
       tally.wom_negative += static_cast<double>(batch_negative);
