@@ -323,10 +323,19 @@ int main(int argc, char** argv) {
                     independent[k] / common[k]);
       }
     }
-    std::printf(
-        "\nsummary: one thread, %.4g agent-months/s (kernel, wall clock), %.4g per CPU "
-        "second; %.4g end to end\n",
-        single_kernel_rate, single_kernel_cpu_rate, single_run_rate);
+    // Only the one-thread rates that were measured: a 0 for a mode not run would read as a rate.
+    std::printf("\nsummary: one thread");
+    if (single_kernel_rate > 0) {
+      std::printf(", %.4g agent-months/s (kernel, wall clock), %.4g per CPU second",
+                  single_kernel_rate, single_kernel_cpu_rate);
+    }
+    if (single_run_rate > 0) {
+      std::printf("%s %.4g end to end", single_kernel_rate > 0 ? ";" : ",", single_run_rate);
+    }
+    if (single_kernel_rate <= 0 && single_run_rate <= 0) {
+      std::printf(": not measured (--threads did not include 1)");
+    }
+    std::printf("\n");
     return 0;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench_engine: %s\n", e.what());
